@@ -1,0 +1,19 @@
+using DrsBot.Drs;
+
+namespace DrsBot.Commands;
+
+/// <summary>What a user asked for, parsed from the slash command's text.</summary>
+public abstract record Command;
+
+public sealed record HelpCommand : Command;
+
+public sealed record ProgressCommand(ComparisonRef Comparison) : Command;
+
+public sealed record SubscribeCommand(ComparisonRef Comparison, IReadOnlyList<string> Mentions) : Command;
+
+public sealed record UnsubscribeCommand(ComparisonRef Comparison) : Command;
+
+public sealed record ListCommand : Command;
+
+/// <summary>Text we could not make sense of; <see cref="Problem"/> says why, in words for the user.</summary>
+public sealed record InvalidCommand(string Problem) : Command;

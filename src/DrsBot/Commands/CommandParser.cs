@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using DrsBot.Drs;
+
+namespace DrsBot.Commands;
+
+/// <summary>
+/// The grammar of <c>/drs-progress</c>:
+/// <c>help</c> | <c>&lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>subscribe &lt;job_id&gt; &lt;compare_job_id&gt; [mentions…]</c>
+/// | <c>unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>list</c>.
+/// </summary>
+public static partial class CommandParser
+{
+    public const int MaxTextLength = 2000;
+    public const int MaxMentions = 10;
+
+    public static Command Parse(string? text)
+    {
+        text ??= "";
+        if (text.Length > MaxTextLength)
+        {
+            return new InvalidCommand($"That command is too long (over {MaxTextLength} characters).");
+        }
+
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (words.Length == 0)
+        {
+            return new HelpCommand();
+        }
+
+        return words[0].ToLowerInvariant() switch
+        {
+            "help" or "-h" or "--help" or "?" when words.Length == 1 => new HelpCommand(),
+            "list" or "ls" when words.Length == 1 => new ListCommand(),
+            "subscribe" or "watch" => ParseSubscribe(words[1..]),
+            "unsubscribe" or "unwatch" => ParseComparison(words[0], words[1..], exact: true) switch
+            {
+                (ComparisonRef c, _) => new UnsubscribeCommand(c),
+                (_, var problem) => new InvalidCommand(problem!),
+            },
+            "help" or "list" or "ls" => new InvalidCommand($"`{words[0]}` takes no arguments."),
+            _ when words.Length == 2 => ParseComparison(null, words, exact: true) switch
+            {
+                (ComparisonRef c, _) => new ProgressCommand(c),
+                (_, var problem) => new InvalidCommand(problem!),
+            },
+            _ when words.Length == 1 && ComparisonRef.IsValidId(words[0]) =>
+                new InvalidCommand("Both ids are needed: the DRS job id, then the comparison task id."),
+            _ when words.Length == 1 => new InvalidCommand($"I don't know the command `{Clip(words[0])}`."),
+            _ => new InvalidCommand("Too many words: give the DRS job id, then the comparison task id."),
+        };
+    }
+
+    private static Command ParseSubscribe(string[] args)
+    {
+        var (comparison, problem) = ParseComparison("subscribe", args, exact: false);
+        if (comparison is null)
+        {
+            return new InvalidCommand(problem!);
+        }
+
+        var mentions = args[2..];
+        if (mentions.Length > MaxMentions)
+        {
+            return new InvalidCommand($"At most {MaxMentions} people or groups can be mentioned.");
+        }
+
+        var notMention = mentions.FirstOrDefault(m => !MentionPattern().IsMatch(m));
+        if (notMention is not null)
+        {
+            return new InvalidCommand(
+                $"`{Clip(notMention)}` is not a Slack mention. After the ids, name people or groups with @, or use @here / @channel.");
+        }
+
+        return new SubscribeCommand(comparison, [.. mentions.Distinct(StringComparer.Ordinal)]);
+    }
+
+    private static (ComparisonRef? Comparison, string? Problem) ParseComparison(string? verb, string[] args, bool exact)
+    {
+        var prefix = verb is null ? "" : $"`{verb}` needs ";
+        if (args.Length < 2 || (exact && args.Length > 2))
+        {
+            return (null, verb is null
+                ? "Give the DRS job id, then the comparison task id."
+                : $"{prefix}the DRS job id and the comparison task id.");
+        }
+
+        foreach (var (id, name) in new[] { (args[0], "job id"), (args[1], "comparison task id") })
+        {
+            if (!ComparisonRef.IsValidId(id))
+            {
+                return (null, $"The {name} `{Clip(id)}` is not valid: ids are 1–{ComparisonRef.MaxIdLength} letters, digits, `-` or `_`.");
+            }
+        }
+
+        return (new ComparisonRef(args[0], args[1]), null);
+    }
+
+    // Echoed input is clipped and stripped of anything that could format or ping; the renderer escapes the rest.
+    private static string Clip(string word)
+    {
+        var safe = new string([.. word.Where(c => !char.IsControl(c) && c != '`')]);
+        return safe.Length <= 40 ? safe : safe[..40] + "…";
+    }
+
+    /// <summary>Slack's escaped mention tokens: users, user groups, @here, @channel.</summary>
+    [GeneratedRegex(@"^(<@[UW][A-Z0-9]{2,20}(\|[^<>|]{0,80})?>|<!subteam\^S[A-Z0-9]{2,20}(\|[^<>|]{0,80})?>|<!here(\|here)?>|<!channel(\|channel)?>)$")]
+    private static partial Regex MentionPattern();
+}

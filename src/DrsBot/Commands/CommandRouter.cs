@@ -1,0 +1,50 @@
+using DrsBot.Drs;
+using DrsBot.Rendering;
+using DrsBot.Slack;
+using Microsoft.Extensions.Options;
+
+namespace DrsBot.Commands;
+
+/// <summary>Turns one verified slash command into the reply Slack shows.</summary>
+public sealed class CommandRouter(
+    IDrsClient drs,
+    InteractiveReplies replies,
+    IOptionsMonitor<SlackOptions> slack,
+    TimeProvider time)
+{
+    public Task<SlackMessage> HandleAsync(SlashCommand command)
+    {
+        var allowed = slack.CurrentValue.AllowedTeamIds;
+        if (allowed.Length > 0 && !allowed.Contains(command.TeamId, StringComparer.Ordinal))
+        {
+            return Task.FromResult(HelpMessages.NotAllowedTeam());
+        }
+
+        return CommandParser.Parse(command.Text) switch
+        {
+            HelpCommand => Task.FromResult(HelpMessages.Help()),
+            InvalidCommand invalid => Task.FromResult(HelpMessages.Invalid(invalid.Problem)),
+            ProgressCommand progress => replies.WithinBudgetAsync(
+                command,
+                Acknowledge($":hourglass_flowing_sand: Fetching progress of comparison `{progress.Comparison.CompareJobId}` from DRS…"),
+                ct => ShowProgressAsync(progress.Comparison, ct)),
+            SubscribeCommand or UnsubscribeCommand or ListCommand =>
+                Task.FromResult(HelpMessages.Invalid("Subscriptions are not available in this version yet.")),
+            _ => Task.FromResult(HelpMessages.Help()),
+        };
+    }
+
+    private async Task<SlackMessage> ShowProgressAsync(ComparisonRef comparison, CancellationToken ct)
+    {
+        var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Interactive, ct);
+        var now = time.GetUtcNow();
+        return result switch
+        {
+            ProgressRead read => ProgressMessages.Render(comparison, read.Progress, now),
+            ProgressFailed failed => FailureMessages.Render(comparison, failed.Failure, now),
+            _ => throw new InvalidOperationException("Unknown DRS result."),
+        };
+    }
+
+    private static SlackMessage Acknowledge(string text) => new(text, [Blocks.Section(text)]);
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace DrsBot.Drs;
+
+/// <summary>Whether a DRS call answers a person waiting in Slack or a background poll; picks the time budget.</summary>
+public enum DrsCallKind
+{
+    Interactive,
+    Background,
+}
+
+public interface IDrsClient
+{
+    Task<CompareProgressResult> GetCompareProgressAsync(ComparisonRef comparison, DrsCallKind kind, CancellationToken ct);
+}
+
+/// <summary>Typed client for DRS's compare-progress API. Every failure comes back as a <see cref="ProgressFailed"/>.</summary>
+internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> options, ILogger<DrsClient> logger) : IDrsClient
+{
+    public static readonly HttpRequestOptionsKey<DrsCallKind> CallKindOption = new("DrsBot.CallKind");
+    private const int MaxMessageLength = 500;
+
+    public async Task<CompareProgressResult> GetCompareProgressAsync(
+        ComparisonRef comparison, DrsCallKind kind, CancellationToken ct)
+    {
+        var drs = options.Value;
+        var path = $"v5/{Uri.EscapeDataString(drs.ProjectId)}/jobs/{Uri.EscapeDataString(comparison.JobId)}" +
+                   $"/compare-progress/{Uri.EscapeDataString(comparison.CompareJobId)}";
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Options.Set(CallKindOption, kind);
+        request.Headers.TryAddWithoutValidation("X-Language", drs.Language);
+        // The API page lists Content-Type as mandatory even on GET, and AK/SK signing covers it.
+        request.Content = new ByteArrayContent([]);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var result = await SendAsync(request, ct);
+        switch (result)
+        {
+            case ProgressRead read:
+                LogRead(logger, comparison.Key, read.RequestId);
+                break;
+            case ProgressFailed { Failure: var f }:
+                LogFailure(logger, comparison.Key, f.Kind, f.StatusCode, f.Code, f.RequestId);
+                break;
+        }
+
+        return result;
+    }
+
+    private async Task<CompareProgressResult> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (IsTimeout(e))
+        {
+            return Failed(new DrsFailure(DrsFailureKind.Timeout));
+        }
+        catch (Exception e) when (e is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            return Failed(new DrsFailure(DrsFailureKind.Unreachable, Message: Describe(e)));
+        }
+
+        using (response)
+        {
+            var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+            string body;
+            try
+            {
+                body = await response.Content.ReadAsStringAsync(ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && (IsTimeout(e) || e is HttpRequestException))
+            {
+                return Failed(new DrsFailure(DrsFailureKind.Timeout, (int)response.StatusCode, RequestId: requestId));
+            }
+
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var progress = TryParse<CompareProgress>(body);
+                return progress is not null
+                    ? new ProgressRead(progress, requestId)
+                    : Failed(new DrsFailure(DrsFailureKind.InvalidResponse, 200, Message: "DRS answered with a body that is not compare-progress JSON.", RequestId: requestId));
+            }
+
+            var error = TryParse<DrsErrorBody>(body);
+            var code = error?.ErrorCode ?? error?.Code;
+            var message = error?.ErrorMsg ?? error?.Message;
+            if (error is null && !string.IsNullOrWhiteSpace(body))
+            {
+                message = "DRS answered with a body that is not JSON.";
+            }
+
+            return Failed(DrsFailure.FromResponse((int)response.StatusCode, Clip(code, 64), Clip(message, MaxMessageLength), requestId));
+        }
+    }
+
+    private static ProgressFailed Failed(DrsFailure failure) => new(failure);
+
+    private static T? TryParse<T>(string body) where T : class
+    {
+        try
+        {
+            return body.TrimStart().StartsWith('{') ? JsonSerializer.Deserialize<T>(body, DrsJson.Options) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsTimeout(Exception e) =>
+        e is TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException;
+
+    // Exception messages from the socket layer name only host and port, never credentials.
+    private static string Describe(Exception e) => e switch
+    {
+        Polly.CircuitBreaker.BrokenCircuitException => "DrsBot has paused calls to DRS after repeated failures.",
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "The DRS host name could not be resolved.",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "The connection to DRS was refused or dropped.",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "The TLS handshake with DRS failed.",
+        _ => "DRS could not be reached.",
+    };
+
+    private static string? Clip(string? text, int max) =>
+        text is null || text.Length <= max ? text : text[..max];
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Read compare progress of {Comparison} (request {RequestId})")]
+    private static partial void LogRead(ILogger logger, string comparison, string? requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DRS call for {Comparison} failed: {Kind} (HTTP {Status}, code {Code}, request {RequestId})")]
+    private static partial void LogFailure(ILogger logger, string comparison, DrsFailureKind kind, int? status, string? code, string? requestId);
+}
+
+internal static class DrsJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString,
+    };
+}

@@ -1,0 +1,73 @@
+namespace DrsBot.Drs;
+
+/// <summary>The <c>Drs</c> configuration section.</summary>
+public sealed class DrsOptions
+{
+    public const string Section = "Drs";
+
+    /// <summary>The DRS endpoint, e.g. <c>https://drs.ap-southeast-1.myhuaweicloud.com</c>. Derived from Region when unset.</summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>A region such as <c>ap-southeast-1</c>: the easy way to set both DRS and IAM endpoints.</summary>
+    public string? Region { get; set; }
+
+    public string ProjectId { get; set; } = "";
+
+    /// <summary><c>en-us</c> or <c>zh-cn</c>: the language of DRS's error messages.</summary>
+    public string Language { get; set; } = "en-us";
+
+    public DrsAuthOptions Auth { get; set; } = new();
+
+    /// <summary>How long a slash command waits for DRS before acknowledging and answering via response_url.</summary>
+    public TimeSpan InteractiveBudget { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Total time a slash command may spend on DRS, retries included; past the budget the answer goes to response_url.</summary>
+    public TimeSpan InteractiveTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>One attempt of a slash command's DRS call.</summary>
+    public TimeSpan InteractiveAttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Total time a background poll may spend on DRS, retries included.</summary>
+    public TimeSpan BackgroundTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>One attempt of a background poll's DRS call.</summary>
+    public TimeSpan BackgroundAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public Uri? ResolvedEndpoint => Endpoint ?? (string.IsNullOrWhiteSpace(Region)
+        ? null
+        : new Uri($"https://drs.{Region.Trim()}.myhuaweicloud.com"));
+}
+
+public enum DrsAuthMode
+{
+    /// <summary>A static X-Auth-Token.</summary>
+    Token,
+    /// <summary>An IAM user's password, exchanged for a project-scoped token.</summary>
+    Password,
+    /// <summary>Access key and secret key: every request signed with SDK-HMAC-SHA256 (Huawei's recommendation).</summary>
+    AkSk,
+}
+
+/// <summary>The <c>Drs:Auth</c> section. Secrets here must never be logged or echoed.</summary>
+public sealed class DrsAuthOptions
+{
+    public DrsAuthMode Mode { get; set; } = DrsAuthMode.Token;
+
+    public string? Token { get; set; }
+
+    public Uri? IamEndpoint { get; set; }
+
+    public string? DomainName { get; set; }
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    public string? AccessKey { get; set; }
+
+    public string? SecretKey { get; set; }
+
+    public string? SecurityToken { get; set; }
+
+    public override string ToString() => $"Mode={Mode}";
+}

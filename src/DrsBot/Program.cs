@@ -1,0 +1,21 @@
+using DrsBot.Commands;
+using DrsBot.Drs;
+using DrsBot.Infrastructure;
+using DrsBot.Slack;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();           // clock, health checks, logging
+builder.Services.AddSlack();            // Slack edge: signature check, replies, Web API
+builder.Services.AddDrs();              // DRS edge: typed client, auth, resilience
+builder.Services.AddCommands();         // the /drs-progress grammar and its handlers
+
+var app = builder.Build();
+
+app.MapServiceDefaults();               // GET /healthz
+app.MapSlack();                         // POST /slack/commands
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

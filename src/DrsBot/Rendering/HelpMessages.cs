@@ -1,0 +1,33 @@
+using DrsBot.Slack;
+
+namespace DrsBot.Rendering;
+
+/// <summary>Usage, and the friendly refusal for a command we could not parse.</summary>
+public static class HelpMessages
+{
+    public const string Usage =
+        "*`/drs-progress &lt;job_id&gt; &lt;compare_job_id&gt;`* — show a comparison's progress now\n" +
+        "*`/drs-progress subscribe &lt;job_id&gt; &lt;compare_job_id&gt; [@people…]`* — tell this channel when it completes, catches up or needs attention\n" +
+        "*`/drs-progress unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;`* — stop telling this channel\n" +
+        "*`/drs-progress list`* — what this channel watches\n" +
+        "*`/drs-progress help`* — this message";
+
+    public static SlackMessage Help() => new(
+        "DrsBot: /drs-progress &lt;job_id&gt; &lt;compare_job_id&gt; shows a DRS comparison's progress.",
+        [
+            Blocks.Section(":wave: *DrsBot* shows Huawei Cloud DRS data comparisons in Slack."),
+            Blocks.Section(Usage),
+            Blocks.Context("Ids are in the DRS console: the job id on the task list, the comparison id on the job's *Data Comparison* tab."),
+        ]);
+
+    public static SlackMessage Invalid(string problem) => new(
+        $"Sorry, I didn't understand that: {problem}",
+        [
+            Blocks.Section($":thinking_face: {Mrkdwn.Escape(problem)}"),
+            Blocks.Section(Usage),
+        ]);
+
+    public static SlackMessage NotAllowedTeam() => new(
+        "DrsBot is not enabled for this workspace.",
+        [Blocks.Section(":no_entry: DrsBot is not enabled for this workspace. Ask whoever runs DrsBot to add it to `Slack:AllowedTeamIds`.")]);
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Serialization;
+
+namespace DrsBot.Slack;
+
+// Block Kit as records: only the parts DrsBot uses. The factory methods in Blocks keep every text within Slack's
+// published limits, so a long DRS error message can never make Slack reject the whole reply with invalid_blocks.
+
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(HeaderBlock), "header")]
+[JsonDerivedType(typeof(SectionBlock), "section")]
+[JsonDerivedType(typeof(ContextBlock), "context")]
+[JsonDerivedType(typeof(DividerBlock), "divider")]
+public abstract record Block;
+
+public sealed record HeaderBlock(PlainText Text) : Block;
+
+public sealed record SectionBlock(TextObject? Text, IReadOnlyList<TextObject>? Fields = null) : Block;
+
+public sealed record ContextBlock(IReadOnlyList<TextObject> Elements) : Block;
+
+public sealed record DividerBlock : Block;
+
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(PlainText), "plain_text")]
+[JsonDerivedType(typeof(MrkdwnText), "mrkdwn")]
+public abstract record TextObject(string Text);
+
+public sealed record PlainText(string Text) : TextObject(Text)
+{
+    public bool Emoji => true;
+}
+
+public sealed record MrkdwnText(string Text) : TextObject(Text);
+
+/// <summary>Builds blocks within Slack's limits (see docs: Block Kit reference).</summary>
+public static class Blocks
+{
+    public const int MaxBlocks = 50;
+    public const int MaxHeader = 150;
+    public const int MaxSectionText = 3000;
+    public const int MaxFields = 10;
+    public const int MaxFieldText = 2000;
+    public const int MaxContextElements = 10;
+
+    public static HeaderBlock Header(string text) => new(new PlainText(Fit(text, MaxHeader)));
+
+    public static SectionBlock Section(string mrkdwn) => new(new MrkdwnText(Fit(mrkdwn, MaxSectionText)));
+
+    public static SectionBlock Fields(string? mrkdwn, params IEnumerable<string> fields) => new(
+        mrkdwn is null ? null : new MrkdwnText(Fit(mrkdwn, MaxSectionText)),
+        [.. fields.Take(MaxFields).Select(f => (TextObject)new MrkdwnText(Fit(f, MaxFieldText)))]);
+
+    public static ContextBlock Context(params IEnumerable<string> mrkdwn) =>
+        new([.. mrkdwn.Take(MaxContextElements).Select(t => (TextObject)new MrkdwnText(Fit(t, MaxFieldText)))]);
+
+    public static DividerBlock Divider() => new();
+
+    /// <summary>Shortens text to at most <paramref name="max"/> characters, marking the cut with an ellipsis.</summary>
+    public static string Fit(string text, int max) =>
+        text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using DrsBot.Drs;
+using Microsoft.Extensions.Options;
+
+namespace DrsBot.Slack;
+
+/// <summary>
+/// Keeps Slack's 3-second promise. Work that finishes within <see cref="DrsOptions.InteractiveBudget"/> is the
+/// reply itself; slower work gets an immediate acknowledgement and its result goes to <c>response_url</c>.
+/// Follow-ups in flight are awaited on shutdown, so a deploy does not swallow an answer.
+/// </summary>
+public sealed partial class InteractiveReplies(
+    ResponseUrlClient responseUrl,
+    IOptions<DrsOptions> drs,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<InteractiveReplies> logger) : IHostedService
+{
+    private readonly ConcurrentDictionary<Task, byte> _followUps = new();
+
+    public async Task<SlackMessage> WithinBudgetAsync(
+        SlashCommand command, SlackMessage acknowledgement, Func<CancellationToken, Task<SlackMessage>> work)
+    {
+        // The request's own token dies with the HTTP response; the work must outlive it.
+        var task = Run(work, lifetime.ApplicationStopping);
+        var budget = Task.Delay(drs.Value.InteractiveBudget, time, lifetime.ApplicationStopping);
+        if (await Task.WhenAny(task, budget) == task || command.ResponseUrl is null)
+        {
+            return await task;
+        }
+
+        var followUp = FollowUpAsync(task, command.ResponseUrl, acknowledgement.ResponseType);
+        _followUps.TryAdd(followUp, 0);
+        _ = followUp.ContinueWith(t => _followUps.TryRemove(t, out _), TaskScheduler.Default);
+        LogDeferred(logger, command.ChannelId);
+        return acknowledgement;
+    }
+
+    public int FollowUpsInFlight => _followUps.Count;
+
+    private static async Task<SlackMessage> Run(Func<CancellationToken, Task<SlackMessage>> work, CancellationToken ct)
+    {
+        await Task.Yield();
+        return await work(ct);
+    }
+
+    private async Task FollowUpAsync(Task<SlackMessage> work, Uri url, string? responseType)
+    {
+        SlackMessage message;
+        try
+        {
+            message = await work;
+        }
+        catch (Exception e)
+        {
+            LogWorkFailed(logger, e);
+            message = new SlackMessage(":x: Something went wrong while reading DRS. Please try again.");
+        }
+
+        // Replace the "Fetching…" acknowledgement rather than leaving it above the answer.
+        message = message with { ReplaceOriginal = true, ResponseType = responseType ?? message.ResponseType };
+        await responseUrl.PostAsync(url, message, CancellationToken.None);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_followUps.Keys).WaitAsync(cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DRS was slower than the reply budget; answering {Channel} via response_url")]
+    private static partial void LogDeferred(ILogger logger, string channel);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A deferred command failed")]
+    private static partial void LogWorkFailed(ILogger logger, Exception e);
+}

@@ -1,0 +1,36 @@
+using System.Net.Http.Json;
+
+namespace DrsBot.Slack;
+
+/// <summary>
+/// Posts follow-up replies to a slash command's <c>response_url</c> (good for 5 posts in 30 minutes).
+/// The URL itself is a credential for that conversation, so this client does not log it.
+/// </summary>
+public sealed partial class ResponseUrlClient(HttpClient http, ILogger<ResponseUrlClient> logger)
+{
+    public async Task<bool> PostAsync(Uri responseUrl, SlackMessage message, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync(responseUrl, message, SlackJson.Options, ct);
+            if (response.IsSuccessStatusCode)
+            {
+                return true;
+            }
+
+            LogFailed(logger, (int)response.StatusCode);
+            return false;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)
+        {
+            LogUnreachable(logger, e.GetType().Name);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack refused a response_url post with HTTP {Status}")]
+    private static partial void LogFailed(ILogger logger, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reach Slack's response_url ({Error})")]
+    private static partial void LogUnreachable(ILogger logger, string error);
+}

@@ -1,0 +1,46 @@
+using DrsBot.Commands;
+
+namespace DrsBot.Slack;
+
+public static partial class SlackEndpoints
+{
+    /// <summary>Slack's Request URLs. Every route here is signature-checked before anything else runs.</summary>
+    public static RouteGroupBuilder MapSlack(this IEndpointRouteBuilder app)
+    {
+        var slack = app.MapGroup("/slack").AddEndpointFilter<SlackRequestVerification>();
+        slack.MapPost("/commands", HandleCommandAsync);
+        return slack;
+    }
+
+    private static async Task<IResult> HandleCommandAsync(HttpContext http, CommandRouter router, ILoggerFactory loggers)
+    {
+        var body = http.Features.Get<SlackRequestBody>()!;
+        if (!http.Request.HasFormContentType)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var command = SlashCommand.FromForm(body.Bytes);
+        if (command.IsSslCheck)
+        {
+            return TypedResults.Ok();
+        }
+
+        SlackMessage reply;
+        try
+        {
+            reply = await router.HandleAsync(command);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // A bug must still leave the user with an answer, not Slack's "failed with the error".
+            LogUnhandled(loggers.CreateLogger(typeof(SlackEndpoints)), e);
+            reply = new SlackMessage(":x: Sorry, something went wrong on DrsBot's side. It has been logged; please try again.");
+        }
+
+        return TypedResults.Json(reply, SlackJson.Options);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Slash command failed")]
+    private static partial void LogUnhandled(ILogger logger, Exception e);
+}

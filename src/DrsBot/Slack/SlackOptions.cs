@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DrsBot.Slack;
+
+/// <summary>The <c>Slack</c> configuration section.</summary>
+public sealed class SlackOptions
+{
+    public const string Section = "Slack";
+
+    /// <summary>Signs every request Slack sends us (Basic Information → Signing Secret).</summary>
+    public string SigningSecret { get; set; } = "";
+
+    /// <summary>The bot token (<c>xoxb-…</c>) used for <c>chat.postMessage</c>.</summary>
+    public string BotToken { get; set; } = "";
+
+    public Uri ApiBaseUrl { get; set; } = new("https://slack.com/api/");
+
+    /// <summary>When not empty, only these workspaces (team ids) may use the bot.</summary>
+    public string[] AllowedTeamIds { get; set; } = [];
+
+    /// <summary>Slack sends a few KB at most; anything larger is refused before it is read in full.</summary>
+    [Range(1024, 1024 * 1024)]
+    public int MaxRequestBytes { get; set; } = 32 * 1024;
+}

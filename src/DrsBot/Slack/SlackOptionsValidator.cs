@@ -1,0 +1,27 @@
+using DrsBot.Infrastructure;
+
+namespace DrsBot.Slack;
+
+internal sealed class SlackOptionsValidator(IHostEnvironment environment) : KeyedOptionsValidator<SlackOptions>
+{
+    protected override void Check(SlackOptions options, List<string> problems)
+    {
+        Require(problems, options.SigningSecret, "Slack:SigningSecret");
+
+        // Development without a bot token posts channel messages to the local console instead (see Demo).
+        if (!environment.IsDevelopment())
+        {
+            Require(problems, options.BotToken, "Slack:BotToken");
+        }
+
+        if (!options.ApiBaseUrl.IsAbsoluteUri || options.ApiBaseUrl.Scheme is not ("https" or "http"))
+        {
+            problems.Add("Slack:ApiBaseUrl must be an absolute http(s) URL");
+        }
+
+        if (options.MaxRequestBytes is < 1024 or > 1024 * 1024)
+        {
+            problems.Add("Slack:MaxRequestBytes must be between 1024 and 1048576");
+        }
+    }
+}

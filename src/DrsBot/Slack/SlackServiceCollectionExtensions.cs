@@ -1,0 +1,23 @@
+using DrsBot.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace DrsBot.Slack;
+
+public static class SlackServiceCollectionExtensions
+{
+    /// <summary>The Slack edge: options, request verification, replies within 3 seconds, the Web API client.</summary>
+    public static IServiceCollection AddSlack(this IServiceCollection services)
+    {
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+        services.AddSingleton<SlackRequestVerification>();
+
+        services.AddHttpClient<ResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(30))
+            .RemoveAllLoggers() // the response_url is a credential; the default logger would print it
+            .AddStandardResilienceHandler();
+
+        services.AddSingleton<InteractiveReplies>();
+        services.AddHostedService(sp => sp.GetRequiredService<InteractiveReplies>());
+        return services;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DrsBot.Slack;
+
+/// <summary>
+/// Slack's v0 request signature: <c>v0=hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + body))</c>,
+/// accepted only within five minutes of our clock so a captured request cannot be replayed later.
+/// </summary>
+public static class SlackSignature
+{
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromSeconds(300);
+    private const string Prefix = "v0=";
+
+    public static string Compute(string signingSecret, string timestamp, ReadOnlySpan<byte> body)
+    {
+        var hash = ComputeHash(signingSecret, timestamp, body);
+        return Prefix + Convert.ToHexStringLower(hash);
+    }
+
+    public static bool IsValid(
+        string signingSecret, string? timestamp, string? signature, ReadOnlySpan<byte> body, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(signingSecret) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
+        {
+            return false;
+        }
+
+        if (timestamp.Length > 12 || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return false;
+        }
+
+        var age = now.ToUnixTimeSeconds() - seconds;
+        if (Math.Abs(age) > ReplayWindow.TotalSeconds)
+        {
+            return false;
+        }
+
+        if (!signature.StartsWith(Prefix, StringComparison.Ordinal) || signature.Length != Prefix.Length + 64)
+        {
+            return false;
+        }
+
+        byte[] presented;
+        try
+        {
+            presented = Convert.FromHexString(signature.AsSpan(Prefix.Length));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var expected = ComputeHash(signingSecret, timestamp, body);
+        return CryptographicOperations.FixedTimeEquals(expected, presented);
+    }
+
+    private static byte[] ComputeHash(string signingSecret, string timestamp, ReadOnlySpan<byte> body)
+    {
+        var header = Encoding.UTF8.GetBytes($"v0:{timestamp}:");
+        var message = new byte[header.Length + body.Length];
+        header.CopyTo(message, 0);
+        body.CopyTo(message.AsSpan(header.Length));
+        return HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingSecret), message);
+    }
+}

@@ -1,0 +1,81 @@
+using DrsBot.Commands;
+using DrsBot.Drs;
+
+namespace DrsBot.Tests.Commands;
+
+public sealed class CommandParserTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("help")]
+    [InlineData("HELP")]
+    public void Help_or_nothing_gives_usage(string text) => Assert.IsType<HelpCommand>(CommandParser.Parse(text));
+
+    [Fact]
+    public void Two_ids_ask_for_progress_including_the_api_pages_non_uuid_job_id()
+    {
+        var command = Assert.IsType<ProgressCommand>(
+            CommandParser.Parse("  9cbfd380-bdb1-43b2-9db9-3de2987jb201   b13b233a-4b9e-4b06-a928-19a0c93f6109 "));
+        Assert.Equal(new ComparisonRef("9cbfd380-bdb1-43b2-9db9-3de2987jb201", "b13b233a-4b9e-4b06-a928-19a0c93f6109"), command.Comparison);
+    }
+
+    [Fact]
+    public void Subscribe_takes_ids_then_mentions()
+    {
+        var command = Assert.IsType<SubscribeCommand>(
+            CommandParser.Parse("subscribe job_1 cmp-2 <@U024BE7LH|alice> <!subteam^SAZ94GDB8|@db-oncall> <!here> <@U024BE7LH|alice>"));
+        Assert.Equal(new ComparisonRef("job_1", "cmp-2"), command.Comparison);
+        Assert.Equal(["<@U024BE7LH|alice>", "<!subteam^SAZ94GDB8|@db-oncall>", "<!here>"], command.Mentions);
+    }
+
+    [Fact]
+    public void Unsubscribe_and_list_parse() 
+    {
+        Assert.Equal(new ComparisonRef("a", "b"), Assert.IsType<UnsubscribeCommand>(CommandParser.Parse("unsubscribe a b")).Comparison);
+        Assert.IsType<ListCommand>(CommandParser.Parse("list"));
+    }
+
+    [Theory]
+    [InlineData("onlyone", "Both ids")]
+    [InlineData("a b c", "Too many")]
+    [InlineData("frobnicate me now", "Too many")]
+    [InlineData("../etc passwd", "not valid")]
+    [InlineData("a/b c", "not valid")]
+    [InlineData("a b?x=1", "not valid")]
+    [InlineData("a b#frag", "not valid")]
+    [InlineData("a%2F..%2F b", "not valid")]
+    [InlineData("jób b", "not valid")]
+    [InlineData("a\u0000b c", "not valid")]
+    [InlineData("subscribe a", "needs")]
+    [InlineData("subscribe a b alice", "not a Slack mention")]
+    [InlineData("subscribe a b <@U1|x><!channel>", "not a Slack mention")]
+    [InlineData("unsubscribe a", "needs")]
+    [InlineData("unsubscribe a b c", "needs")]
+    [InlineData("list everything", "takes no arguments")]
+    [InlineData("$(reboot)", "don't know")]
+    public void Anything_else_is_refused_with_a_reason(string text, string reason)
+    {
+        var command = Assert.IsType<InvalidCommand>(CommandParser.Parse(text));
+        Assert.Contains(reason, command.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ids_longer_than_64_characters_are_refused()
+    {
+        Assert.IsType<ProgressCommand>(CommandParser.Parse($"{new string('a', 64)} b"));
+        Assert.IsType<InvalidCommand>(CommandParser.Parse($"{new string('a', 65)} b"));
+    }
+
+    [Fact]
+    public void Oversized_text_is_refused_without_splitting_it() =>
+        Assert.IsType<InvalidCommand>(CommandParser.Parse(new string('a', CommandParser.MaxTextLength + 1)));
+
+    [Fact]
+    public void Echoed_input_is_clipped_and_cannot_break_out_of_code_formatting()
+    {
+        var command = Assert.IsType<InvalidCommand>(CommandParser.Parse("`<!channel>`" + new string('x', 100)));
+        Assert.DoesNotContain("``", command.Problem, StringComparison.Ordinal);
+        Assert.True(command.Problem.Length < 120);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text;
+using DrsBot.Tests.Fakes;
+
+namespace DrsBot.Tests.EndToEnd;
+
+/// <summary>Everything that is not a well-formed, signed, recent request from Slack is refused before any work.</summary>
+public sealed class SlackRequestTests : EndToEndTest
+{
+    private static string Body => DrsBotApp.CommandBody("job-1 cmp-1");
+
+    [Fact]
+    public async Task Unsigned_requests_get_a_bare_401_and_no_drs_call()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands")
+        {
+            Content = new StringContent(Body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        using var response = await App.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        Assert.Empty(Drs.Requests);
+    }
+
+    [Fact]
+    public async Task Stale_requests_are_replays_and_get_401()
+    {
+        var old = DateTimeOffset.UtcNow.AddMinutes(-6).ToUnixTimeSeconds();
+        using var response = await App.PostSignedAsync(Body, timestamp: old);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(Drs.Requests);
+    }
+
+    [Fact]
+    public async Task Requests_signed_with_another_secret_get_401()
+    {
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var response = await App.PostSignedAsync(Body, ts, DrsBotApp.Sign(Body, ts, "someone-elses-secret"));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(Drs.Requests);
+    }
+
+    [Fact]
+    public async Task Oversized_bodies_get_413_before_being_read_in_full()
+    {
+        var body = Body + "&padding=" + new string('a', 40 * 1024);
+        using var response = await App.PostSignedAsync(body);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(Drs.Requests);
+    }
+
+    [Fact]
+    public async Task Ssl_check_gets_an_empty_200()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands")
+        {
+            Content = new StringContent("ssl_check=1&token=abc", Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        using var response = await App.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Signed_but_not_a_form_gets_415()
+    {
+        var body = """{"text":"job-1 cmp-1"}""";
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Slack-Request-Timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Slack-Signature", DrsBotApp.Sign(body, ts));
+        using var response = await App.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Empty(Drs.Requests);
+    }
+
+    [Theory]
+    [InlineData("%%%garbage&&&=")]
+    [InlineData("text=%E0%A4%A")]
+    [InlineData("")]
+    public async Task Signed_garbage_gets_a_friendly_reply_not_a_500(string body)
+    {
+        using var response = await App.PostSignedAsync(body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(Drs.Requests);
+    }
+
+    [Fact]
+    public async Task Healthz_answers_200() =>
+        Assert.Equal(HttpStatusCode.OK, (await App.CreateClient().GetAsync("/healthz")).StatusCode);
+}
+
+public sealed class AllowedTeamsTests : EndToEndTest
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["Slack:AllowedTeamIds:0"] = "T0ALLOWED",
+    };
+
+    [Fact]
+    public async Task Another_workspace_gets_a_polite_refusal_and_no_drs_call()
+    {
+        var reply = await App.CommandAsync("job-1 cmp-1", team: "T0STRANGER");
+        Assert.Contains("not enabled for this workspace", reply.Text, StringComparison.Ordinal);
+        Assert.Empty(Drs.Requests);
+    }
+
+    [Fact]
+    public async Task A_listed_workspace_is_served()
+    {
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 50));
+        var reply = await App.CommandAsync("job-1 cmp-1", team: "T0ALLOWED");
+        Assert.Contains("50 %", reply.AllText, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using DrsBot.Slack;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DrsBot.Tests.Fakes;
+
+/// <summary>
+/// DrsBot as a test host in Production mode, wired to loopback fakes of DRS and Slack, with a helper that sends
+/// slash commands signed exactly as Slack signs them.
+/// </summary>
+public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, string?>? overrides = null)
+    : WebApplicationFactory<Program>
+{
+    public const string SigningSecret = "test-signing-secret-0123456789abcdef";
+    public const string BotToken = "xoxb-test-bot-token";
+    public const string DrsToken = "test-drs-token-ABCDEF";
+    public const string ProjectId = "5237e10fe9aa4ad5b16b6a5245248314";
+
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Slack:SigningSecret"] = SigningSecret,
+        ["Slack:BotToken"] = BotToken,
+        ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+        ["Drs:Endpoint"] = drs.BaseUrl.ToString(),
+        ["Drs:ProjectId"] = ProjectId,
+        ["Drs:Auth:Mode"] = "Token",
+        ["Drs:Auth:Token"] = DrsToken,
+        ["Drs:InteractiveBudget"] = "00:00:02",
+        ["Watch:PollInterval"] = "01:00:00",
+    };
+
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            Settings[key] = value;
+        }
+
+        builder.UseEnvironment("Production");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
+        if (ConfigureTestServices is not null)
+        {
+            builder.ConfigureServices(ConfigureTestServices);
+        }
+    }
+
+    public static string Sign(string body, long timestamp, string secret = SigningSecret) =>
+        SlackSignature.Compute(secret, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetBytes(body));
+
+    public static string CommandBody(string text, string channel = "C0CHANNEL1", string team = "T0TEAM", Uri? responseUrl = null, string user = "U0ALICE") =>
+        new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = "deprecated",
+            ["team_id"] = team,
+            ["team_domain"] = "example",
+            ["channel_id"] = channel,
+            ["channel_name"] = "db-migration",
+            ["user_id"] = user,
+            ["user_name"] = "alice",
+            ["command"] = "/drs-progress",
+            ["text"] = text,
+            ["api_app_id"] = "A0APP",
+            ["response_url"] = (responseUrl ?? new Uri("http://127.0.0.1:9/unused")).ToString(),
+            ["trigger_id"] = "1.2.3",
+        }).ReadAsStringAsync().Result;
+
+    /// <summary>POSTs a raw body to /slack/commands, signed unless told otherwise.</summary>
+    public async Task<HttpResponseMessage> PostSignedAsync(string body, long? timestamp = null, string? signature = null, string path = "/slack/commands")
+    {
+        var ts = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/x-www-form-urlencoded")),
+        };
+        request.Headers.Add("X-Slack-Request-Timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Slack-Signature", signature ?? Sign(body, ts));
+        return await CreateClient().SendAsync(request);
+    }
+
+    /// <summary>Sends <c>/drs-progress {text}</c> and returns Slack's view of the reply.</summary>
+    public async Task<Reply> CommandAsync(string text, string channel = "C0CHANNEL1", Uri? responseUrl = null, string team = "T0TEAM")
+    {
+        using var response = await PostSignedAsync(CommandBody(text, channel, team, responseUrl));
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {json}");
+        return new Reply(JsonDocument.Parse(json).RootElement.Clone());
+    }
+}
+
+/// <summary>A reply to a slash command, as Slack would read it.</summary>
+public sealed record Reply(JsonElement Body)
+{
+    public string Text => Body.GetProperty("text").GetString()!;
+
+    public string? ResponseType => Body.TryGetProperty("response_type", out var t) ? t.GetString() : null;
+
+    public string AllText => JsonText.Strings(Body);
+
+    public IReadOnlyList<JsonElement> Blocks => Body.TryGetProperty("blocks", out var b) ? [.. b.EnumerateArray()] : [];
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace DrsBot.Tests.Fakes;
+
+/// <summary>What the fake DRS answers: a status, a JSON body, headers, and how long it takes.</summary>
+public sealed record DrsAnswer(int Status, string Body, TimeSpan Delay = default, IReadOnlyDictionary<string, string>? Headers = null)
+{
+    public static DrsAnswer Ok(string json) => new(200, json, Headers: new Dictionary<string, string> { ["X-Request-Id"] = "req-ok" });
+
+    public static DrsAnswer Progress(double? full = null, double? delay = null, long fullRecheck = 0, long increRecheck = 0)
+    {
+        var parts = new List<string>();
+        if (full is not null)
+        {
+            parts.Add($$"""
+                "full_info": {"progress": {{full.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, "src_speed": "1.20MB/s", "recheck_entities": {{fullRecheck}}}
+                """);
+        }
+
+        if (delay is not null)
+        {
+            parts.Add($$"""
+                "incre_info": {"delay": {{delay.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, "src_speed": "0.50MB/s", "rps": 120, "log_point": "lp:1", "recheck_entities": {{increRecheck}}}
+                """);
+        }
+
+        return Ok("{" + string.Join(",", parts) + "}");
+    }
+
+    public static DrsAnswer NotFound() => new(400, """{"error_code":"DRS.10000010","error_msg":"Task information not found."}""",
+        Headers: new Dictionary<string, string> { ["X-Request-Id"] = "req-404" });
+
+    public static DrsAnswer ServerError() => new(500, """{"error_code":"DRS.00000001","error_msg":"Internal error."}""",
+        Headers: new Dictionary<string, string> { ["X-Request-Id"] = "req-500" });
+}
+
+/// <summary>A loopback stand-in for DRS's compare-progress API that records every request it receives.</summary>
+public sealed class FakeDrs : LoopbackServer
+{
+    public const string ApiPageExample = """
+        {
+          "full_info" : { "progress" : 100, "src_speed" : "0.00B/s", "recheck_entities" : 0 },
+          "incre_info" : { "delay" : 9.58, "src_speed" : "0.00B/s", "rps" : 0,
+                           "log_point" : "951de1d2-61ee-11f0-8081-fa163ef20ddd:51", "recheck_entities" : 0 },
+          "global_info" : { "src_speed" : "0.00B/s" }
+        }
+        """;
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<DrsAnswer>> _scripts = new();
+    private readonly ConcurrentDictionary<string, DrsAnswer> _steady = new();
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Answers for one comparison: each call takes the next; the last one repeats.</summary>
+    public void Script(string jobId, string compareId, params DrsAnswer[] answers)
+    {
+        var queue = new ConcurrentQueue<DrsAnswer>(answers[..^1]);
+        _scripts[$"{jobId}/{compareId}"] = queue;
+        _steady[$"{jobId}/{compareId}"] = answers[^1];
+    }
+
+    public int CallsFor(string jobId, string compareId) =>
+        Requests.Count(r => r.Path.EndsWith($"/jobs/{jobId}/compare-progress/{compareId}", StringComparison.Ordinal));
+
+    protected override void Map(WebApplication app) =>
+        app.MapGet("/v5/{projectId}/jobs/{jobId}/compare-progress/{compareId}",
+            async (HttpContext http, string projectId, string jobId, string compareId) =>
+            {
+                Requests.Enqueue(RecordedRequest.From(http.Request));
+                var key = $"{jobId}/{compareId}";
+                var answer = _scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var next)
+                    ? next
+                    : _steady.GetValueOrDefault(key) ?? DrsAnswer.NotFound();
+
+                if (answer.Delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(answer.Delay, http.RequestAborted);
+                }
+
+                foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
+                {
+                    http.Response.Headers[name] = value;
+                }
+
+                http.Response.StatusCode = answer.Status;
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync(answer.Body);
+            });
+}
+
+public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public static RecordedRequest From(HttpRequest request) => new(
+        request.Method,
+        request.Path + request.QueryString,
+        request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        "");
+}

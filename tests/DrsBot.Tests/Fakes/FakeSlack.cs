@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace DrsBot.Tests.Fakes;
+
+/// <summary>A message as the fake Slack received it, from chat.postMessage or a response_url.</summary>
+public sealed record ReceivedMessage(string Endpoint, string? Channel, string? Authorization, JsonElement Body)
+{
+    public string Text => Body.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";
+
+    /// <summary>Every piece of text in the message, blocks included, for "is this visible" assertions.</summary>
+    public string AllText => JsonText.Strings(Body);
+}
+
+/// <summary>
+/// Loopback stand-in for Slack: <c>POST /api/chat.postMessage</c> and response URLs under <c>/response/…</c>.
+/// Failures can be queued for chat.postMessage to exercise retries.
+/// </summary>
+public sealed class FakeSlack : LoopbackServer
+{
+    private readonly ConcurrentQueue<Func<HttpContext, Task<bool>>> _failures = new();
+
+    public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
+
+    public int PostAttempts;
+
+    public Uri ApiBaseUrl => new(BaseUrl, "api/");
+
+    public Uri NewResponseUrl() => new(BaseUrl, $"response/{Guid.NewGuid():N}");
+
+    public IReadOnlyList<ReceivedMessage> InChannel(string channel) =>
+        [.. Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == channel)];
+
+    public IReadOnlyList<ReceivedMessage> ToResponseUrl(Uri url) =>
+        [.. Messages.Where(m => m.Endpoint == url.AbsolutePath)];
+
+    /// <summary>The next chat.postMessage is answered with 429 and Retry-After.</summary>
+    public void RateLimitNext(int retryAfterSeconds) => _failures.Enqueue(async http =>
+    {
+        http.Response.StatusCode = 429;
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await http.Response.WriteAsJsonAsync(new { ok = false, error = "rate_limited" });
+        return true;
+    });
+
+    /// <summary>The next chat.postMessage is answered 200 with <c>ok:false</c>.</summary>
+    public void FailNext(string error) => _failures.Enqueue(async http =>
+    {
+        await http.Response.WriteAsJsonAsync(new { ok = false, error });
+        return true;
+    });
+
+    public void ServerErrorNext() => _failures.Enqueue(http =>
+    {
+        http.Response.StatusCode = 503;
+        return Task.FromResult(true);
+    });
+
+    public async Task<ReceivedMessage> WaitForAsync(Func<ReceivedMessage, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = Messages.FirstOrDefault(match);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException("Slack never received the expected message. Received: " +
+                                   string.Join(" | ", Messages.Select(m => $"{m.Endpoint}:{m.Text}")));
+    }
+
+    protected override void Map(WebApplication app)
+    {
+        app.MapPost("/api/chat.postMessage", async (HttpContext http) =>
+        {
+            Interlocked.Increment(ref PostAttempts);
+            var body = await JsonDocument.ParseAsync(http.Request.Body);
+            if (_failures.TryDequeue(out var fail) && await fail(http))
+            {
+                return;
+            }
+
+            var root = body.RootElement.Clone();
+            var channel = root.TryGetProperty("channel", out var c) ? c.GetString() : null;
+            Messages.Enqueue(new ReceivedMessage("chat.postMessage", channel, http.Request.Headers.Authorization, root));
+            await http.Response.WriteAsJsonAsync(new { ok = true, channel, ts = $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0:0.000000}" });
+        });
+
+        app.MapPost("/response/{id}", async (HttpContext http) =>
+        {
+            var body = await JsonDocument.ParseAsync(http.Request.Body);
+            Messages.Enqueue(new ReceivedMessage(http.Request.Path, null, null, body.RootElement.Clone()));
+            return Results.Ok();
+        });
+    }
+}
