@@ -2,6 +2,7 @@ using DrsBot.Commands;
 using DrsBot.Drs;
 using DrsBot.Infrastructure;
 using DrsBot.Slack;
+using DrsBot.Watching;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,7 @@ builder.AddServiceDefaults();           // clock, health checks, logging
 builder.Services.AddSlack();            // Slack edge: signature check, replies, Web API
 builder.Services.AddDrs();              // DRS edge: typed client, auth, resilience
 builder.Services.AddCommands();         // the /drs-progress grammar and its handlers
+builder.Services.AddWatching();         // subscriptions, Hangfire polls, notifications
 
 var app = builder.Build();
 

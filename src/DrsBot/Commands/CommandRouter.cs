@@ -1,6 +1,7 @@
 using DrsBot.Drs;
 using DrsBot.Rendering;
 using DrsBot.Slack;
+using DrsBot.Watching;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Commands;
@@ -9,6 +10,7 @@ namespace DrsBot.Commands;
 public sealed class CommandRouter(
     IDrsClient drs,
     InteractiveReplies replies,
+    SubscriptionCommands subscriptions,
     IOptionsMonitor<SlackOptions> slack,
     TimeProvider time)
 {
@@ -28,8 +30,12 @@ public sealed class CommandRouter(
                 command,
                 Acknowledge($":hourglass_flowing_sand: Fetching progress of comparison `{progress.Comparison.CompareJobId}` from DRS…"),
                 ct => ShowProgressAsync(progress.Comparison, ct)),
-            SubscribeCommand or UnsubscribeCommand or ListCommand =>
-                Task.FromResult(HelpMessages.Invalid("Subscriptions are not available in this version yet.")),
+            SubscribeCommand subscribe => replies.WithinBudgetAsync(
+                command,
+                Acknowledge($":hourglass_flowing_sand: Checking comparison `{subscribe.Comparison.CompareJobId}` with DRS before subscribing…").AsInChannel(),
+                ct => subscriptions.SubscribeAsync(command, subscribe, ct)),
+            UnsubscribeCommand unsubscribe => subscriptions.UnsubscribeAsync(command, unsubscribe),
+            ListCommand => subscriptions.ListAsync(command),
             _ => Task.FromResult(HelpMessages.Help()),
         };
     }

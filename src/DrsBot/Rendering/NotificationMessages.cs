@@ -1,0 +1,70 @@
+using DrsBot.Drs;
+using DrsBot.Slack;
+using DrsBot.Watching;
+using static DrsBot.Slack.Mrkdwn;
+
+namespace DrsBot.Rendering;
+
+/// <summary>
+/// What a subscribed channel is told. Alerts that need a person carry the subscription's mentions both in the
+/// blocks and in the fallback text, because the fallback is what Slack's push notification shows.
+/// </summary>
+public static class NotificationMessages
+{
+    public static SlackMessage Render(
+        NotificationKind kind, Subscription subscription, CompareProgress? progress, DrsFailure? failure, int failedPolls, DateTimeOffset at)
+    {
+        var c = subscription.Comparison;
+        var id = Code(c.CompareJobId);
+        var mentions = string.Join(" ", subscription.Mentions);
+        var (emoji, headline, detail, alert) = kind switch
+        {
+            NotificationKind.FullComplete => (":white_check_mark:", "Full comparison complete",
+                $"Comparison {id} reached 100 %." + RecheckNote(progress), false),
+            NotificationKind.CaughtUp => (":zap:", "Incremental comparison caught up",
+                $"Comparison {id} has no incremental delay: every change so far has been compared." + RecheckNote(progress), false),
+            NotificationKind.RecheckNeeded => (":rotating_light:", $"{Format.Rows(progress?.RowsToRecheck ?? 0)} need recheck",
+                $"Comparison {id} found rows that differ between source and target. Review them in the DRS console (job {Code(c.JobId)}, *Data Comparison*).", true),
+            NotificationKind.ComparisonGone => (":wastebasket:", "Comparison no longer exists",
+                $"DRS no longer knows comparison {id} in job {Code(c.JobId)}. It may have been deleted or the job released. DrsBot has stopped watching it.", true),
+            NotificationKind.DrsFailing => (":rotating_light:", "DRS is not answering",
+                $"DrsBot could not read comparison {id} for {Format.Plural(failedPolls, "poll")} in a row. " +
+                (failure is null ? "" : FailureMessages.Explain(c, failure).Title + ". ") +
+                "Its notifications are on hold until DRS answers again.", true),
+            NotificationKind.DrsRecovered => (":large_green_circle:", "DRS is answering again",
+                $"DrsBot can read comparison {id} again; notifications have resumed.", false),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        var blocks = new List<Block>
+        {
+            Blocks.Section($"{emoji} *{headline}*{(alert && mentions.Length > 0 ? " " + mentions : "")}\n{detail}"),
+        };
+
+        if (progress is not null && kind is not NotificationKind.ComparisonGone)
+        {
+            blocks.Add(Blocks.Context($"Now: {Escape(ProgressMessages.Summary(progress))}"));
+        }
+
+        if (failure is not null && kind is NotificationKind.DrsFailing or NotificationKind.ComparisonGone)
+        {
+            var parts = new[] { failure.Code is null ? null : $"Code {Code(failure.Code)}", failure.Message is null ? null : Escape(failure.Message), failure.RequestId is null ? null : $"Request {Code(failure.RequestId)}" };
+            var line = string.Join(" · ", parts.Where(p => p is not null));
+            if (line.Length > 0)
+            {
+                blocks.Add(Blocks.Context(line));
+            }
+        }
+
+        blocks.Add(Blocks.Context(ProgressMessages.ContextLine(c, at).Replace("· Read", "· At", StringComparison.Ordinal)));
+        var text = $"{(alert && mentions.Length > 0 ? mentions + " " : "")}{headline}: comparison {c.CompareJobId}";
+        return new SlackMessage(text, blocks) { ResponseType = null };
+    }
+
+    private static string RecheckNote(CompareProgress? progress) => progress?.RowsToRecheck switch
+    {
+        0 => " No rows need recheck.",
+        > 0 and var rows => $" :warning: {Format.Rows(rows)} need recheck.",
+        _ => "",
+    };
+}

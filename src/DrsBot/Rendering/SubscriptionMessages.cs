@@ -1,0 +1,92 @@
+using DrsBot.Drs;
+using DrsBot.Slack;
+using DrsBot.Watching;
+using static DrsBot.Slack.Mrkdwn;
+
+namespace DrsBot.Rendering;
+
+/// <summary>Replies to subscribe, unsubscribe and list.</summary>
+public static class SubscriptionMessages
+{
+    private const int MaxListed = 15;
+
+    public static SlackMessage Subscribed(
+        string userId, ComparisonRef c, IReadOnlyList<string> mentions, bool updated, CompareProgress progress, DateTimeOffset at)
+    {
+        var card = ProgressMessages.Render(c, progress, at);
+        var who = mentions.Count == 0 ? "No one is mentioned on alerts." : $"Alerts will mention {string.Join(" ", mentions)}.";
+        var intro = updated
+            ? $":bell: <@{userId}> updated this channel's subscription to comparison {Code(c.CompareJobId)}. {who}"
+            : $":bell: <@{userId}> subscribed this channel to comparison {Code(c.CompareJobId)}. " +
+              $"I'll post here when the full comparison completes, when the incremental comparison catches up, " +
+              $"and when it needs attention (rows to recheck, the comparison disappears, DRS stops answering). {who}";
+        var blocks = new List<Block> { Blocks.Section(intro) };
+        blocks.AddRange(card.Blocks!);
+        blocks.Add(Blocks.Context("In a private channel, `/invite` DrsBot so it can post here. Stop with `/drs-progress unsubscribe`."));
+        return new SlackMessage($"Subscribed this channel to comparison {c.CompareJobId}: {ProgressMessages.Summary(progress)}", blocks)
+        {
+            ResponseType = SlackMessage.InChannel,
+        };
+    }
+
+    public static SlackMessage Unsubscribed(string userId, ComparisonRef c) => new(
+        $"Unsubscribed this channel from comparison {c.CompareJobId}.",
+        [Blocks.Section($":no_bell: <@{userId}> unsubscribed this channel from comparison {Code(c.CompareJobId)} (job {Code(c.JobId)}).")])
+    {
+        ResponseType = SlackMessage.InChannel,
+    };
+
+    public static SlackMessage NotSubscribed(ComparisonRef c) => new(
+        $"This channel is not subscribed to comparison {c.CompareJobId}.",
+        [Blocks.Section($"This channel is not subscribed to comparison {Code(c.CompareJobId)} in job {Code(c.JobId)}. `/drs-progress list` shows what it watches.")]);
+
+    public static SlackMessage NoChannel() => new(
+        "Subscriptions need a channel.",
+        [Blocks.Section(":thinking_face: Subscriptions belong to a channel, and Slack did not say which one this is. Try again from the channel you want notified.")]);
+
+    public static SlackMessage List(IReadOnlyList<(Subscription Subscription, WatchRecord? Watch)> items)
+    {
+        if (items.Count == 0)
+        {
+            return new SlackMessage("This channel watches no comparisons.",
+                [Blocks.Section("This channel watches no comparisons. Start with `/drs-progress subscribe <job_id> <compare_job_id>`.".Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal))]);
+        }
+
+        var blocks = new List<Block> { Blocks.Header($"This channel watches {Format.Plural(items.Count, "comparison")}") };
+        foreach (var (subscription, watch) in items.Take(MaxListed))
+        {
+            blocks.Add(Blocks.Section(Line(subscription, watch)));
+        }
+
+        if (items.Count > MaxListed)
+        {
+            blocks.Add(Blocks.Context($"…and {items.Count - MaxListed} more."));
+        }
+
+        return new SlackMessage($"This channel watches {Format.Plural(items.Count, "comparison")}.", blocks);
+    }
+
+    private static string Line(Subscription s, WatchRecord? w)
+    {
+        var c = s.Comparison;
+        var state = w?.LastProgress is { } p
+            ? $"{ComparisonStatus.Of(p).Emoji} {Escape(ProgressMessages.Summary(p))}"
+            : "not read yet";
+        var read = w?.LastReadAt is { } at ? $" · read {Date(at)}" : "";
+        var problem = w is { LastFailure: { } f, LastFailureAt: { } fa } && (w.LastReadAt is null || fa > w.LastReadAt)
+            ? $"\n:warning: Last poll failed: {FailureMessages.Explain(c, f).Title} ({Date(fa)})"
+            : "";
+        var suspended = s.SuspendedReason is { } reason
+            ? $"\n:no_entry: *Paused*: Slack refused to post here ({Code(reason)}). {Advice(reason)} then subscribe again."
+            : "";
+        var mentions = s.Mentions.Length == 0 ? "" : $"\nAlerts mention {string.Join(" ", s.Mentions)}";
+        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{suspended}{mentions}";
+    }
+
+    private static string Advice(string reason) => reason switch
+    {
+        "not_in_channel" => "Invite DrsBot to this channel (`/invite`),",
+        "is_archived" => "Unarchive the channel,",
+        _ => "Check that DrsBot may post here,",
+    };
+}

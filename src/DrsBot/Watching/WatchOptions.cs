@@ -1,0 +1,89 @@
+using System.Globalization;
+using DrsBot.Infrastructure;
+
+namespace DrsBot.Watching;
+
+/// <summary>The <c>Watch</c> configuration section: how often to poll and when to speak up.</summary>
+public sealed class WatchOptions
+{
+    public const string Section = "Watch";
+
+    /// <summary>Between 5 seconds and 24 hours, and a whole divisor of a minute, an hour or a day (cron must express it).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Consecutive failed polls before the on-call alert "DRS is not answering".</summary>
+    public int FailuresBeforeAlert { get; set; } = 3;
+
+    /// <summary>After "complete", progress must fall below this before a new completion is announced.</summary>
+    public double CompletionRearmBelowPercent { get; set; } = 90;
+
+    /// <summary>After "caught up", the delay must exceed this before a new catch-up is announced.</summary>
+    public double CatchUpRearmAboveSeconds { get; set; } = 30;
+
+    /// <summary>After a recheck alert, rows to recheck must read 0 this many polls in a row before a new alert.</summary>
+    public int RecheckRearmAfterZeroPolls { get; set; } = 3;
+
+    /// <summary>Consecutive "task not found" answers before a comparison is declared gone and unwatched.</summary>
+    public int NotFoundPollsBeforeGone { get; set; } = 2;
+
+    public RuleSettings Rules => new(
+        FailuresBeforeAlert, CompletionRearmBelowPercent, CatchUpRearmAboveSeconds, RecheckRearmAfterZeroPolls, NotFoundPollsBeforeGone);
+
+    /// <summary>
+    /// The interval as a six-field (seconds-first) cron expression. <paramref name="offset"/> staggers
+    /// comparisons within the interval, so a hundred watches do not all call DRS in the same second.
+    /// </summary>
+    public string Cron(uint offset)
+    {
+        var i = PollInterval;
+        string At(uint modulo) => (offset % modulo).ToString(CultureInfo.InvariantCulture);
+        if (i < TimeSpan.FromMinutes(1))
+        {
+            return $"{At((uint)i.TotalSeconds)}/{i.TotalSeconds:0} * * * * *";
+        }
+
+        if (i < TimeSpan.FromHours(1))
+        {
+            return $"{At(60)} {At((uint)i.TotalMinutes)}/{i.TotalMinutes:0} * * * *";
+        }
+
+        return $"{At(60)} {At(60)} {At((uint)i.TotalHours)}/{i.TotalHours:0} * * *";
+    }
+
+    public static bool IsExpressible(TimeSpan i) =>
+        i >= TimeSpan.FromSeconds(5) && i <= TimeSpan.FromHours(24) && i.Ticks % TimeSpan.TicksPerSecond == 0 && (
+            (i < TimeSpan.FromMinutes(1) && 60 % (int)i.TotalSeconds == 0) ||
+            (i >= TimeSpan.FromMinutes(1) && i < TimeSpan.FromHours(1) && i.Ticks % TimeSpan.TicksPerMinute == 0 && 60 % (int)i.TotalMinutes == 0) ||
+            (i >= TimeSpan.FromHours(1) && i.Ticks % TimeSpan.TicksPerHour == 0 && 24 % (int)i.TotalHours == 0));
+}
+
+internal sealed class WatchOptionsValidator : KeyedOptionsValidator<WatchOptions>
+{
+    protected override void Check(WatchOptions options, List<string> problems)
+    {
+        if (!WatchOptions.IsExpressible(options.PollInterval))
+        {
+            problems.Add("Watch:PollInterval must be 5 seconds to 24 hours and divide a minute, an hour or a day evenly (e.g. 00:00:10, 00:01:00, 00:05:00)");
+        }
+
+        if (options.FailuresBeforeAlert is < 1 or > 100)
+        {
+            problems.Add("Watch:FailuresBeforeAlert must be between 1 and 100");
+        }
+
+        if (options.CompletionRearmBelowPercent is <= 0 or >= 100)
+        {
+            problems.Add("Watch:CompletionRearmBelowPercent must be between 0 and 100");
+        }
+
+        if (options.CatchUpRearmAboveSeconds < 0)
+        {
+            problems.Add("Watch:CatchUpRearmAboveSeconds must not be negative");
+        }
+
+        if (options.RecheckRearmAfterZeroPolls < 1 || options.NotFoundPollsBeforeGone < 1)
+        {
+            problems.Add("Watch:RecheckRearmAfterZeroPolls and Watch:NotFoundPollsBeforeGone must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using DrsBot.Drs;
+
+namespace DrsBot.Watching;
+
+public enum NotificationKind
+{
+    FullComplete,
+    CaughtUp,
+    RecheckNeeded,
+    ComparisonGone,
+    DrsFailing,
+    DrsRecovered,
+}
+
+/// <summary>One poll's outcome, as the rules see it.</summary>
+public abstract record Observation;
+
+public sealed record Reading(CompareProgress Progress) : Observation;
+
+public sealed record Failed(DrsFailure Failure) : Observation;
+
+/// <summary>Thresholds that keep a flapping value from being re-announced every poll (see README, "Hysteresis").</summary>
+public sealed record RuleSettings(
+    int FailuresBeforeAlert = 3,
+    double CompletionRearmBelow = 90,
+    double CatchUpRearmAbove = 30,
+    int RecheckRearmAfterZeroPolls = 3,
+    int NotFoundPollsBeforeGone = 2);
+
+/// <summary>
+/// What the rules remember about one subscription. "Armed" means the next crossing of the threshold is news;
+/// announcing disarms, and only a clear move away from the threshold re-arms.
+/// </summary>
+public sealed record RuleState
+{
+    public double? FullProgress { get; init; }
+    public double? Delay { get; init; }
+    public long? RecheckRows { get; init; }
+    public bool CompletionArmed { get; init; }
+    public bool CatchUpArmed { get; init; }
+    public bool RecheckArmed { get; init; }
+    public int ZeroRecheckPolls { get; init; }
+    public int FailureStreak { get; init; }
+    public int NotFoundStreak { get; init; }
+    public bool OutageAnnounced { get; init; }
+
+    /// <summary>
+    /// The state at subscription time. Whatever is already true then is reported in the subscribe reply, so it is
+    /// not armed: a comparison already at 100 % is not announced as "complete" again.
+    /// </summary>
+    public static RuleState Baseline(CompareProgress progress) => new()
+    {
+        FullProgress = progress.Full?.Progress,
+        Delay = progress.Incremental?.Delay,
+        RecheckRows = progress.RowsToRecheck,
+        CompletionArmed = progress.Full?.Progress is null or < 100,
+        CatchUpArmed = progress.Incremental?.Delay is > 0,
+        RecheckArmed = progress.RowsToRecheck is null or 0,
+    };
+}
+
+public sealed record Decision(RuleState State, IReadOnlyList<NotificationKind> Notifications, bool StopWatching = false);
+
+/// <summary>The notification rules: pure functions of the previous state and one observation. No I/O.</summary>
+public static class WatchRules
+{
+    public static Decision Decide(RuleState state, Observation observation, RuleSettings settings) => observation switch
+    {
+        Reading reading => OnReading(state, reading.Progress, settings),
+        Failed { Failure.Kind: DrsFailureKind.NotFound } => OnNotFound(state, settings),
+        Failed => OnFailure(state, settings),
+        _ => throw new ArgumentOutOfRangeException(nameof(observation)),
+    };
+
+    private static Decision OnReading(RuleState s, CompareProgress p, RuleSettings k)
+    {
+        var notes = new List<NotificationKind>();
+        if (s.OutageAnnounced)
+        {
+            notes.Add(NotificationKind.DrsRecovered);
+        }
+
+        var completionArmed = s.CompletionArmed;
+        if (p.Full?.Progress is { } progress)
+        {
+            if (progress >= 100 && completionArmed)
+            {
+                notes.Add(NotificationKind.FullComplete);
+                completionArmed = false;
+            }
+            else if (progress < k.CompletionRearmBelow)
+            {
+                // Progress fell well back: the comparison was restarted, so its next completion is news again.
+                completionArmed = true;
+            }
+        }
+
+        var catchUpArmed = s.CatchUpArmed;
+        if (p.Incremental?.Delay is { } delay)
+        {
+            if (delay <= 0 && catchUpArmed)
+            {
+                notes.Add(NotificationKind.CaughtUp);
+                catchUpArmed = false;
+            }
+            else if (delay > k.CatchUpRearmAbove || (delay > 0 && s.Delay is null))
+            {
+                // Re-armed only once it falls clearly behind, so 0 → 0.4 → 0 is not a second "caught up".
+                catchUpArmed = true;
+            }
+        }
+
+        var recheckArmed = s.RecheckArmed;
+        var zeroPolls = s.ZeroRecheckPolls;
+        if (p.RowsToRecheck is { } rows)
+        {
+            if (rows > 0)
+            {
+                zeroPolls = 0;
+                if (recheckArmed)
+                {
+                    notes.Add(NotificationKind.RecheckNeeded);
+                    recheckArmed = false;
+                }
+            }
+            else
+            {
+                zeroPolls++;
+                recheckArmed |= zeroPolls >= k.RecheckRearmAfterZeroPolls;
+            }
+        }
+
+        var next = s with
+        {
+            FullProgress = p.Full?.Progress ?? s.FullProgress,
+            Delay = p.Incremental?.Delay ?? s.Delay,
+            RecheckRows = p.RowsToRecheck ?? s.RecheckRows,
+            CompletionArmed = completionArmed,
+            CatchUpArmed = catchUpArmed,
+            RecheckArmed = recheckArmed,
+            ZeroRecheckPolls = zeroPolls,
+            FailureStreak = 0,
+            NotFoundStreak = 0,
+            OutageAnnounced = false,
+        };
+        return new Decision(next, notes);
+    }
+
+    private static Decision OnNotFound(RuleState s, RuleSettings k)
+    {
+        // One stray not-found (a DRS hiccup, a region failover) must not end a watch; a second in a row does.
+        var streak = s.NotFoundStreak + 1;
+        var next = s with { NotFoundStreak = streak, FailureStreak = 0 };
+        return streak >= k.NotFoundPollsBeforeGone
+            ? new Decision(next, [NotificationKind.ComparisonGone], StopWatching: true)
+            : new Decision(next, []);
+    }
+
+    private static Decision OnFailure(RuleState s, RuleSettings k)
+    {
+        var streak = s.FailureStreak + 1;
+        if (streak >= k.FailuresBeforeAlert && !s.OutageAnnounced)
+        {
+            return new Decision(s with { FailureStreak = streak, NotFoundStreak = 0, OutageAnnounced = true }, [NotificationKind.DrsFailing]);
+        }
+
+        return new Decision(s with { FailureStreak = streak, NotFoundStreak = 0 }, []);
+    }
+}

@@ -1,0 +1,293 @@
+using DrsBot.Drs;
+using DrsBot.Tests.Fakes;
+using DrsBot.Watching;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DrsBot.Tests.EndToEnd;
+
+public sealed class SubscriptionTests : EndToEndTest
+{
+    private const string Job = "job-1";
+    private const string Compare = "cmp-1";
+    private const string Ops = "C0OPS";
+    private const string Dba = "C0DBA";
+    private const string Mentions = "<@U024BE7LH|alice> <!subteam^SAZ94GDB8|@db-oncall>";
+
+    /// <summary>Runs the poll exactly as Hangfire's worker would: a fresh scope, the job class, the key.</summary>
+    private async Task PollAsync(string job = Job, string compare = Compare)
+    {
+        using var scope = App.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<PollComparisonJob>().RunAsync($"{job}:{compare}", CancellationToken.None);
+    }
+
+    private IReadOnlyList<string> Headlines(string channel) =>
+        [.. Slack.InChannel(channel).Select(m => m.Text)];
+
+    private List<RecurringJobDto> RecurringJobs()
+    {
+        using var connection = App.Services.GetRequiredService<JobStorage>().GetConnection();
+        return connection.GetRecurringJobs();
+    }
+
+    [Fact]
+    public async Task Two_channels_one_comparison_40_80_100_one_drs_call_per_poll_one_complete_per_channel()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 80), DrsAnswer.Progress(full: 100));
+
+        var ops = await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+        var dba = await App.CommandAsync($"subscribe {Job} {Compare}", channel: Dba);
+        Assert.Equal("in_channel", ops.ResponseType);
+        Assert.Contains("subscribed this channel", ops.AllText, StringComparison.Ordinal);
+        Assert.Contains("40 %", dba.AllText, StringComparison.Ordinal);
+        Assert.Equal(2, Drs.CallsFor(Job, Compare));
+
+        for (var poll = 1; poll <= 4; poll++)
+        {
+            await PollAsync();
+            Assert.Equal(2 + poll, Drs.CallsFor(Job, Compare));
+        }
+
+        foreach (var channel in new[] { Ops, Dba })
+        {
+            var message = Assert.Single(Slack.InChannel(channel));
+            Assert.Contains("Full comparison complete", message.Text, StringComparison.Ordinal);
+            Assert.Contains("reached 100 %", message.AllText, StringComparison.Ordinal);
+            Assert.Equal($"Bearer {DrsBotApp.BotToken}", message.Authorization);
+            Assert.True(message.Body.TryGetProperty("blocks", out _));
+        }
+
+        var job = Assert.Single(RecurringJobs());
+        Assert.Equal(WatchScheduler.JobId(new ComparisonRef(Job, Compare)), job.Id);
+    }
+
+    [Fact]
+    public async Task Delay_12_then_0_posts_one_caught_up()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(delay: 12), DrsAnswer.Progress(delay: 12), DrsAnswer.Progress(delay: 0));
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+
+        await PollAsync();
+        await PollAsync();
+        await PollAsync();
+
+        var message = Assert.Single(Slack.InChannel(Ops));
+        Assert.Contains("caught up", message.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Recheck_rows_0_then_3_alert_once_with_the_mentions()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 50), DrsAnswer.Progress(full: 60, fullRecheck: 3));
+        var reply = await App.CommandAsync($"subscribe {Job} {Compare} {Mentions}", channel: Ops);
+        Assert.Contains("<@U024BE7LH|alice>", reply.AllText, StringComparison.Ordinal);
+
+        await PollAsync();
+        await PollAsync();
+
+        var alert = Assert.Single(Slack.InChannel(Ops));
+        Assert.StartsWith("<@U024BE7LH|alice> <!subteam^SAZ94GDB8|@db-oncall>", alert.Text, StringComparison.Ordinal);
+        Assert.Contains("3 rows need recheck", alert.AllText, StringComparison.Ordinal);
+        Assert.Contains("<!subteam^SAZ94GDB8|@db-oncall>", alert.Body.GetProperty("blocks")[0].GetProperty("text").GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Slack_429_with_retry_after_then_ok_delivers_exactly_once()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+        Slack.RateLimitNext(retryAfterSeconds: 1);
+
+        var started = DateTime.UtcNow;
+        await PollAsync();
+        await PollAsync();
+        await PollAsync();
+
+        Assert.Single(Slack.InChannel(Ops));
+        Assert.Equal(2, Slack.PostAttempts);
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9), "the retry honoured Retry-After");
+    }
+
+    [Fact]
+    public async Task Slack_down_for_a_poll_delivers_on_the_next_one_exactly_once()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+        for (var i = 0; i < 4; i++)
+        {
+            Slack.ServerErrorNext(); // first attempt and all three retries
+        }
+
+        await PollAsync();
+        Assert.Empty(Slack.InChannel(Ops));
+        Assert.Contains(App.Services.GetRequiredService<IWatchStore>().Subscriptions(new(Job, Compare)), s => s.Pending.Count == 1);
+
+        await PollAsync();
+        await PollAsync();
+        var message = Assert.Single(Slack.InChannel(Ops));
+        Assert.Contains("Full comparison complete", message.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_stops_that_channel_only_and_the_last_one_removes_the_job()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 100));
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Dba);
+
+        var bye = await App.CommandAsync($"unsubscribe {Job} {Compare}", channel: Dba);
+        Assert.Contains("unsubscribed this channel", bye.AllText, StringComparison.Ordinal);
+        await PollAsync();
+
+        Assert.Single(Slack.InChannel(Ops));
+        Assert.Empty(Slack.InChannel(Dba));
+        Assert.Single(RecurringJobs());
+
+        await App.CommandAsync($"unsubscribe {Job} {Compare}", channel: Ops);
+        Assert.Empty(RecurringJobs());
+        var calls = Drs.CallsFor(Job, Compare);
+        await PollAsync(); // a straggling run after removal
+        Assert.Equal(calls, Drs.CallsFor(Job, Compare));
+
+        var again = await App.CommandAsync($"unsubscribe {Job} {Compare}", channel: Ops);
+        Assert.Contains("not subscribed", again.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_shows_what_this_channel_watches_with_its_last_state()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 40, delay: 7));
+        Drs.Script("job-2", "cmp-2", DrsAnswer.Progress(full: 10));
+        Assert.Contains("watches no comparisons", (await App.CommandAsync("list", channel: Ops)).Text, StringComparison.Ordinal);
+
+        await App.CommandAsync($"subscribe {Job} {Compare} <!here>", channel: Ops);
+        await App.CommandAsync("subscribe job-2 cmp-2", channel: Dba);
+
+        var list = await App.CommandAsync("list", channel: Ops);
+        Assert.Equal("ephemeral", list.ResponseType);
+        Assert.Contains("1 comparison", list.Text, StringComparison.Ordinal);
+        Assert.Contains(Compare, list.AllText, StringComparison.Ordinal);
+        Assert.Contains("full 40 %", list.AllText, StringComparison.Ordinal);
+        Assert.Contains("incremental 7 s behind", list.AllText, StringComparison.Ordinal);
+        Assert.Contains("<!here>", list.AllText, StringComparison.Ordinal);
+        Assert.Contains("read <!date^", list.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("cmp-2", list.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Subscribing_twice_is_idempotent_and_updates_mentions()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 60, fullRecheck: 2));
+        await App.CommandAsync($"subscribe {Job} {Compare} <@U0AAA|a>", channel: Ops);
+        var second = await App.CommandAsync($"subscribe {Job} {Compare} <@U0BBB|b>", channel: Ops);
+        Assert.Contains("updated this channel's subscription", second.AllText, StringComparison.Ordinal);
+
+        var subscription = Assert.Single(App.Services.GetRequiredService<IWatchStore>().Subscriptions(new(Job, Compare)));
+        Assert.Equal(["<@U0BBB|b>"], subscription.Mentions.ToArray());
+        Assert.Single(RecurringJobs());
+
+        await PollAsync();
+        var alert = Assert.Single(Slack.InChannel(Ops));
+        Assert.StartsWith("<@U0BBB|b>", alert.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Subscribing_to_a_comparison_drs_does_not_know_is_refused()
+    {
+        var reply = await App.CommandAsync("subscribe job-x cmp-x", channel: Ops);
+
+        Assert.StartsWith("Not subscribed", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("DRS.10000010", reply.AllText, StringComparison.Ordinal);
+        Assert.Empty(RecurringJobs());
+    }
+
+    [Fact]
+    public async Task A_channel_slack_will_not_post_to_is_paused_and_list_says_why()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100), DrsAnswer.Progress(full: 5), DrsAnswer.Progress(full: 100));
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+        Slack.FailNext("not_in_channel");
+
+        await PollAsync();
+        Assert.Empty(Slack.InChannel(Ops));
+        var list = await App.CommandAsync("list", channel: Ops);
+        Assert.Contains("not_in_channel", list.AllText, StringComparison.Ordinal);
+        Assert.Contains("Invite DrsBot", list.AllText, StringComparison.Ordinal);
+
+        await PollAsync(); // paused: nothing is posted, and with no active channel the job is removed
+        Assert.Empty(Slack.InChannel(Ops));
+        Assert.Empty(RecurringJobs());
+
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops); // fixed, resubscribed (reads 100)
+        Assert.Single(RecurringJobs());
+        Assert.DoesNotContain("not_in_channel", (await App.CommandAsync("list", channel: Ops)).AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drs_failing_alerts_once_then_says_recovered_once()
+    {
+        // Rejected credentials are not retried, so each poll is exactly one failed call.
+        var rejected = new DrsAnswer(401, """{"error_code":"APIG.0301","error_msg":"Incorrect IAM authentication information"}""",
+            Headers: new Dictionary<string, string> { ["X-Request-Id"] = "req-401" });
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 50), rejected, rejected, rejected, rejected, DrsAnswer.Progress(full: 55));
+        await App.CommandAsync($"subscribe {Job} {Compare} <!channel>", channel: Ops);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await PollAsync();
+        }
+
+        var alert = Assert.Single(Slack.InChannel(Ops));
+        Assert.StartsWith("<!channel> DRS is not answering", alert.Text, StringComparison.Ordinal);
+        Assert.Contains("credentials were rejected", alert.AllText, StringComparison.Ordinal);
+        Assert.Contains("req-401", alert.AllText, StringComparison.Ordinal);
+        Assert.Contains("APIG.0301", alert.AllText, StringComparison.Ordinal);
+
+        await PollAsync();
+        await PollAsync();
+        Assert.Equal(["<!channel> DRS is not answering: comparison cmp-1", "DRS is answering again: comparison cmp-1"], Headlines(Ops));
+    }
+
+    [Fact]
+    public async Task A_comparison_that_disappears_is_announced_and_unwatched()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 50), DrsAnswer.NotFound());
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+
+        await PollAsync();
+        Assert.Empty(Slack.InChannel(Ops));
+        await PollAsync();
+
+        var message = Assert.Single(Slack.InChannel(Ops));
+        Assert.Contains("no longer exists", message.Text, StringComparison.Ordinal);
+        Assert.Empty(RecurringJobs());
+        Assert.Empty(App.Services.GetRequiredService<IWatchStore>().Watches());
+        Assert.Contains("watches no comparisons", (await App.CommandAsync("list", channel: Ops)).Text, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The real Hangfire server runs the recurring job on its schedule, with no test hook involved.</summary>
+public sealed class HangfireScheduleTests : EndToEndTest
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["Watch:PollInterval"] = "00:00:05",
+    };
+
+    [Fact]
+    public async Task The_recurring_job_polls_drs_and_notifies_on_its_own()
+    {
+        Drs.Script("job-h", "cmp-h", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
+        await App.CommandAsync("subscribe job-h cmp-h", channel: "C0HANG");
+
+        using (var connection = App.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            var job = Assert.Single(connection.GetRecurringJobs());
+            Assert.EndsWith("/5 * * * * *", job.Cron, StringComparison.Ordinal);
+        }
+
+        var message = await Slack.WaitForAsync(m => m.Channel == "C0HANG", TimeSpan.FromSeconds(20));
+        Assert.Contains("Full comparison complete", message.Text, StringComparison.Ordinal);
+    }
+}
