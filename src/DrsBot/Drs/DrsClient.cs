@@ -66,6 +66,10 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         {
             return Failed(new DrsFailure(DrsFailureKind.Timeout));
         }
+        catch (Auth.IamTokenException e)
+        {
+            return Failed(e.Failure);
+        }
         catch (Exception e) when (e is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             return Failed(new DrsFailure(DrsFailureKind.Unreachable, Message: Describe(e)));

@@ -36,6 +36,11 @@ public sealed class DrsOptions
     public Uri? ResolvedEndpoint => Endpoint ?? (string.IsNullOrWhiteSpace(Region)
         ? null
         : new Uri($"https://drs.{Region.Trim()}.myhuaweicloud.com"));
+
+    /// <summary>IAM for password tokens: configured, else the region's, else the global endpoint.</summary>
+    public Uri ResolvedIamEndpoint => Auth.IamEndpoint ?? (string.IsNullOrWhiteSpace(Region)
+        ? new Uri("https://iam.myhuaweicloud.com")
+        : new Uri($"https://iam.{Region.Trim()}.myhuaweicloud.com"));
 }
 
 public enum DrsAuthMode

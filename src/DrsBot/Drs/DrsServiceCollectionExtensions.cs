@@ -11,6 +11,15 @@ public static class DrsServiceCollectionExtensions
         services.AddOptions<DrsOptions>().BindConfiguration(DrsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DrsOptions>, DrsOptionsValidator>();
         services.AddTransient<StaticTokenHandler>();
+        services.AddTransient<IamTokenHandler>();
+        services.AddTransient<AkSkSigningHandler>();
+        services.AddSingleton<IamTokenProvider>(); // one per process: its cached token serves every DRS call
+        services.AddHttpClient(IamTokenProvider.HttpClientName, (sp, http) =>
+            {
+                var iam = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedIamEndpoint.ToString();
+                http.BaseAddress = new Uri(iam.EndsWith('/') ? iam : iam + "/");
+                http.Timeout = TimeSpan.FromSeconds(10);
+            });
 
         var client = services.AddHttpClient<IDrsClient, DrsClient>((sp, http) =>
             {
@@ -19,13 +28,17 @@ public static class DrsServiceCollectionExtensions
                 http.BaseAddress = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
                 http.MaxResponseContentBufferSize = 1024 * 1024;
-            })
-            .RedactLoggedHeaders(_ => true);
+            });
 
         // Handlers run in the order added: resilience outside, so every retry is authenticated afresh.
         client.AddResilienceHandler("drs", (pipeline, context) =>
             DrsResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<DrsOptions>>().Value));
-        client.AddHttpMessageHandler<StaticTokenHandler>();
+        client.AddHttpMessageHandler(sp => sp.GetRequiredService<IOptions<DrsOptions>>().Value.Auth.Mode switch
+        {
+            DrsAuthMode.Password => sp.GetRequiredService<IamTokenHandler>(),
+            DrsAuthMode.AkSk => sp.GetRequiredService<AkSkSigningHandler>(),
+            _ => sp.GetRequiredService<StaticTokenHandler>(),
+        });
 
         return services;
     }

@@ -7,9 +7,10 @@ public static class ServiceDefaults
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
+        // HttpClientFactory's own loggers put raw header values (tokens, signatures) into the structured state
+        // of their trace events even when the message text is redacted. Our typed clients log what matters.
+        builder.Services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
-        // HttpClient's own request logs print URLs; ours are structured and say what matters.
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         return builder;
     }
 

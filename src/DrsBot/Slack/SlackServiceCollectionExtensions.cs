@@ -12,8 +12,8 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
         services.AddSingleton<SlackRequestVerification>();
 
+        // No HttpClient loggers (see ServiceDefaults): a response_url is itself a credential for its conversation.
         services.AddHttpClient<ResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(30))
-            .RemoveAllLoggers() // the response_url is a credential; the default logger would print it
             .AddStandardResilienceHandler();
 
         services.AddSingleton<InteractiveReplies>();

@@ -45,7 +45,6 @@ public static class WatchingServiceCollectionExtensions
                 http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .RedactLoggedHeaders(_ => true)
             .AddResilienceHandler("slack", SlackResilience.Configure);
 
         return services;

@@ -53,6 +53,9 @@ public sealed class FakeDrs : LoopbackServer
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>When set, a request this returns false for is answered 401 APIG.0301, as the API gateway would.</summary>
+    public Func<HttpRequest, bool>? Authorize { get; set; }
+
     /// <summary>Answers for one comparison: each call takes the next; the last one repeats.</summary>
     public void Script(string jobId, string compareId, params DrsAnswer[] answers)
     {
@@ -69,6 +72,14 @@ public sealed class FakeDrs : LoopbackServer
             async (HttpContext http, string projectId, string jobId, string compareId) =>
             {
                 Requests.Enqueue(RecordedRequest.From(http.Request));
+                if (Authorize is { } authorize && !authorize(http.Request))
+                {
+                    http.Response.StatusCode = 401;
+                    http.Response.Headers["X-Request-Id"] = "req-401";
+                    await http.Response.WriteAsJsonAsync(new { error_code = "APIG.0301", error_msg = "Incorrect IAM authentication information: verify aksk signature fail" });
+                    return;
+                }
+
                 var key = $"{jobId}/{compareId}";
                 var answer = _scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var next)
                     ? next

@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace DrsBot.Drs.Auth;
+
+/// <summary>IAM refused to issue a token. The message is safe to show: it never contains the password.</summary>
+public sealed class IamTokenException(DrsFailure failure)
+    : Exception($"IAM refused to issue a token: {failure.Kind} {failure.Code}")
+{
+    public DrsFailure Failure { get; } = failure;
+}
+
+/// <summary>
+/// <c>Drs:Auth:Mode=Password</c>: exchanges the IAM user's password for a project-scoped token
+/// (<c>POST /v3/auth/tokens</c>) and caches it until an hour before it expires. Concurrent callers share one
+/// request; a token DRS rejects early (password changed, user disabled) is dropped and fetched again once.
+/// </summary>
+public sealed partial class IamTokenProvider(
+    IHttpClientFactory clients, IOptions<DrsOptions> options, TimeProvider time, ILogger<IamTokenProvider> logger)
+{
+    public const string HttpClientName = "iam";
+    private static readonly TimeSpan RefreshBeforeExpiry = TimeSpan.FromHours(1);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private CachedToken? _cached;
+
+    public int TokensIssued { get; private set; }
+
+    public async Task<string> GetTokenAsync(CancellationToken ct)
+    {
+        if (Fresh(_cached) is { } token)
+        {
+            return token;
+        }
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            // Whoever waited behind the fetch finds the new token here instead of fetching again.
+            return Fresh(_cached) ?? (_cached = await FetchAsync(ct)).Value;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Forgets <paramref name="rejected"/> if it is still the cached token (so N concurrent 401s refresh once).</summary>
+    public void Invalidate(string rejected)
+    {
+        var cached = _cached;
+        if (cached is not null && cached.Value == rejected)
+        {
+            Interlocked.CompareExchange(ref _cached, null, cached);
+        }
+    }
+
+    private string? Fresh(CachedToken? token) =>
+        token is not null && time.GetUtcNow() < token.RefreshAt ? token.Value : null;
+
+    private async Task<CachedToken> FetchAsync(CancellationToken ct)
+    {
+        var drs = options.Value;
+        var auth = drs.Auth;
+        var body = new
+        {
+            auth = new
+            {
+                identity = new
+                {
+                    methods = new[] { "password" },
+                    password = new { user = new { name = auth.UserName, password = auth.Password, domain = new { name = auth.DomainName } } },
+                },
+                scope = new { project = new { id = drs.ProjectId } },
+            },
+        };
+
+        // A client per fetch (the factory pools handlers), since this provider lives as long as the process.
+        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync("v3/auth/tokens", body, ct);
+        var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+        if (response.StatusCode != HttpStatusCode.Created && response.StatusCode != HttpStatusCode.OK)
+        {
+            var (code, message) = await ReadErrorAsync(response, ct);
+            var failure = DrsFailure.FromResponse((int)response.StatusCode, code, message, requestId);
+            // Any refusal of the user's own credentials means the same to a person: check Drs:Auth.
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.BadRequest)
+            {
+                failure = failure with { Kind = DrsFailureKind.CredentialsRejected };
+            }
+
+            LogRefused(logger, (int)response.StatusCode, code, requestId);
+            throw new IamTokenException(failure);
+        }
+
+        var token = response.Headers.TryGetValues("X-Subject-Token", out var tokens) ? tokens.FirstOrDefault() : null;
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new IamTokenException(new DrsFailure(DrsFailureKind.InvalidResponse, (int)response.StatusCode,
+                Message: "IAM answered without an X-Subject-Token header.", RequestId: requestId));
+        }
+
+        var now = time.GetUtcNow();
+        var expiresAt = await ReadExpiryAsync(response, ct) ?? now.AddHours(24);
+        var refreshAt = expiresAt - RefreshBeforeExpiry > now ? expiresAt - RefreshBeforeExpiry : now + (expiresAt - now) / 2;
+        TokensIssued++;
+        LogIssued(logger, expiresAt, requestId);
+        return new CachedToken(token, refreshAt);
+    }
+
+    private static async Task<DateTimeOffset?> ReadExpiryAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var body = await response.Content.ReadFromJsonAsync<TokenBody>(ct);
+            return body?.Token?.ExpiresAt;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<(string? Code, string? Message)> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            if (body.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                return (Text(error, "code"), Text(error, "message"));
+            }
+
+            return (Text(body, "error_code") ?? Text(body, "code"), Text(body, "error_msg") ?? Text(body, "message"));
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString()
+            : null;
+
+    private sealed record CachedToken(string Value, DateTimeOffset RefreshAt);
+
+    private sealed record TokenBody([property: JsonPropertyName("token")] TokenInfo? Token);
+
+    private sealed record TokenInfo([property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Got an IAM token valid until {ExpiresAt:u} (request {RequestId})")]
+    private static partial void LogIssued(ILogger logger, DateTimeOffset expiresAt, string? requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IAM refused a token: HTTP {Status}, code {Code} (request {RequestId})")]
+    private static partial void LogRefused(ILogger logger, int status, string? code, string? requestId);
+}
+
+/// <summary>Adds the cached IAM token; on a 401 from DRS, drops it and retries once with a new one.</summary>
+internal sealed class IamTokenHandler(IamTokenProvider tokens) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var token = await tokens.GetTokenAsync(ct);
+        var response = await SendWithAsync(request, token, ct);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        response.Dispose();
+        tokens.Invalidate(token);
+        return await SendWithAsync(request, await tokens.GetTokenAsync(ct), ct);
+    }
+
+    private Task<HttpResponseMessage> SendWithAsync(HttpRequestMessage request, string token, CancellationToken ct)
+    {
+        request.Headers.Remove("X-Auth-Token");
+        request.Headers.TryAddWithoutValidation("X-Auth-Token", token);
+        return base.SendAsync(request, ct);
+    }
+}

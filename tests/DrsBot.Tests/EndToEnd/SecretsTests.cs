@@ -1,0 +1,94 @@
+using DrsBot.Tests.Fakes;
+using DrsBot.Watching;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DrsBot.Tests.EndToEnd;
+
+/// <summary>
+/// A whole session (commands, slow answers, polls, DRS and Slack failures, a forged request) with every log
+/// line captured at Trace level: none of the configured secrets may appear in logs, replies or messages.
+/// </summary>
+public sealed class SecretsTests
+{
+    private const string Password = "IamPassword-SECRET-1";
+    private const string SecretKey = "AkskSecretKey-SECRET-2";
+    private const string SecurityToken = "SecurityToken-SECRET-3";
+    private const string StaticToken = "StaticToken-SECRET-4";
+
+    public static TheoryData<string> Modes => new() { "Token", "Password", "AkSk" };
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task No_secret_reaches_a_log_a_reply_or_a_message(string mode)
+    {
+        await using var drs = new FakeDrs();
+        await using var slack = new FakeSlack();
+        await using var iam = new FakeIam("acme", "bot", Password, DrsBotApp.ProjectId);
+        await drs.StartAsync();
+        await slack.StartAsync();
+        await iam.StartAsync();
+
+        var logs = new CapturingLoggerProvider();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:Microsoft"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace",
+            ["Logging:LogLevel:Hangfire"] = "Trace",
+            ["Drs:Auth:Mode"] = mode,
+            ["Drs:Auth:Token"] = StaticToken,
+            ["Drs:Auth:IamEndpoint"] = iam.BaseUrl.ToString(),
+            ["Drs:Auth:DomainName"] = "acme",
+            ["Drs:Auth:UserName"] = "bot",
+            ["Drs:Auth:Password"] = Password,
+            ["Drs:Auth:AccessKey"] = "AKPUBLIC",
+            ["Drs:Auth:SecretKey"] = SecretKey,
+            ["Drs:Auth:SecurityToken"] = SecurityToken,
+            ["Drs:InteractiveBudget"] = "00:00:00.300",
+        };
+        await using var app = new DrsBotApp(drs, slack, settings)
+        {
+            ConfigureTestServices = services => services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)),
+        };
+
+        drs.Script("job-1", "cmp-1",
+            DrsAnswer.Progress(full: 10) with { Delay = TimeSpan.FromMilliseconds(600) },
+            DrsAnswer.Progress(full: 50),
+            DrsAnswer.ServerError(), DrsAnswer.ServerError(), DrsAnswer.ServerError(), DrsAnswer.ServerError(),
+            DrsAnswer.Progress(full: 100, fullRecheck: 2));
+
+        var replies = new List<Reply>();
+        var responseUrl = slack.NewResponseUrl();
+        replies.Add(await app.CommandAsync("job-1 cmp-1", responseUrl: responseUrl)); // slow: goes via response_url
+        await slack.WaitForAsync(m => m.Endpoint == responseUrl.AbsolutePath);
+        replies.Add(await app.CommandAsync("subscribe job-1 cmp-1 <!here>", channel: "C0SEC"));
+        replies.Add(await app.CommandAsync("job-x cmp-x"));
+        replies.Add(await app.CommandAsync("list", channel: "C0SEC"));
+        using (var forged = await app.PostSignedAsync(DrsBotApp.CommandBody("job-1 cmp-1"), signature: "v0=" + new string('0', 64)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, forged.StatusCode);
+        }
+
+        slack.RateLimitNext(1);
+        for (var i = 0; i < 3; i++)
+        {
+            using var scope = app.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<PollComparisonJob>().RunAsync("job-1:cmp-1", CancellationToken.None);
+        }
+
+        replies.Add(await app.CommandAsync("unsubscribe job-1 cmp-1", channel: "C0SEC"));
+        Assert.NotEmpty(slack.Messages);
+        Assert.True(logs.Lines.Count > 50, $"only {logs.Lines.Count} log lines: is Trace logging really on?");
+
+        var everything = string.Join("\n", logs.All, string.Join("\n", replies.Select(r => r.Body.ToString())),
+            string.Join("\n", slack.Messages.Select(m => m.Body.ToString())));
+        foreach (var secret in new[] { Password, SecretKey, SecurityToken, StaticToken, DrsBotApp.SigningSecret, DrsBotApp.BotToken, "token-1" })
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(responseUrl.AbsolutePath, logs.All, StringComparison.Ordinal);
+    }
+}
