@@ -1,4 +1,5 @@
 using DrsBot.Commands;
+using DrsBot.Demo;
 using DrsBot.Drs;
 using DrsBot.Infrastructure;
 using DrsBot.Slack;
@@ -11,11 +12,13 @@ builder.Services.AddSlack();            // Slack edge: signature check, replies,
 builder.Services.AddDrs();              // DRS edge: typed client, auth, resilience
 builder.Services.AddCommands();         // the /drs-progress grammar and its handlers
 builder.Services.AddWatching();         // subscriptions, Hangfire polls, notifications
+builder.AddDemo();                      // Development only: DRS simulator and local console
 
 var app = builder.Build();
 
 app.MapServiceDefaults();               // GET /healthz
 app.MapSlack();                         // POST /slack/commands
+app.MapDemo();                          // Development only: GET / (console), /simulator/drs
 
 app.Run();
 

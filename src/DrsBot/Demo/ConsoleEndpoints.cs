@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using DrsBot.Slack;
+using Microsoft.Extensions.Options;
+
+namespace DrsBot.Demo;
+
+/// <summary>
+/// The local console's API. A typed command goes through the real pipeline: signed with the signing secret the
+/// way Slack signs it and POSTed over HTTP to <c>/slack/commands</c>; follow-ups arrive on a response_url here.
+/// </summary>
+public static class ConsoleEndpoints
+{
+    public const string User = "U0DEMOUSER";
+
+    public sealed record CommandRequest(string? Text);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var console = app.MapGroup("/console").ExcludeFromDescription();
+        console.MapGet("/api/entries", (long? after, ConsoleFeed feed) => Results.Json(feed.Since(after ?? 0), SlackJson.Options));
+        console.MapPost("/api/commands", SendCommandAsync);
+        console.MapPost("/response/{id}", (string id, JsonNode message, ConsoleFeed feed) =>
+            feed.Reply(id, message, isFollowUp: true) ? Results.Ok() : Results.NotFound());
+    }
+
+    private static async Task<IResult> SendCommandAsync(
+        CommandRequest request, ConsoleFeed feed, SelfAddress self, IHttpClientFactory clients, IOptionsMonitor<SlackOptions> slack)
+    {
+        var text = (request.Text ?? "").Trim();
+        if (text.StartsWith("/drs-progress", StringComparison.Ordinal))
+        {
+            text = text["/drs-progress".Length..].Trim();
+        }
+
+        feed.Add("command", ConsoleFeed.Channel, User, new JsonObject { ["text"] = $"/drs-progress {text}".Trim() });
+        var replyId = feed.OpenReply();
+
+        var body = await new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["team_id"] = "T0DEMO",
+            ["team_domain"] = "demo",
+            ["channel_id"] = ConsoleFeed.Channel,
+            ["channel_name"] = ConsoleFeed.ChannelName,
+            ["user_id"] = User,
+            ["user_name"] = "you",
+            ["command"] = "/drs-progress",
+            ["text"] = text,
+            ["api_app_id"] = "A0DEMO",
+            ["response_url"] = new Uri(self.BaseUrl, $"console/response/{replyId}").ToString(),
+            ["trigger_id"] = "demo",
+        }).ReadAsStringAsync();
+
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(self.BaseUrl, "slack/commands"))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        post.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        post.Headers.Add("X-Slack-Signature", SlackSignature.Compute(slack.CurrentValue.SigningSecret, timestamp, Encoding.UTF8.GetBytes(body)));
+
+        using var response = await clients.CreateClient("console").SendAsync(post);
+        var json = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            feed.Add("error", ConsoleFeed.Channel, null, new JsonObject { ["text"] = $"DrsBot answered HTTP {(int)response.StatusCode}." });
+            return Results.Ok();
+        }
+
+        if (json.Length > 0)
+        {
+            feed.Reply(replyId, ConsoleFeed.Parse(json), isFollowUp: false);
+        }
+
+        return Results.Ok();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using DrsBot.Drs;
+using DrsBot.Slack;
+
+namespace DrsBot.Demo;
+
+/// <summary>
+/// The zero-credential demo. In Development only: with no DRS endpoint or region, a built-in DRS simulator
+/// answers the typed client over real HTTP; with no bot token, channel messages go to the local console at "/".
+/// Production has neither fallback, so missing settings stop start-up instead.
+/// </summary>
+public static partial class Demo
+{
+    public const string SimulatorPath = "simulator/drs";
+
+    public sealed record Mode(bool Console, bool SimulatedDrs, bool ConsoleChannel);
+
+    public static Mode Detect(IConfiguration config, IHostEnvironment env) => new(
+        Console: env.IsDevelopment(),
+        SimulatedDrs: env.IsDevelopment() && string.IsNullOrWhiteSpace(config["Drs:Endpoint"]) && string.IsNullOrWhiteSpace(config["Drs:Region"]),
+        ConsoleChannel: env.IsDevelopment() && string.IsNullOrWhiteSpace(config["Slack:BotToken"]));
+
+    /// <summary>Registered after the real edges, so the demo's stand-ins replace them.</summary>
+    public static WebApplicationBuilder AddDemo(this WebApplicationBuilder builder)
+    {
+        var mode = Detect(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(mode);
+        if (!mode.Console)
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<SelfAddress>();
+        builder.Services.AddSingleton<ConsoleFeed>();
+        builder.Services.AddHttpClient("console");
+
+        // The console signs commands as Slack would; without a configured secret it makes one up for this run.
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        builder.Services.PostConfigure<SlackOptions>(o => o.SigningSecret = string.IsNullOrWhiteSpace(o.SigningSecret) ? secret : o.SigningSecret);
+
+        if (mode.SimulatedDrs)
+        {
+            builder.Services.AddSingleton<DrsSimulator>();
+            builder.Services.PostConfigure<DrsOptions>(o =>
+            {
+                o.Endpoint = new Uri("http://127.0.0.1/" + SimulatorPath); // replaced below by the real address
+                o.ProjectId = DrsSimulator.ProjectId;
+                o.Auth = new DrsAuthOptions { Mode = DrsAuthMode.Token, Token = "simulator-token" };
+            });
+            builder.Services.AddHttpClient<IDrsClient, DrsClient>()
+                .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<SelfAddress>().BaseUrl, SimulatorPath + "/"));
+        }
+
+        if (mode.ConsoleChannel)
+        {
+            builder.Services.AddSingleton<IChannelPoster, ConsoleChannel>();
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapDemo(this WebApplication app)
+    {
+        var mode = app.Services.GetRequiredService<Mode>();
+        if (!mode.Console)
+        {
+            return app;
+        }
+
+        if (mode.SimulatedDrs)
+        {
+            _ = app.Services.GetRequiredService<DrsSimulator>(); // its story starts with the app, not the first request
+            DrsSimulator.Map(app, "/" + SimulatorPath);
+        }
+
+        ConsoleEndpoints.Map(app);
+        app.MapGet("/", () => Results.Stream(
+            typeof(Demo).Assembly.GetManifestResourceStream("DrsBot.Demo.console.html")!, "text/html; charset=utf-8"))
+            .ExcludeFromDescription();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DrsBot.Demo");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var self = app.Services.GetRequiredService<SelfAddress>().BaseUrl;
+            LogDemo(logger,
+                mode.SimulatedDrs ? $"simulated at {new Uri(self, SimulatorPath)} (no Drs:Endpoint or Drs:Region)" : "real DRS",
+                mode.ConsoleChannel ? "go to the local console (no Slack:BotToken)" : "go to Slack",
+                self);
+        });
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development demo mode. DRS: {Drs}. Channel messages {Channel}. Open the console at {ConsoleUrl}")]
+    private static partial void LogDemo(ILogger logger, string drs, string channel, Uri consoleUrl);
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using DrsBot.Drs;
+
+namespace DrsBot.Demo;
+
+/// <summary>
+/// A stand-in for DRS's compare-progress API with fixed, documented scenarios. Progress follows the clock from
+/// the simulator's start, not the number of requests, so everyone watching sees the same story. Each scenario
+/// repeats on a cycle so a demo left running keeps producing news.
+/// </summary>
+public sealed class DrsSimulator(TimeProvider time)
+{
+    public const string JobId = "demo-job";
+    public const string ProjectId = "demo-project";
+    private readonly DateTimeOffset _start = time.GetUtcNow();
+
+    public static readonly IReadOnlyList<(string CompareId, string Story)> Scenarios =
+    [
+        ("full-cmp", "full comparison 0 → 100 % over a minute, then holds; restarts every 3 minutes"),
+        ("dynamic-cmp", "dynamic comparison: full done, incremental delay falls from 45 s to 0 over 40 s; repeats every 2 minutes"),
+        ("recheck-cmp", "full comparison that finds 3 + 2 rows to recheck after 20 s; repeats every 2 minutes"),
+        ("flaky-cmp", "answers, then fails for 30 s (HTTP 500, throttling, slow), then answers again; every 90 s"),
+        ("fast-cmp", "full comparison 0 → 100 % in 10 s, then holds; restarts every minute"),
+    ];
+
+    public static void Map(IEndpointRouteBuilder app, string prefix) =>
+        app.MapGet(prefix + "/v5/{projectId}/jobs/{jobId}/compare-progress/{compareId}",
+            (string projectId, string jobId, string compareId, HttpContext http, DrsSimulator simulator) =>
+                simulator.Answer(jobId, compareId, http))
+            .ExcludeFromDescription();
+
+    private async Task<IResult> Answer(string jobId, string compareId, HttpContext http)
+    {
+        http.Response.Headers["X-Request-Id"] = "sim-" + Guid.NewGuid().ToString("N")[..12];
+        var t = (time.GetUtcNow() - _start).TotalSeconds;
+        if (string.IsNullOrEmpty(http.Request.Headers["X-Auth-Token"]))
+        {
+            return Error(401, "APIG.0301", "Incorrect IAM authentication information: token missing");
+        }
+
+        if (jobId != JobId)
+        {
+            return NotFound();
+        }
+
+        switch (compareId)
+        {
+            case "full-cmp":
+                return Progress(full: Ramp(t % 180, 60), fullRecheck: 0);
+            case "fast-cmp":
+                return Progress(full: Ramp(t % 60, 10), fullRecheck: 0);
+            case "dynamic-cmp":
+                var delay = Math.Max(0, 45 - (t % 120) * 45 / 40);
+                return Progress(full: 100, fullRecheck: 0, delay: Math.Round(delay, 2), increRecheck: 0, logPoint: 51 + (long)t);
+            case "recheck-cmp":
+                var found = t % 120 >= 20;
+                return Progress(full: Ramp(t % 120, 60), fullRecheck: found ? 3 : 0, delay: found ? 4.2 : 9.9, increRecheck: found ? 2 : 0);
+            case "flaky-cmp":
+                var phase = t % 90;
+                if (phase >= 30 && phase < 60)
+                {
+                    return ((int)phase % 3) switch
+                    {
+                        0 => Error(500, "DRS.00000001", "Internal service error (simulated)."),
+                        1 => Error(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit (simulated)"),
+                        _ => await Slow(http),
+                    };
+                }
+
+                return Progress(full: Ramp(t % 90, 90), fullRecheck: 0);
+            default:
+                return NotFound();
+        }
+    }
+
+    private static async Task<IResult> Slow(HttpContext http)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(12), http.RequestAborted);
+        return Error(504, "APIG.0201", "Backend timeout (simulated).");
+    }
+
+    private static double Ramp(double seconds, double over) => Math.Round(Math.Min(100, seconds / over * 100), 2);
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, // DRS omits what does not apply
+    };
+
+    private static IResult Progress(double full, long fullRecheck, double? delay = null, long increRecheck = 0, long logPoint = 51) =>
+        Results.Json(new CompareProgress(
+            new FullCompareInfo(full, Speed(full < 100 ? 12.5 : 0), fullRecheck),
+            delay is null ? null : new IncrementalCompareInfo(delay, Speed(delay > 0 ? 3.2 : 0.4), delay > 0 ? 850 : 40, $"951de1d2-61ee-11f0-8081-fa163ef20ddd:{logPoint}", increRecheck),
+            new GlobalCompareInfo(Speed(full < 100 ? 15.7 : 0.4))), Json);
+
+    private static string Speed(double mbPerSecond) =>
+        mbPerSecond == 0 ? "0.00B/s" : string.Create(CultureInfo.InvariantCulture, $"{mbPerSecond:0.00}MB/s");
+
+    private static IResult NotFound() => Error(400, DrsFailure.TaskNotFoundCode, "Task information not found.");
+
+    private static IResult Error(int status, string code, string message) =>
+        Results.Json(new { error_code = code, error_msg = message }, statusCode: status);
+}

@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+
+namespace DrsBot.Tests.Demo;
+
+/// <summary>
+/// The console in a real headless Chromium (Debian's <c>chromium</c> package; .ci/run installs it): type a
+/// command, see the reply rendered as Slack renders Block Kit, keep a screenshot for people to judge.
+/// </summary>
+public sealed class ConsoleBrowserTests : IAsyncLifetime
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private readonly DemoApp _app = new();
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"The browser test needs Chromium at {ChromiumPath}: apt-get install -y chromium");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // No sandbox as root in CI; no background networking on a machine without internet.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Typing_a_command_shows_the_rendered_reply()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1300 } });
+        await page.GotoAsync(_app.BaseUrl.ToString());
+
+        await page.FillAsync("#text", "demo-job dynamic-cmp");
+        await page.PressAsync("#text", "Enter");
+
+        var reply = page.Locator(".msg.ephemeral").Last;
+        await reply.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        Assert.Equal("Comparison dynamic-cmp", (await reply.Locator(".b-header").InnerTextAsync()).Trim());
+        var text = await reply.InnerTextAsync();
+        Assert.Contains("Only visible to you", text, StringComparison.Ordinal);
+        Assert.Contains("Incremental comparison", text, StringComparison.Ordinal);
+        Assert.Contains("100 %", text, StringComparison.Ordinal);
+        Assert.Contains("🔄", text, StringComparison.Ordinal); // :arrows_counterclockwise: rendered as emoji
+        Assert.Equal(0, await reply.Locator("text=:arrows_counterclockwise:").CountAsync());
+        Assert.True(await reply.Locator(".b-section .fields > div").CountAsync() >= 4, "fields render as a grid");
+        Assert.True(await reply.Locator("code").CountAsync() >= 3, "inline code renders as code");
+
+        await page.FillAsync("#text", "subscribe demo-job recheck-cmp <@U024BE7LH|alice> <!here>");
+        await page.PressAsync("#text", "Enter");
+        var subscribed = page.Locator(".msg.in_channel").Last;
+        await subscribed.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        Assert.Equal(1, await subscribed.Locator(".mention", new() { HasText = "@alice" }).CountAsync());
+        Assert.Equal(1, await subscribed.Locator(".mention", new() { HasText = "@you" }).CountAsync());
+
+        var screenshots = Environment.GetEnvironmentVariable("DRSBOT_SCREENSHOT_DIR") ?? AppContext.BaseDirectory;
+        Directory.CreateDirectory(screenshots);
+        var path = Path.Combine(screenshots, "console.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 10_000, "the screenshot has content");
+    }
+}
