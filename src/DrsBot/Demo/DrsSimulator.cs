@@ -21,6 +21,7 @@ public sealed class DrsSimulator(TimeProvider time)
         ("recheck-cmp", "full comparison that finds 3 + 2 rows to recheck after 20 s; repeats every 2 minutes"),
         ("flaky-cmp", "answers, then fails for 30 s (HTTP 500, throttling, slow), then answers again; every 90 s"),
         ("fast-cmp", "full comparison 0 → 100 % in 10 s, then holds; restarts every minute"),
+        ("load-<anything>", "behaves like full-cmp: as many distinct comparisons as a benchmark needs"),
     ];
 
     public static void Map(IEndpointRouteBuilder app, string prefix) =>
@@ -46,6 +47,7 @@ public sealed class DrsSimulator(TimeProvider time)
         switch (compareId)
         {
             case "full-cmp":
+            case not null when compareId.StartsWith("load-", StringComparison.Ordinal):
                 return Progress(full: Ramp(t % 180, 60), fullRecheck: 0);
             case "fast-cmp":
                 return Progress(full: Ramp(t % 60, 10), fullRecheck: 0);

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using DrsBot.Drs;
+using DrsBot.Watching;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DrsBot.Benchmarks;
+
+internal static class Scenarios
+{
+    /// <summary>Signed /drs-progress through the whole pipeline, DRS (the simulator) answering over HTTP.</summary>
+    public static async Task ProgressAsync()
+    {
+        await using var bot = new BotHost();
+        var result = await Load.RunAsync(4000, 16, async http =>
+        {
+            using var response = await http.SendAsync(BotHost.Command(bot.BaseUrl, "demo-job full-cmp"));
+            var body = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.OK && body.Contains("Comparison full-cmp", StringComparison.Ordinal);
+        });
+        Report("progress: signed command → DRS simulator → Block Kit reply (16 concurrent)", result);
+    }
+
+    /// <summary>Forged requests: the cost of saying 401 before doing any work.</summary>
+    public static async Task RefusedAsync()
+    {
+        await using var bot = new BotHost();
+        var result = await Load.RunAsync(10000, 16, async http =>
+        {
+            using var response = await http.SendAsync(BotHost.Command(bot.BaseUrl, "demo-job full-cmp", sign: false));
+            return response.StatusCode == HttpStatusCode.Unauthorized;
+        });
+        Report("refused: bad signature → 401 (16 concurrent)", result);
+    }
+
+    /// <summary>DRS unreachable (nothing listens on its port): every reply must still come well inside 3 s.</summary>
+    public static async Task FaultAsync()
+    {
+        await using var bot = new BotHost(new() { ["Drs:Endpoint"] = "http://127.0.0.1:9/", ["Drs:ProjectId"] = "p", ["Drs:Auth:Token"] = "t" });
+        var result = await Load.RunAsync(400, 8, async http =>
+        {
+            using var response = await http.SendAsync(BotHost.Command(bot.BaseUrl, "demo-job full-cmp"));
+            var body = await response.Content.ReadAsStringAsync();
+            return body.Contains("could not be reached", StringComparison.Ordinal);
+        });
+        Report("fault: DRS down → explained reply (8 concurrent; retries, then the circuit breaker)", result);
+    }
+
+    /// <summary>One poll cycle over many watched comparisons, each watched by two channels.</summary>
+    public static async Task PollAsync()
+    {
+        const int comparisons = 500;
+        const int channelsEach = 2;
+        await using var bot = new BotHost();
+        var store = bot.Services.GetRequiredService<IWatchStore>();
+
+        GC.Collect();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var clock = Stopwatch.StartNew();
+        using (var http = new HttpClient())
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, comparisons * channelsEach), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            {
+                using var response = await http.SendAsync(BotHost.Command(bot.BaseUrl, $"subscribe demo-job load-{i / channelsEach}", channel: $"C0CH{i % channelsEach}"), ct);
+                response.EnsureSuccessStatusCode();
+            });
+        }
+
+        var subscribeTime = clock.Elapsed;
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine($"poll: {comparisons * channelsEach} subscriptions to {comparisons} comparisons made in {subscribeTime.TotalSeconds:0.0} s; " +
+                          $"{store.Watches().Count} recurring jobs; ≈{(after - before) / (double)(comparisons * channelsEach) / 1024:0.0} KiB retained per subscription");
+
+        foreach (var parallelism in new[] { 1, 4, 10 })
+        {
+            var latencies = new double[comparisons];
+            clock.Restart();
+            await Parallel.ForEachAsync(Enumerable.Range(0, comparisons), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, ct) =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var scope = bot.Services.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<PollComparisonJob>().RunAsync(new ComparisonRef("demo-job", $"load-{i}").Key, ct);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            });
+            var elapsed = clock.Elapsed;
+            Array.Sort(latencies);
+            Console.WriteLine($"poll: one cycle over {comparisons} comparisons with {parallelism} worker(s): {elapsed.TotalSeconds:0.00} s " +
+                              $"({comparisons / elapsed.TotalSeconds:0} polls/s) · per poll p50 {latencies[comparisons / 2]:0.0} ms · p99 {latencies[(int)(comparisons * 0.99)]:0.0} ms");
+        }
+
+        Console.WriteLine($"poll: process working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024} MiB");
+    }
+
+    private static void Report(string name, Load.Result result)
+    {
+        Console.WriteLine($"{name}: {result}");
+        Console.WriteLine($"  process working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024} MiB");
+    }
+}
