@@ -12,7 +12,8 @@ namespace DrsBot.Slack;
 [JsonDerivedType(typeof(DividerBlock), "divider")]
 public abstract record Block;
 
-public sealed record HeaderBlock(PlainText Text) : Block;
+// Text objects are declared as TextObject everywhere so the serializer always writes their "type".
+public sealed record HeaderBlock(TextObject Text) : Block;
 
 public sealed record SectionBlock(TextObject? Text, IReadOnlyList<TextObject>? Fields = null) : Block;
 

@@ -24,6 +24,7 @@ public abstract class EndToEndTest : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        Assert.Empty(Slack.InvalidMessages); // nothing DrsBot sent would have been refused by Slack
         await App.DisposeAsync();
         await Drs.DisposeAsync();
         await Slack.DisposeAsync();

@@ -90,7 +90,9 @@ public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, 
         using var response = await PostSignedAsync(CommandBody(text, channel, team, responseUrl));
         var json = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {json}");
-        return new Reply(JsonDocument.Parse(json).RootElement.Clone());
+        var reply = JsonDocument.Parse(json).RootElement.Clone();
+        BlockKit.AssertValid(reply);
+        return new Reply(reply);
     }
 }
 

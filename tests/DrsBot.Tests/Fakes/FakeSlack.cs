@@ -26,6 +26,9 @@ public sealed class FakeSlack : LoopbackServer
 
     public int PostAttempts;
 
+    /// <summary>Why messages were refused as invalid_blocks; tests assert this stays empty.</summary>
+    public ConcurrentQueue<string> InvalidMessages { get; } = new();
+
     public Uri ApiBaseUrl => new(BaseUrl, "api/");
 
     public Uri NewResponseUrl() => new(BaseUrl, $"response/{Guid.NewGuid():N}");
@@ -88,6 +91,14 @@ public sealed class FakeSlack : LoopbackServer
             }
 
             var root = body.RootElement.Clone();
+            if (BlockKit.Problems(root) is { Count: > 0 } problems)
+            {
+                // What real Slack does with a malformed message.
+                InvalidMessages.Enqueue(string.Join("; ", problems));
+                await http.Response.WriteAsJsonAsync(new { ok = false, error = "invalid_blocks" });
+                return;
+            }
+
             var channel = root.TryGetProperty("channel", out var c) ? c.GetString() : null;
             Messages.Enqueue(new ReceivedMessage("chat.postMessage", channel, http.Request.Headers.Authorization, root));
             await http.Response.WriteAsJsonAsync(new { ok = true, channel, ts = $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0:0.000000}" });
@@ -96,6 +107,12 @@ public sealed class FakeSlack : LoopbackServer
         app.MapPost("/response/{id}", async (HttpContext http) =>
         {
             var body = await JsonDocument.ParseAsync(http.Request.Body);
+            if (BlockKit.Problems(body.RootElement) is { Count: > 0 } problems)
+            {
+                InvalidMessages.Enqueue(string.Join("; ", problems));
+                return Results.BadRequest("invalid_blocks");
+            }
+
             Messages.Enqueue(new ReceivedMessage(http.Request.Path, null, null, body.RootElement.Clone()));
             return Results.Ok();
         });
