@@ -7,22 +7,26 @@ using Microsoft.Extensions.Options;
 namespace DrsBot.Commands;
 
 /// <summary>Turns one verified slash command into the reply Slack shows.</summary>
-public sealed class CommandRouter(
+public sealed partial class CommandRouter(
     IDrsClient drs,
     InteractiveReplies replies,
     SubscriptionCommands subscriptions,
     IOptionsMonitor<SlackOptions> slack,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<CommandRouter> logger)
 {
     public Task<SlackMessage> HandleAsync(SlashCommand command)
     {
         var allowed = slack.CurrentValue.AllowedTeamIds;
         if (allowed.Length > 0 && !allowed.Contains(command.TeamId, StringComparer.Ordinal))
         {
+            LogForeignTeam(logger, command.TeamId);
             return Task.FromResult(HelpMessages.NotAllowedTeam());
         }
 
-        return CommandParser.Parse(command.Text) switch
+        var parsed = CommandParser.Parse(command.Text);
+        LogCommand(logger, parsed.GetType().Name.Replace("Command", "", StringComparison.Ordinal), command.UserId, command.ChannelId);
+        return parsed switch
         {
             HelpCommand => Task.FromResult(HelpMessages.Help()),
             InvalidCommand invalid => Task.FromResult(HelpMessages.Invalid(invalid.Problem)),
@@ -53,4 +57,10 @@ public sealed class CommandRouter(
     }
 
     private static SlackMessage Acknowledge(string text) => new(text, [Blocks.Section(text)]);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "/drs-progress {Verb} from {User} in {Channel}")]
+    private static partial void LogCommand(ILogger logger, string verb, string user, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a command from workspace {Team}: not in Slack:AllowedTeamIds")]
+    private static partial void LogForeignTeam(ILogger logger, string team);
 }

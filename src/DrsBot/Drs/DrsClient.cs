@@ -83,9 +83,15 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
             {
                 body = await response.Content.ReadAsStringAsync(ct);
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && (IsTimeout(e) || e is HttpRequestException))
+            catch (Exception e) when (!ct.IsCancellationRequested && IsTimeout(e))
             {
                 return Failed(new DrsFailure(DrsFailureKind.Timeout, (int)response.StatusCode, RequestId: requestId));
+            }
+            catch (HttpRequestException) when (!ct.IsCancellationRequested)
+            {
+                // The body broke off, or was larger than any compare-progress answer (1 MiB).
+                return Failed(new DrsFailure(DrsFailureKind.InvalidResponse, (int)response.StatusCode,
+                    Message: "DRS's answer could not be read in full.", RequestId: requestId));
             }
 
             if (response.StatusCode == HttpStatusCode.OK)

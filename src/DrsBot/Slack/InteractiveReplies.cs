@@ -23,8 +23,11 @@ public sealed partial class InteractiveReplies(
     {
         // The request's own token dies with the HTTP response; the work must outlive it.
         var task = Run(work, lifetime.ApplicationStopping);
-        var budget = Task.Delay(drs.Value.InteractiveBudget, time, lifetime.ApplicationStopping);
-        if (await Task.WhenAny(task, budget) == task || command.ResponseUrl is null)
+        using var budgetTimer = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        var budget = Task.Delay(drs.Value.InteractiveBudget, time, budgetTimer.Token);
+        var first = await Task.WhenAny(task, budget);
+        await budgetTimer.CancelAsync(); // no timer left behind per command
+        if (first == task || command.ResponseUrl is null)
         {
             return await task;
         }

@@ -24,12 +24,12 @@ internal sealed class HangfireWatchStore(JobStorage storage) : IWatchStore
 
     private static string SubscriptionHash(ComparisonRef c, string channel) => $"drsbot:sub:{c.Key}:{channel}";
 
-    public IDisposable? TryLock(ComparisonRef comparison, TimeSpan timeout)
+    public IDisposable? TryLock(ComparisonRef comparison, WatchLock kind, TimeSpan timeout)
     {
         var connection = storage.GetConnection();
         try
         {
-            var handle = connection.AcquireDistributedLock($"drsbot:lock:{comparison.Key}", timeout);
+            var handle = connection.AcquireDistributedLock($"drsbot:lock:{kind.ToString().ToLowerInvariant()}:{comparison.Key}", timeout);
             return new Held(handle, connection);
         }
         catch (DistributedLockTimeoutException)

@@ -6,13 +6,20 @@ namespace DrsBot.Watching;
 /// Where subscriptions and notification state live. One small interface so the in-memory default and the
 /// PostgreSQL store for several replicas share all of the logic above it.
 /// </summary>
+public enum WatchLock
+{
+    State,
+    Poll,
+}
+
 public interface IWatchStore
 {
     /// <summary>
-    /// An exclusive lock on one comparison across all replicas; null when it could not be had in time
-    /// (another replica is polling it). Everything that changes a comparison's state holds it.
+    /// An exclusive lock on one comparison across all replicas; null when it could not be had in time.
+    /// <see cref="WatchLock.State"/> is held briefly by whatever changes a comparison's records;
+    /// <see cref="WatchLock.Poll"/> is held for a whole poll, so one comparison is never polled twice at once.
     /// </summary>
-    IDisposable? TryLock(ComparisonRef comparison, TimeSpan timeout);
+    IDisposable? TryLock(ComparisonRef comparison, WatchLock kind, TimeSpan timeout);
 
     IReadOnlyList<ComparisonRef> Watches();
 

@@ -5,53 +5,69 @@ using DrsBot.Slack;
 namespace DrsBot.Watching;
 
 /// <summary>
-/// Drains the outbox of every subscription to one comparison, oldest first, removing each notification only
-/// once Slack has accepted it. Callers hold the comparison's lock. A channel Slack will not post to is paused
-/// with the reason kept for <c>list</c>; anything else stays queued for the next poll.
+/// Drains the outbox of every subscription to one comparison, oldest first. Called within a poll (which holds
+/// the comparison's poll lock, so no two drains overlap); each post's outcome is written back under the state
+/// lock to the subscription as it is then, so a concurrent subscribe or unsubscribe is never overwritten.
+/// A channel Slack will not post to is paused with the reason kept for <c>list</c>; anything else stays queued.
 /// </summary>
 public sealed partial class NotificationDelivery(
     IWatchStore store, IChannelPoster poster, TimeProvider time, ILogger<NotificationDelivery> logger)
 {
+    private static readonly TimeSpan StateLockTimeout = TimeSpan.FromSeconds(15);
+
     public async Task DeliverAsync(ComparisonRef comparison, CancellationToken ct)
     {
-        foreach (var subscription in store.Subscriptions(comparison))
+        foreach (var channel in store.Subscriptions(comparison).Select(s => s.ChannelId))
         {
-            await DeliverAsync(subscription, ct);
+            await DrainAsync(comparison, channel, ct);
         }
     }
 
-    private async Task DeliverAsync(Subscription subscription, CancellationToken ct)
+    private async Task DrainAsync(ComparisonRef comparison, string channel, CancellationToken ct)
     {
-        var current = subscription;
-        while (!current.IsSuspended && current.Pending.Count > 0)
+        while (store.GetSubscription(comparison, channel) is { IsSuspended: false, Pending: [var next, ..] })
         {
-            var next = current.Pending[0];
             var message = JsonSerializer.Deserialize<SlackMessage>(next.MessageJson, SlackJson.Options)!;
-            var result = await poster.PostAsync(current.ChannelId, message, ct);
-
-            switch (result.Outcome)
+            var result = await poster.PostAsync(channel, message, ct);
+            var delivered = Record(comparison, channel, next, result);
+            if (!delivered)
             {
-                case PostOutcome.Delivered:
-                    current = current with { Pending = current.Pending.RemoveAt(0) };
-                    LogDelivered(logger, next.Kind, current.Comparison.Key, current.ChannelId, next.Attempts + 1);
-                    break;
-                case PostOutcome.ChannelUnavailable:
-                    current = current with { Pending = [], SuspendedReason = result.Error, SuspendedAt = time.GetUtcNow() };
-                    LogSuspended(logger, current.Comparison.Key, current.ChannelId, result.Error);
-                    break;
-                case PostOutcome.Rejected:
-                    // Even the plain-text fallback was refused: holding it would block every later notification.
-                    current = current with { Pending = current.Pending.RemoveAt(0) };
-                    LogDropped(logger, next.Kind, current.ChannelId, result.Error);
-                    break;
-                default:
-                    store.Save(current with { Pending = current.Pending.SetItem(0, next with { Attempts = next.Attempts + 1 }) });
-                    LogDeferred(logger, next.Kind, current.ChannelId, result.Error);
-                    return;
+                return;
             }
+        }
+    }
 
-            // Persist after every post, so a crash right after Slack accepted a message cannot send it again.
-            store.Save(current);
+    /// <summary>Writes one post's outcome; false when draining this channel should stop for now.</summary>
+    private bool Record(ComparisonRef comparison, string channel, PendingNotification sent, PostResult result)
+    {
+        using var state = store.TryLock(comparison, WatchLock.State, StateLockTimeout)
+                          ?? throw new TimeoutException($"The state of {comparison.Key} stayed locked.");
+        if (store.GetSubscription(comparison, channel) is not { } current)
+        {
+            return false; // unsubscribed while we were posting
+        }
+
+        var others = current.Pending.RemoveAll(p => p.Id == sent.Id);
+        switch (result.Outcome)
+        {
+            case PostOutcome.Delivered:
+                store.Save(current with { Pending = others });
+                LogDelivered(logger, sent.Kind, comparison.Key, channel, sent.Attempts + 1);
+                return true;
+            case PostOutcome.ChannelUnavailable:
+                store.Save(current with { Pending = [], SuspendedReason = result.Error, SuspendedAt = time.GetUtcNow() });
+                LogSuspended(logger, comparison.Key, channel, result.Error);
+                return false;
+            case PostOutcome.Rejected:
+                // Even the plain-text fallback was refused: holding it would block every later notification.
+                store.Save(current with { Pending = others });
+                LogDropped(logger, sent.Kind, channel, result.Error);
+                return true;
+            default:
+                var retried = current.Pending.Select(p => p.Id == sent.Id ? p with { Attempts = p.Attempts + 1 } : p);
+                store.Save(current with { Pending = [.. retried] });
+                LogDeferred(logger, sent.Kind, channel, result.Error);
+                return false;
         }
     }
 

@@ -22,7 +22,7 @@ public sealed partial class PollComparisonJob(
     TimeProvider time,
     ILogger<PollComparisonJob> logger)
 {
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan StateLockTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Hangfire passes the comparison's key, never an object: jobs stay small and survive upgrades.</summary>
     public async Task RunAsync(string comparisonKey, CancellationToken ct)
@@ -33,49 +33,56 @@ public sealed partial class PollComparisonJob(
             return;
         }
 
-        using var held = store.TryLock(comparison, LockTimeout);
-        if (held is null)
+        // A poll still running (slow DRS, Slack retrying) makes the next one unnecessary, on any replica.
+        using var polling = store.TryLock(comparison, WatchLock.Poll, TimeSpan.Zero);
+        if (polling is null)
         {
             LogBusy(logger, comparison.Key);
             return;
         }
 
-        var subscriptions = store.Subscriptions(comparison);
-        var active = subscriptions.Where(s => !s.IsSuspended).ToList();
-        if (active.Count == 0)
+        if (!store.Subscriptions(comparison).Any(s => !s.IsSuspended))
         {
-            // Nobody is listening any more (all unsubscribed or suspended): stop spending DRS calls on it.
-            if (subscriptions.Count == 0)
-            {
-                store.RemoveWatch(comparison);
-            }
-
-            scheduler.Unschedule(comparison);
-            LogIdle(logger, comparison.Key);
+            StopIfIdle(comparison);
             return;
         }
 
+        // The DRS call happens outside the state lock, so subscribe and unsubscribe never wait for DRS.
         var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Background, ct);
-        var now = time.GetUtcNow();
-        var watch = store.GetWatch(comparison) ?? new WatchRecord(comparison, now);
-        Observation observation;
-        switch (result)
+        var stop = Decide(comparison, result, time.GetUtcNow());
+
+        await delivery.DeliverAsync(comparison, ct);
+
+        if (stop)
         {
-            case ProgressRead read:
-                observation = new Reading(read.Progress);
-                watch = watch with { LastProgress = read.Progress, LastReadAt = now };
-                break;
-            case ProgressFailed failed:
-                observation = new Failed(failed.Failure);
-                watch = watch with { LastFailure = failed.Failure, LastFailureAt = now };
-                break;
-            default:
-                throw new InvalidOperationException("Unknown DRS result.");
+            using var state = LockState(comparison);
+            store.RemoveWatch(comparison);
+            scheduler.Unschedule(comparison);
+            LogStopped(logger, comparison.Key);
         }
+    }
+
+    /// <summary>Applies the rules to the subscriptions as they are now and commits states and outboxes at once.</summary>
+    private bool Decide(ComparisonRef comparison, CompareProgressResult result, DateTimeOffset now)
+    {
+        using var state = LockState(comparison);
+        var watch = store.GetWatch(comparison) ?? new WatchRecord(comparison, now);
+        Observation observation = result switch
+        {
+            ProgressRead read => new Reading(read.Progress),
+            ProgressFailed failed => new Failed(failed.Failure),
+            _ => throw new InvalidOperationException("Unknown DRS result."),
+        };
+        watch = observation switch
+        {
+            Reading r => watch with { LastProgress = r.Progress, LastReadAt = now },
+            Failed f => watch with { LastFailure = f.Failure, LastFailureAt = now },
+            _ => watch,
+        };
 
         var stop = false;
         var updated = new List<Subscription>();
-        foreach (var subscription in active)
+        foreach (var subscription in store.Subscriptions(comparison).Where(s => !s.IsSuspended))
         {
             var decision = WatchRules.Decide(subscription.Rules, observation, options.Value.Rules);
             stop |= decision.StopWatching;
@@ -89,15 +96,31 @@ public sealed partial class PollComparisonJob(
         }
 
         store.Save(watch, updated);
-        await delivery.DeliverAsync(comparison, ct);
+        return stop;
+    }
 
-        if (stop)
+    private void StopIfIdle(ComparisonRef comparison)
+    {
+        using var state = LockState(comparison);
+        var subscriptions = store.Subscriptions(comparison);
+        if (subscriptions.Any(s => !s.IsSuspended))
+        {
+            return; // someone subscribed meanwhile
+        }
+
+        // Nobody is listening (all unsubscribed or paused): stop spending DRS calls. Paused ones stay for list.
+        if (subscriptions.Count == 0)
         {
             store.RemoveWatch(comparison);
-            scheduler.Unschedule(comparison);
-            LogStopped(logger, comparison.Key);
         }
+
+        scheduler.Unschedule(comparison);
+        LogIdle(logger, comparison.Key);
     }
+
+    private IDisposable LockState(ComparisonRef comparison) =>
+        store.TryLock(comparison, WatchLock.State, StateLockTimeout)
+        ?? throw new TimeoutException($"The state of {comparison.Key} stayed locked for {StateLockTimeout}.");
 
     private static PendingNotification Pending(
         NotificationKind kind, Subscription subscription, WatchRecord watch, Observation observation, int failedPolls, DateTimeOffset now)
@@ -121,7 +144,7 @@ public sealed partial class PollComparisonJob(
     [LoggerMessage(Level = LogLevel.Information, Message = "No active subscriptions for {Comparison}; its poll job is removed")]
     private static partial void LogIdle(ILogger logger, string comparison);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Skipped a poll of {Comparison}: another poll holds it")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Skipped a poll of {Comparison}: another poll is still running")]
     private static partial void LogBusy(ILogger logger, string comparison);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a poll job with a malformed key {Key}")]

@@ -34,7 +34,7 @@ public sealed partial class SubscriptionCommands(
         }
 
         var progress = ((ProgressRead)result).Progress;
-        using var held = store.TryLock(comparison, LockTimeout)
+        using var held = store.TryLock(comparison, WatchLock.State, LockTimeout)
                          ?? throw new TimeoutException($"Comparison {comparison.Key} is locked.");
 
         var existing = store.GetSubscription(comparison, command.ChannelId);
@@ -59,7 +59,7 @@ public sealed partial class SubscriptionCommands(
             return Task.FromResult(SubscriptionMessages.NoChannel());
         }
 
-        using var held = store.TryLock(comparison, LockTimeout)
+        using var held = store.TryLock(comparison, WatchLock.State, LockTimeout)
                          ?? throw new TimeoutException($"Comparison {comparison.Key} is locked.");
         if (store.GetSubscription(comparison, command.ChannelId) is not { } subscription)
         {

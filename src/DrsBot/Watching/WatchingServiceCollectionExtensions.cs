@@ -38,6 +38,7 @@ public static class WatchingServiceCollectionExtensions
         services.AddSingleton<NotificationDelivery>();
         services.AddSingleton<SubscriptionCommands>();
         services.AddTransient<PollComparisonJob>();
+        services.AddHostedService<WatchScheduleSync>();
 
         services.AddHttpClient<IChannelPoster, SlackWebApiClient>((sp, http) =>
             {

@@ -250,6 +250,38 @@ public sealed class SubscriptionTests : EndToEndTest
     }
 
     [Fact]
+    public async Task Two_polls_of_one_comparison_at_once_make_one_drs_call()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 100) with { Delay = TimeSpan.FromSeconds(1) });
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+
+        await Task.WhenAll(PollAsync(), PollAsync(), PollAsync());
+
+        Assert.Equal(2, Drs.CallsFor(Job, Compare)); // the subscribe check, then one poll
+        Assert.Single(Slack.InChannel(Ops));
+    }
+
+    [Fact]
+    public async Task Subscribing_does_not_wait_for_a_poll_stuck_on_slow_drs()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 50) with { Delay = TimeSpan.FromSeconds(4) }, DrsAnswer.Progress(full: 60));
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+        var poll = PollAsync();
+        await Task.Delay(300); // the poll is now waiting on DRS
+
+        var started = DateTime.UtcNow;
+        var reply = await App.CommandAsync($"subscribe {Job} {Compare}", channel: Dba);
+        var unsubscribed = await App.CommandAsync($"unsubscribe {Job} {Compare}", channel: Ops);
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2), $"took {DateTime.UtcNow - started}");
+        Assert.Contains("60 %", reply.AllText, StringComparison.Ordinal);
+        Assert.Contains("unsubscribed this channel", unsubscribed.AllText, StringComparison.Ordinal);
+        await poll;
+        var remaining = Assert.Single(App.Services.GetRequiredService<IWatchStore>().Subscriptions(new(Job, Compare)));
+        Assert.Equal(Dba, remaining.ChannelId); // the poll's write did not bring the unsubscribed channel back
+    }
+
+    [Fact]
     public async Task A_comparison_that_disappears_is_announced_and_unwatched()
     {
         Drs.Script(Job, Compare, DrsAnswer.Progress(full: 50), DrsAnswer.NotFound());

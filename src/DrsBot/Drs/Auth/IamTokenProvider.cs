@@ -26,8 +26,6 @@ public sealed partial class IamTokenProvider(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private CachedToken? _cached;
 
-    public int TokensIssued { get; private set; }
-
     public async Task<string> GetTokenAsync(CancellationToken ct)
     {
         if (Fresh(_cached) is { } token)
@@ -104,7 +102,6 @@ public sealed partial class IamTokenProvider(
         var now = time.GetUtcNow();
         var expiresAt = await ReadExpiryAsync(response, ct) ?? now.AddHours(24);
         var refreshAt = expiresAt - RefreshBeforeExpiry > now ? expiresAt - RefreshBeforeExpiry : now + (expiresAt - now) / 2;
-        TokensIssued++;
         LogIssued(logger, expiresAt, requestId);
         return new CachedToken(token, refreshAt);
     }
