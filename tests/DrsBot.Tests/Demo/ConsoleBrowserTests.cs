@@ -33,6 +33,23 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData("*bold* and _italic_ and ~gone~", "<b>bold</b> and <i>italic</i> and <s>gone</s>")]
+    [InlineData("`a &lt;b&gt; &amp; c`", "<code>a &lt;b&gt; &amp; c</code>")]
+    [InlineData("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;")]
+    [InlineData("<https://example.com/a?b=1|the link>", "<a href=\"https://example.com/a?b=1\" target=\"_blank\" rel=\"noopener\">the link</a>")]
+    [InlineData("<@U024BE7LH|alice> <!subteam^SAZ94GDB8|@db-oncall> <!here>", "<span class=\"mention\">@alice</span> <span class=\"mention loud\">@db-oncall</span> <span class=\"mention loud\">@here</span>")]
+    [InlineData(":white_check_mark: :zap: :not_an_emoji:", "✅ ⚡ :not_an_emoji:")]
+    [InlineData("<!date^0^{date_short_pretty}|fallback>", "1970")]
+    [InlineData("line one\nline two", "line one<br>line two")]
+    public async Task Mrkdwn_renders_as_slack_shows_it(string mrkdwn, string html)
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_app.BaseUrl.ToString());
+        var rendered = await page.EvaluateAsync<string>("text => mrkdwn(text)", mrkdwn.Replace("\\n", "\n", StringComparison.Ordinal));
+        Assert.Contains(html, rendered, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Typing_a_command_shows_the_rendered_reply()
     {

@@ -14,8 +14,11 @@ namespace DrsBot.Tests.Demo;
 /// </summary>
 public sealed class DemoApp : WebApplicationFactory<Program>
 {
-    public DemoApp()
+    private readonly Action<IServiceCollection>? _services;
+
+    public DemoApp(Action<IServiceCollection>? services = null)
     {
+        _services = services;
         UseKestrel(0);
         StartServer();
     }
@@ -23,7 +26,23 @@ public sealed class DemoApp : WebApplicationFactory<Program>
     public Uri BaseUrl => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
         .First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseEnvironment("Development");
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
+    }
+
+    public async Task<JsonElement> SimulatorAsync(string compareId)
+    {
+        using var http = Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"simulator/drs/v5/demo-project/jobs/demo-job/compare-progress/{compareId}");
+        request.Headers.Add("X-Auth-Token", "anything");
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
 
     public HttpClient Http() => new() { BaseAddress = BaseUrl };
 

@@ -1,0 +1,91 @@
+using System.Net;
+using DrsBot.Drs;
+using DrsBot.Drs.Auth;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace DrsBot.Tests.Drs;
+
+/// <summary>The IAM token cache against a fake clock: reused, refreshed before expiry, dropped when rejected.</summary>
+public sealed class IamTokenProviderTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
+    private readonly List<string> _issued = [];
+    private TimeSpan _lifetime = TimeSpan.FromHours(24);
+
+    private IamTokenProvider Provider()
+    {
+        var handler = new StubHandler(() =>
+        {
+            var token = $"token-{_issued.Count + 1}";
+            _issued.Add(token);
+            var expires = _time.GetUtcNow() + _lifetime;
+            var response = new HttpResponseMessage(HttpStatusCode.Created)
+            {
+                Content = new StringContent(
+                    "{\"token\":{\"expires_at\":\"" + expires.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture) + "\"}}",
+                    System.Text.Encoding.UTF8, "application/json"),
+            };
+            response.Headers.Add("X-Subject-Token", token);
+            return response;
+        });
+        var clients = new Mock<IHttpClientFactory>();
+        clients.Setup(f => f.CreateClient(IamTokenProvider.HttpClientName))
+            .Returns(() => new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri("https://iam.example.com/") });
+        var options = Options.Create(new DrsOptions
+        {
+            ProjectId = "p",
+            Auth = new DrsAuthOptions { Mode = DrsAuthMode.Password, DomainName = "d", UserName = "u", Password = "pw" },
+        });
+        return new IamTokenProvider(clients.Object, options, _time, NullLogger<IamTokenProvider>.Instance);
+    }
+
+    [Fact]
+    public async Task A_token_is_reused_until_an_hour_before_it_expires()
+    {
+        var provider = Provider();
+        Assert.Equal("token-1", await provider.GetTokenAsync(CancellationToken.None));
+
+        _time.Advance(TimeSpan.FromHours(22.9));
+        Assert.Equal("token-1", await provider.GetTokenAsync(CancellationToken.None));
+
+        _time.Advance(TimeSpan.FromHours(0.2)); // 23.1 h: inside the last hour
+        Assert.Equal("token-2", await provider.GetTokenAsync(CancellationToken.None));
+        Assert.Equal(2, _issued.Count);
+    }
+
+    [Fact]
+    public async Task A_short_lived_token_is_refreshed_at_half_its_life()
+    {
+        _lifetime = TimeSpan.FromMinutes(40);
+        var provider = Provider();
+        await provider.GetTokenAsync(CancellationToken.None);
+
+        _time.Advance(TimeSpan.FromMinutes(19));
+        Assert.Equal("token-1", await provider.GetTokenAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal("token-2", await provider.GetTokenAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Invalidating_drops_only_the_token_that_was_rejected()
+    {
+        var provider = Provider();
+        await provider.GetTokenAsync(CancellationToken.None);
+
+        provider.Invalidate("token-1");
+        Assert.Equal("token-2", await provider.GetTokenAsync(CancellationToken.None));
+
+        provider.Invalidate("token-1"); // a late 401 for the old token must not throw away the new one
+        Assert.Equal("token-2", await provider.GetTokenAsync(CancellationToken.None));
+        Assert.Equal(2, _issued.Count);
+    }
+
+    private sealed class StubHandler(Func<HttpResponseMessage> respond) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+            Task.FromResult(respond());
+    }
+}
