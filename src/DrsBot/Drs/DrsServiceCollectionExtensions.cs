@@ -1,4 +1,5 @@
 using DrsBot.Drs.Auth;
+using DrsBot.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Drs;
@@ -16,16 +17,13 @@ public static class DrsServiceCollectionExtensions
         services.AddSingleton<IamTokenProvider>(); // one per process: its cached token serves every DRS call
         services.AddHttpClient(IamTokenProvider.HttpClientName, (sp, http) =>
             {
-                var iam = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedIamEndpoint.ToString();
-                http.BaseAddress = new Uri(iam.EndsWith('/') ? iam : iam + "/");
+                http.BaseAddress = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedIamEndpoint.AsBaseAddress();
                 http.Timeout = TimeSpan.FromSeconds(10);
             });
 
         var client = services.AddHttpClient<IDrsClient, DrsClient>((sp, http) =>
             {
-                var drs = sp.GetRequiredService<IOptions<DrsOptions>>().Value;
-                var endpoint = drs.ResolvedEndpoint!.ToString();
-                http.BaseAddress = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
+                http.BaseAddress = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedEndpoint!.AsBaseAddress();
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
                 http.MaxResponseContentBufferSize = 1024 * 1024;
             });

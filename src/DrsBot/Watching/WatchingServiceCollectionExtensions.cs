@@ -1,3 +1,4 @@
+using DrsBot.Infrastructure;
 using DrsBot.Slack;
 using Hangfire;
 using Hangfire.InMemory;
@@ -42,8 +43,7 @@ public static class WatchingServiceCollectionExtensions
 
         services.AddHttpClient<IChannelPoster, SlackWebApiClient>((sp, http) =>
             {
-                var baseUrl = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl.ToString();
-                http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+                http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl.AsBaseAddress();
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
             .AddResilienceHandler("slack", SlackResilience.Configure);

@@ -15,16 +15,7 @@ namespace DrsBot.Tests.EndToEnd;
 /// <summary>appsettings.example.json documents every option, and the bot starts in Production with it.</summary>
 public sealed class ExampleSettingsTests
 {
-    private static string ExamplePath()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "DrsBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir.FullName, "appsettings.example.json");
-    }
+    private static string ExamplePath() => Repository.Path("appsettings.example.json");
 
     public static TheoryData<string, Type> Sections => new()
     {

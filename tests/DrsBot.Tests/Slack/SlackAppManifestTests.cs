@@ -1,21 +1,13 @@
 using System.Text.Json;
+using DrsBot.Tests.Fakes;
 
 namespace DrsBot.Tests.Slack;
 
 /// <summary>The shipped Slack app manifest matches what the code expects and Slack's published limits.</summary>
 public sealed class SlackAppManifestTests
 {
-    private static JsonElement Manifest()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DrsBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.FullName, "manifests", "slack-app-manifest.json"))).RootElement;
-    }
+    private static JsonElement Manifest() =>
+        JsonDocument.Parse(File.ReadAllText(Repository.Path("manifests", "slack-app-manifest.json"))).RootElement;
 
     [Fact]
     public void The_slash_command_points_at_our_endpoint_and_keeps_mentions_unescaped()
