@@ -51,6 +51,19 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_slack_would_reject_is_flagged_not_hidden()
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_app.BaseUrl.ToString());
+        var good = await page.EvaluateAsync<string[]>("() => problems({ text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Hi' } }] })");
+        var bad = await page.EvaluateAsync<string[]>("() => problems({ blocks: [{ type: 'header', text: { text: 'Hi' } }, { type: 'section', fields: new Array(11).fill({ type: 'mrkdwn', text: 'f' }) }] })");
+        Assert.Empty(good);
+        Assert.Contains("no top-level text fallback", bad);
+        Assert.Contains(bad, p => p.Contains("header", StringComparison.Ordinal) && p.Contains("type", StringComparison.Ordinal));
+        Assert.Contains(bad, p => p.Contains("11 fields", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Typing_a_command_shows_the_rendered_reply()
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1300 } });
@@ -63,6 +76,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         await reply.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
         Assert.Equal("Comparison dynamic-cmp", (await reply.Locator(".b-header").InnerTextAsync()).Trim());
         var text = await reply.InnerTextAsync();
+        Assert.Equal(0, await page.Locator(".rejected").CountAsync()); // nothing DrsBot sent breaks Slack's rules
         Assert.Contains("Only visible to you", text, StringComparison.Ordinal);
         Assert.Contains("Incremental comparison", text, StringComparison.Ordinal);
         Assert.Contains("100 %", text, StringComparison.Ordinal);
