@@ -19,6 +19,7 @@ var app = builder.Build();
 app.MapServiceDefaults();               // GET /healthz
 app.MapSlack();                         // POST /slack/commands
 app.MapDemo();                          // Development only: GET / (console), /simulator/drs
+app.LogStartupReport();                 // one line: what this instance talks to
 
 app.Run();
 

@@ -4,26 +4,28 @@ using DrsBot.Slack;
 
 namespace DrsBot.Demo;
 
+/// <summary>Which parts of the demo are on: all off outside Development.</summary>
+public sealed record DemoMode(bool Console, bool SimulatedDrs, bool ConsoleChannel)
+{
+    public static DemoMode Detect(IConfiguration config, IHostEnvironment env) => new(
+        Console: env.IsDevelopment(),
+        SimulatedDrs: env.IsDevelopment() && string.IsNullOrWhiteSpace(config["Drs:Endpoint"]) && string.IsNullOrWhiteSpace(config["Drs:Region"]),
+        ConsoleChannel: env.IsDevelopment() && string.IsNullOrWhiteSpace(config["Slack:BotToken"]));
+}
+
 /// <summary>
 /// The zero-credential demo. In Development only: with no DRS endpoint or region, a built-in DRS simulator
 /// answers the typed client over real HTTP; with no bot token, channel messages go to the local console at "/".
 /// Production has neither fallback, so missing settings stop start-up instead.
 /// </summary>
-public static partial class Demo
+public static partial class DemoExtensions
 {
     public const string SimulatorPath = "simulator/drs";
-
-    public sealed record Mode(bool Console, bool SimulatedDrs, bool ConsoleChannel);
-
-    public static Mode Detect(IConfiguration config, IHostEnvironment env) => new(
-        Console: env.IsDevelopment(),
-        SimulatedDrs: env.IsDevelopment() && string.IsNullOrWhiteSpace(config["Drs:Endpoint"]) && string.IsNullOrWhiteSpace(config["Drs:Region"]),
-        ConsoleChannel: env.IsDevelopment() && string.IsNullOrWhiteSpace(config["Slack:BotToken"]));
 
     /// <summary>Registered after the real edges, so the demo's stand-ins replace them.</summary>
     public static WebApplicationBuilder AddDemo(this WebApplicationBuilder builder)
     {
-        var mode = Detect(builder.Configuration, builder.Environment);
+        var mode = DemoMode.Detect(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(mode);
         if (!mode.Console)
         {
@@ -61,7 +63,7 @@ public static partial class Demo
 
     public static WebApplication MapDemo(this WebApplication app)
     {
-        var mode = app.Services.GetRequiredService<Mode>();
+        var mode = app.Services.GetRequiredService<DemoMode>();
         if (!mode.Console)
         {
             return app;
@@ -75,7 +77,7 @@ public static partial class Demo
 
         ConsoleEndpoints.Map(app);
         app.MapGet("/", () => Results.Stream(
-            typeof(Demo).Assembly.GetManifestResourceStream("DrsBot.Demo.console.html")!, "text/html; charset=utf-8"))
+            typeof(DemoExtensions).Assembly.GetManifestResourceStream("DrsBot.Demo.console.html")!, "text/html; charset=utf-8"))
             .ExcludeFromDescription();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DrsBot.Demo");
