@@ -21,7 +21,16 @@ app.MapSlack();                         // POST /slack/commands
 app.MapDemo();                          // Development only: GET / (console), /simulator/drs
 app.LogStartupReport();                 // one line: what this instance talks to
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception e) when (ConfigurationProblems.From(e) is { Count: > 0 } problems && ConfigurationProblems.OwnsProcess)
+{
+    return ConfigurationProblems.Report(problems);  // a list of keys to set, not a stack trace
+}
+
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

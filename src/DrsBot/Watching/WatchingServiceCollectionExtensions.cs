@@ -28,7 +28,12 @@ public static class WatchingServiceCollectionExtensions
             .UseRecommendedSerializerSettings());
         services.AddHangfireServer((sp, server) =>
         {
-            var interval = sp.GetRequiredService<IOptions<WatchOptions>>().Value.PollInterval;
+            // Read raw: this runs while hosted services are built, before options validation can report every
+            // bad key at once. A bad value here only means the default; validation names it a moment later.
+            var configured = sp.GetRequiredService<IConfiguration>()[$"{WatchOptions.Section}:{nameof(WatchOptions.PollInterval)}"];
+            var interval = TimeSpan.TryParse(configured, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
+                ? parsed
+                : new WatchOptions().PollInterval;
             // Recurring jobs are found by polling the schedule; poll it at least as often as the jobs run.
             server.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds / 2, 1, 15));
             server.WorkerCount = Math.Clamp(Environment.ProcessorCount * 2, 2, 10);

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using DrsBot.Tests.Fakes;
+
+namespace DrsBot.Tests.EndToEnd;
+
+/// <summary>Start-up as an operator sees it: the real process, its exit code and what it prints.</summary>
+public sealed class StartupProcessTests
+{
+    [Fact]
+    public async Task Missing_settings_in_production_exit_1_with_a_list_of_keys_not_a_stack_trace()
+    {
+        var dll = Directory.GetFiles(Repository.Path("src", "DrsBot", "bin"), "DrsBot.dll", SearchOption.AllDirectories)
+            .OrderByDescending(File.GetLastWriteTimeUtc).First();
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var key in new[] { "Slack__SigningSecret", "Slack__BotToken", "Drs__Endpoint", "Drs__Region", "Drs__ProjectId", "Drs__Auth__Token" })
+        {
+            start.Environment[key] = "";
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        var report = await stderr;
+        Assert.Contains("DrsBot cannot start: its configuration is incomplete.", report, StringComparison.Ordinal);
+        foreach (var line in new[] { "  - Slack:SigningSecret is required", "  - Slack:BotToken is required", "  - Drs:Endpoint or Drs:Region is required", "  - Drs:ProjectId is required", "  - Drs:Auth:Token is required" })
+        {
+            Assert.Contains(line, report, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("simulator", await stdout + report, StringComparison.OrdinalIgnoreCase);
+    }
+}
