@@ -19,7 +19,7 @@ public sealed class DrsSimulator(TimeProvider time)
         ("full-cmp", "full comparison 0 → 100 % over a minute, then holds; restarts every 3 minutes"),
         ("dynamic-cmp", "dynamic comparison: full done, incremental delay falls from 45 s to 0 over 40 s; repeats every 2 minutes"),
         ("recheck-cmp", "full comparison that finds 3 + 2 rows to recheck after 20 s; repeats every 2 minutes"),
-        ("flaky-cmp", "answers, then fails for 30 s (HTTP 500, throttling, slow), then answers again; every 90 s"),
+        ("flaky-cmp", "answers for 40 s, then fails for 45 s (HTTP 500 and APIG.0308 throttling, alternating every 5 s), then recovers; every 2 minutes"),
         ("fast-cmp", "full comparison 0 → 100 % in 10 s, then holds; restarts every minute"),
         ("load-<anything>", "behaves like full-cmp: as many distinct comparisons as a benchmark needs"),
     ];
@@ -30,7 +30,7 @@ public sealed class DrsSimulator(TimeProvider time)
                 simulator.Answer(jobId, compareId, http))
             .ExcludeFromDescription();
 
-    private async Task<IResult> Answer(string jobId, string compareId, HttpContext http)
+    private IResult Answer(string jobId, string compareId, HttpContext http)
     {
         http.Response.Headers["X-Request-Id"] = "sim-" + Guid.NewGuid().ToString("N")[..12];
         var t = (time.GetUtcNow() - _start).TotalSeconds;
@@ -58,27 +58,20 @@ public sealed class DrsSimulator(TimeProvider time)
                 var found = t % 120 >= 20;
                 return Progress(full: Ramp(t % 120, 60), fullRecheck: found ? 3 : 0, delay: found ? 4.2 : 9.9, increRecheck: found ? 2 : 0);
             case "flaky-cmp":
-                var phase = t % 90;
-                if (phase >= 30 && phase < 60)
+                // Long enough to fail three polls in a row at the demo's 5-second interval, so the on-call alert
+                // and then the "answering again" message both show.
+                var phase = t % 120;
+                if (phase is >= 40 and < 85)
                 {
-                    return ((int)phase % 3) switch
-                    {
-                        0 => Error(500, "DRS.00000001", "Internal service error (simulated)."),
-                        1 => Error(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit (simulated)"),
-                        _ => await Slow(http),
-                    };
+                    return ((int)(phase / 5) % 2 == 0)
+                        ? Error(500, "DRS.00000001", "Internal service error (simulated).")
+                        : Error(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit (simulated)");
                 }
 
-                return Progress(full: Ramp(t % 90, 90), fullRecheck: 0);
+                return Progress(full: Ramp(phase, 120), fullRecheck: 0);
             default:
                 return NotFound();
         }
-    }
-
-    private static async Task<IResult> Slow(HttpContext http)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(12), http.RequestAborted);
-        return Error(504, "APIG.0201", "Backend timeout (simulated).");
     }
 
     private static double Ramp(double seconds, double over) => Math.Round(Math.Min(100, seconds / over * 100), 2);

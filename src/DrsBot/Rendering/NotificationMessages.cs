@@ -43,7 +43,8 @@ public static class NotificationMessages
 
         if (progress is not null && kind is not NotificationKind.ComparisonGone)
         {
-            blocks.Add(Blocks.Context($"Now: {Escape(ProgressMessages.Summary(progress))}"));
+            var label = kind is NotificationKind.DrsFailing ? "Last known" : "Now";
+            blocks.Add(Blocks.Context($"{label}: {Escape(ProgressMessages.Summary(progress))}"));
         }
 
         if (failure is not null && kind is NotificationKind.DrsFailing or NotificationKind.ComparisonGone)

@@ -57,11 +57,11 @@ public sealed class DrsSimulatorTests : IAsyncLifetime
     public async Task Flaky_cmp_fails_in_its_bad_window_and_recovers()
     {
         Assert.True((await _app.SimulatorAsync("flaky-cmp")).TryGetProperty("full_info", out _));
-        _time.Advance(TimeSpan.FromSeconds(30)); // 30 s: phase 30 % 3 == 0 → HTTP 500
+        _time.Advance(TimeSpan.FromSeconds(40)); // 40 s: HTTP 500
         Assert.Equal("DRS.00000001", (await _app.SimulatorAsync("flaky-cmp")).GetProperty("error_code").GetString());
-        _time.Advance(TimeSpan.FromSeconds(1)); // 31 s → throttled
+        _time.Advance(TimeSpan.FromSeconds(5)); // 45 s: throttled
         Assert.Equal("APIG.0308", (await _app.SimulatorAsync("flaky-cmp")).GetProperty("error_code").GetString());
-        _time.Advance(TimeSpan.FromSeconds(30)); // 61 s: good again
+        _time.Advance(TimeSpan.FromSeconds(40)); // 85 s: good again
         Assert.True((await _app.SimulatorAsync("flaky-cmp")).TryGetProperty("full_info", out _));
     }
 }
