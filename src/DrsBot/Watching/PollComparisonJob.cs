@@ -66,6 +66,12 @@ public sealed partial class PollComparisonJob(
     private bool Decide(ComparisonRef comparison, CompareProgressResult result, DateTimeOffset now)
     {
         using var state = LockState(comparison);
+        var active = store.Subscriptions(comparison).Where(s => !s.IsSuspended).ToList();
+        if (active.Count == 0)
+        {
+            return false; // everyone left while DRS was answering; writing now would bring the watch back
+        }
+
         var watch = store.GetWatch(comparison) ?? new WatchRecord(comparison, now);
         Observation observation = result switch
         {
@@ -82,7 +88,7 @@ public sealed partial class PollComparisonJob(
 
         var stop = false;
         var updated = new List<Subscription>();
-        foreach (var subscription in store.Subscriptions(comparison).Where(s => !s.IsSuspended))
+        foreach (var subscription in active)
         {
             var decision = WatchRules.Decide(subscription.Rules, observation, options.Value.Rules);
             stop |= decision.StopWatching;

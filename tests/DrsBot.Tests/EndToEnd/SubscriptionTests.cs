@@ -282,6 +282,48 @@ public sealed class SubscriptionTests : EndToEndTest
     }
 
     [Fact]
+    public async Task Racing_subscribes_unsubscribes_and_polls_leave_a_job_exactly_when_someone_listens()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 40) with { Delay = TimeSpan.FromMilliseconds(20) });
+        var channels = Enumerable.Range(0, 12).Select(i => $"C0RACE{i:00}").ToArray();
+
+        var work = new List<Task>();
+        foreach (var channel in channels)
+        {
+            work.Add(App.CommandAsync($"subscribe {Job} {Compare}", channel: channel));
+            work.Add(PollAsync());
+        }
+
+        await Task.WhenAll(work);
+        work.Clear();
+        foreach (var channel in channels.Where((_, i) => i % 3 != 0))
+        {
+            work.Add(App.CommandAsync($"unsubscribe {Job} {Compare}", channel: channel));
+            work.Add(PollAsync());
+        }
+
+        await Task.WhenAll(work);
+
+        var store = App.Services.GetRequiredService<IWatchStore>();
+        var left = store.Subscriptions(new(Job, Compare)).Select(s => s.ChannelId).Order().ToArray();
+        Assert.Equal(channels.Where((_, i) => i % 3 == 0).ToArray(), left);
+        Assert.Single(RecurringJobs());
+
+        work.Clear();
+        foreach (var channel in left)
+        {
+            work.Add(App.CommandAsync($"unsubscribe {Job} {Compare}", channel: channel));
+            work.Add(PollAsync());
+        }
+
+        await Task.WhenAll(work);
+        Assert.Empty(store.Subscriptions(new(Job, Compare)));
+        Assert.Empty(store.Watches());
+        Assert.Empty(RecurringJobs());
+        Assert.Empty(Slack.Messages); // 40 % throughout: nothing to say
+    }
+
+    [Fact]
     public async Task A_comparison_that_disappears_is_announced_and_unwatched()
     {
         Drs.Script(Job, Compare, DrsAnswer.Progress(full: 50), DrsAnswer.NotFound());
