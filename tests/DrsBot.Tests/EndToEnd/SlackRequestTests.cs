@@ -92,6 +92,38 @@ public sealed class SlackRequestTests : EndToEndTest
     }
 
     [Fact]
+    public async Task Two_hundred_random_signed_bodies_never_get_a_500_or_reach_drs()
+    {
+        var random = new Random(20261128);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-_ =&%+/?#.<>@!|^\u0000\u00e9\u4e2d";
+        for (var i = 0; i < 200; i++)
+        {
+            var text = new string([.. Enumerable.Range(0, random.Next(0, 120)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+            var body = random.Next(3) switch
+            {
+                0 => text, // not even a form
+                1 => DrsBotApp.CommandBody(text),
+                _ => "text=" + text + "&channel_id=" + text + "&response_url=" + text,
+            };
+
+            using var response = await App.PostSignedAsync(body);
+            Assert.True((int)response.StatusCode is 200 or 413, $"{(int)response.StatusCode} for {body}");
+        }
+
+        Assert.All(Drs.Requests, r => Assert.Matches("^/v5/[^/]+/jobs/[A-Za-z0-9_-]+/compare-progress/[A-Za-z0-9_-]+$", r.Path));
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task Other_methods_get_405(string method)
+    {
+        using var response = await App.CreateClient().SendAsync(new HttpRequestMessage(new HttpMethod(method), "/slack/commands"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Healthz_answers_200() =>
         Assert.Equal(HttpStatusCode.OK, (await App.CreateClient().GetAsync("/healthz")).StatusCode);
 }
