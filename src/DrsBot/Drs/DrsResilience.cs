@@ -27,8 +27,10 @@ internal static class DrsResilience
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(200),
             MaxDelay = TimeSpan.FromSeconds(5),
-            ShouldRetryAfterHeader = true,
-            ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context),
+            ShouldHandle = args => Kind(args.Context) == DrsCallKind.Interactive && args.AttemptNumber >= MaxInteractiveRetries
+                ? ValueTask.FromResult(false)
+                : ShouldRetryAsync(args.Outcome, args.Context),
+            DelayGenerator = args => ValueTask.FromResult(Delay(args.Outcome, args.Context, args.AttemptNumber)),
         });
 
         pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
@@ -46,6 +48,24 @@ internal static class DrsResilience
             TimeoutGenerator = args => ValueTask.FromResult(
                 Kind(args.Context) == DrsCallKind.Interactive ? options.InteractiveAttemptTimeout : options.BackgroundAttemptTimeout),
         });
+    }
+
+    /// <summary>A person is waiting: two quick retries fit well inside Slack's 3 seconds; polls use the full backoff.</summary>
+    private const int MaxInteractiveRetries = 2;
+
+    /// <summary>Retry-After when DRS sends one; otherwise 100 ms, 200 ms for commands and the default backoff for polls.</summary>
+    private static TimeSpan? Delay(Outcome<HttpResponseMessage> outcome, ResilienceContext context, int attempt)
+    {
+        if (outcome.Result?.Headers.RetryAfter is { } retryAfter)
+        {
+            var wait = retryAfter.Delta ?? (retryAfter.Date - DateTimeOffset.UtcNow);
+            if (wait is { } w)
+            {
+                return w < TimeSpan.Zero ? TimeSpan.Zero : w;
+            }
+        }
+
+        return Kind(context) == DrsCallKind.Interactive ? TimeSpan.FromMilliseconds(100 << attempt) : null;
     }
 
     private static DrsCallKind Kind(ResilienceContext context) =>
