@@ -37,6 +37,20 @@ internal static class Scenarios
     public static async Task FaultAsync()
     {
         await using var bot = new BotHost(new() { ["Drs:Endpoint"] = "http://127.0.0.1:9/", ["Drs:ProjectId"] = "p", ["Drs:Auth:Token"] = "t" });
+        using (var http = new HttpClient())
+        {
+            // Before the breaker opens every command pays for its retries (100 + 200 ms): the slow case.
+            var first = new List<double>();
+            for (var i = 0; i < 3; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(BotHost.Command(bot.BaseUrl, "demo-job full-cmp"));
+                first.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            Console.WriteLine($"fault: first commands with DRS down, breaker still closed: {string.Join(" ms, ", first.Select(f => f.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} ms");
+        }
+
         var result = await Load.RunAsync(400, 8, async http =>
         {
             using var response = await http.SendAsync(BotHost.Command(bot.BaseUrl, "demo-job full-cmp"));
