@@ -49,7 +49,7 @@ public static class SubscriptionMessages
         if (items.Count == 0)
         {
             return new SlackMessage("This channel watches no comparisons.",
-                [Blocks.Section("This channel watches no comparisons. Start with `/drs-progress subscribe <job_id> <compare_job_id>`.".Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal))]);
+                [Blocks.Section($"This channel watches no comparisons. Start with {Code("/drs-progress subscribe <job_id> <compare_job_id>")}.")]);
         }
 
         var blocks = new List<Block> { Blocks.Header($"This channel watches {Format.Plural(items.Count, "comparison")}") };
