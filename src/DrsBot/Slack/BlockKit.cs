@@ -47,9 +47,12 @@ public static class Blocks
 
     public static SectionBlock Section(string mrkdwn) => new(new MrkdwnText(Fit(mrkdwn, MaxSectionText)));
 
-    public static SectionBlock Fields(string? mrkdwn, params IEnumerable<string> fields) => new(
-        mrkdwn is null ? null : new MrkdwnText(Fit(mrkdwn, MaxSectionText)),
-        [.. fields.Take(MaxFields).Select(f => (TextObject)new MrkdwnText(Fit(f, MaxFieldText)))]);
+    /// <summary>A section with fields; an empty field list is left out (Slack rejects <c>"fields": []</c>).</summary>
+    public static SectionBlock Fields(string? mrkdwn, params IEnumerable<string> fields)
+    {
+        List<TextObject> texts = [.. fields.Take(MaxFields).Select(f => (TextObject)new MrkdwnText(Fit(f, MaxFieldText)))];
+        return new(mrkdwn is null ? null : new MrkdwnText(Fit(mrkdwn, MaxSectionText)), texts.Count == 0 ? null : texts);
+    }
 
     public static ContextBlock Context(params IEnumerable<string> mrkdwn) =>
         new([.. mrkdwn.Take(MaxContextElements).Select(t => (TextObject)new MrkdwnText(Fit(t, MaxFieldText)))]);
