@@ -97,7 +97,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 var progress = TryParse<CompareProgress>(body);
-                return progress is not null
+                return progress is not null && IsFinite(progress)
                     ? new ProgressRead(progress, requestId)
                     : Failed(new DrsFailure(DrsFailureKind.InvalidResponse, 200, Message: "DRS answered with a body that is not compare-progress JSON.", RequestId: requestId));
             }
@@ -115,6 +115,10 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     }
 
     private static ProgressFailed Failed(DrsFailure failure) => new(failure);
+
+    // 1e400 parses as infinity; a progress of infinity must not read as "complete".
+    private static bool IsFinite(CompareProgress p) =>
+        double.IsFinite(p.Full?.Progress ?? 0) && double.IsFinite(p.Incremental?.Delay ?? 0);
 
     private static T? TryParse<T>(string body) where T : class
     {

@@ -81,6 +81,29 @@ public sealed class ProgressCommandTests : EndToEndTest
         Assert.Contains("req-e", reply.AllText, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{}", "no progress")]
+    [InlineData("{\"full_info\": null, \"incre_info\": null}", "no progress")]
+    [InlineData("{\"full_info\": {}}", "Full comparison")]
+    [InlineData("{\"full_info\": {\"progress\": \"57.5\"}}", "57.5 %")]
+    [InlineData("{\"full_info\": {\"progress\": 250}}", "100 %")]
+    [InlineData("{\"full_info\": {\"progress\": -3}}", "0 %")]
+    [InlineData("{\"full_info\": {\"progress\": \"abc\"}}", "could not read")]
+    [InlineData("{\"full_info\": []}", "could not read")]
+    [InlineData("[]", "could not read")]
+    [InlineData("", "could not read")]
+    [InlineData("{\"full_info\": {\"progress\": 1e400}}", "could not read")]
+    [InlineData("{\"incre_info\": {\"log_point\": \"<!channel> *x* `y`\", \"delay\": 1}, \"extra\": {\"nested\": [1,2,3]}}", "&lt;!channel&gt;")]
+    public async Task Odd_answers_from_drs_still_give_a_valid_reply(string body, string expected)
+    {
+        Drs.Script(Job, Compare, new DrsAnswer(200, body));
+
+        var reply = await App.CommandAsync($"{Job} {Compare}");
+
+        Assert.Contains(expected, reply.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!channel>", reply.AllText, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Drs_down_is_explained_within_the_budget()
     {
