@@ -224,6 +224,46 @@ public sealed class SubscriptionTests : EndToEndTest
         Assert.DoesNotContain("not_in_channel", (await App.CommandAsync("list", channel: Ops)).AllText, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("invalid_blocks", "text only")]
+    [InlineData("msg_too_long", "text only")]
+    [InlineData("is_archived", "paused")]
+    [InlineData("channel_not_found", "paused")]
+    [InlineData("invalid_auth", "next poll")]
+    [InlineData("token_revoked", "next poll")]
+    [InlineData("ratelimited", "next poll")]
+    [InlineData("internal_error", "next poll")]
+    public async Task Each_slack_error_leads_to_the_right_outcome(string error, string outcome)
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+        Slack.FailNext(error);
+
+        await PollAsync();
+        await PollAsync();
+
+        var store = App.Services.GetRequiredService<IWatchStore>();
+        var subscription = store.GetSubscription(new(Job, Compare), Ops)!;
+        switch (outcome)
+        {
+            case "text only":
+                var message = Assert.Single(Slack.InChannel(Ops));
+                Assert.False(message.Body.TryGetProperty("blocks", out _));
+                Assert.Contains("Full comparison complete", message.Text, StringComparison.Ordinal);
+                break;
+            case "paused":
+                Assert.Empty(Slack.InChannel(Ops));
+                Assert.Equal(error, subscription.SuspendedReason);
+                Assert.Empty(subscription.Pending);
+                break;
+            default:
+                Assert.Single(Slack.InChannel(Ops)); // kept, then delivered once on the next poll
+                Assert.Null(subscription.SuspendedReason);
+                Assert.Empty(subscription.Pending);
+                break;
+        }
+    }
+
     [Fact]
     public async Task Drs_failing_alerts_once_then_says_recovered_once()
     {
