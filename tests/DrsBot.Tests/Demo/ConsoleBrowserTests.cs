@@ -50,6 +50,19 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Assert.Contains(html, rendered, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{ type: 'header', text: { type: 'plain_text', text: 'Comparison :zap: x' } }", "<div class=\"block b-header\">Comparison ⚡ x</div>")]
+    [InlineData("{ type: 'divider' }", "<hr class=\"b-divider\">")]
+    [InlineData("{ type: 'section', text: { type: 'mrkdwn', text: '*a*' }, fields: [{ type: 'mrkdwn', text: '*F*\\n1' }] }", "<div class=\"fields\"><div><b>F</b><br>1</div></div>")]
+    [InlineData("{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Job `j`' }, { type: 'plain_text', text: '<b>' }] }", "<span>Job <code>j</code></span><span>&lt;b&gt;</span>")]
+    [InlineData("{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Refresh' }, style: 'primary', action_id: 'refresh' }] }", "<button class=\"primary\" title=\"refresh\">Refresh</button>")]
+    public async Task Blocks_render_as_slack_lays_them_out(string block, string html)
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_app.BaseUrl.ToString());
+        Assert.Contains(html, await page.EvaluateAsync<string>($"() => renderBlock({block})"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_message_slack_would_reject_is_flagged_not_hidden()
     {
