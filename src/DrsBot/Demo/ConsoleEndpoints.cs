@@ -18,12 +18,21 @@ public static class ConsoleEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var console = app.MapGroup("/console").ExcludeFromDescription();
+        var console = app.MapGroup("/console").ExcludeFromDescription().AddEndpointFilter(LoopbackOnly);
         console.MapGet("/api/entries", (long? after, ConsoleFeed feed) => Results.Json(feed.Since(after ?? 0), SlackJson.Options));
         console.MapPost("/api/commands", SendCommandAsync);
         console.MapPost("/response/{id}", (string id, JsonNode message, ConsoleFeed feed) =>
             feed.Reply(id, message, isFollowUp: true) ? Results.Ok() : Results.NotFound());
     }
+
+    /// <summary>
+    /// The console signs whatever it is sent, so it answers only this machine: a Development instance bound to a
+    /// public address must not become an unsigned way in.
+    /// </summary>
+    public static async ValueTask<object?> LoopbackOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote)
+            ? await next(context)
+            : Results.StatusCode(StatusCodes.Status403Forbidden);
 
     private static async Task<IResult> SendCommandAsync(
         CommandRequest request, ConsoleFeed feed, SelfAddress self, IHttpClientFactory clients, IOptionsMonitor<SlackOptions> slack)

@@ -78,7 +78,8 @@ public static partial class DemoExtensions
         ConsoleEndpoints.Map(app);
         app.MapGet("/", () => Results.Stream(
             typeof(DemoExtensions).Assembly.GetManifestResourceStream("DrsBot.Demo.console.html")!, "text/html; charset=utf-8"))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AddEndpointFilter(ConsoleEndpoints.LoopbackOnly);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DrsBot.Demo");
         app.Lifetime.ApplicationStarted.Register(() =>

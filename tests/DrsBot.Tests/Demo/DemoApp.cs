@@ -23,8 +23,11 @@ public sealed class DemoApp : WebApplicationFactory<Program>
         StartServer();
     }
 
-    public Uri BaseUrl => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-        .First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+    public IReadOnlyList<string> Addresses =>
+        [.. Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses];
+
+    public Uri BaseUrl => new(Addresses.First(a => a.Contains("127.0.0.1", StringComparison.Ordinal) || a.Contains("localhost", StringComparison.Ordinal))
+        .Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
