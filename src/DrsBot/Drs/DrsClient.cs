@@ -44,7 +44,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
                 LogRead(logger, comparison.Key, read.RequestId);
                 break;
             case ProgressFailed { Failure: var f }:
-                LogFailure(logger, comparison.Key, f.Kind, f.StatusCode, f.Code, f.RequestId);
+                LogFailure(logger, comparison.Key, f.Kind, f.StatusCode, f.Code, f.RequestId, f.Message);
                 break;
         }
 
@@ -151,8 +151,9 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     [LoggerMessage(Level = LogLevel.Debug, Message = "Read compare progress of {Comparison} (request {RequestId})")]
     private static partial void LogRead(ILogger logger, string comparison, string? requestId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DRS call for {Comparison} failed: {Kind} (HTTP {Status}, code {Code}, request {RequestId})")]
-    private static partial void LogFailure(ILogger logger, string comparison, DrsFailureKind kind, int? status, string? code, string? requestId);
+    // Polly's own per-attempt logs are off (appsettings): this one line per failed call says what happened.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DRS call for {Comparison} failed: {Kind} (HTTP {Status}, code {Code}, request {RequestId}): {DrsMessage}")]
+    private static partial void LogFailure(ILogger logger, string comparison, DrsFailureKind kind, int? status, string? code, string? requestId, string? drsMessage);
 }
 
 internal static class DrsJson
