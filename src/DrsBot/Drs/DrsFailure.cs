@@ -26,10 +26,6 @@ public sealed record DrsFailure(
 {
     public const string TaskNotFoundCode = "DRS.10000010";
 
-    /// <summary>Whether trying again later may help (drives the "DRS unreachable" streak, not not-found).</summary>
-    public bool IsTransient => Kind is DrsFailureKind.Throttled or DrsFailureKind.ServiceError
-        or DrsFailureKind.Timeout or DrsFailureKind.Unreachable or DrsFailureKind.InvalidResponse;
-
     public static DrsFailure FromResponse(int status, string? code, string? message, string? requestId)
     {
         var kind = code switch

@@ -39,8 +39,6 @@ public sealed partial class InteractiveReplies(
         return acknowledgement;
     }
 
-    public int FollowUpsInFlight => _followUps.Count;
-
     private static async Task<SlackMessage> Run(Func<CancellationToken, Task<SlackMessage>> work, CancellationToken ct)
     {
         await Task.Yield();
