@@ -26,6 +26,14 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         });
     }
 
+    /// <summary>The console at a laptop-sized viewport (the screenshot's size).</summary>
+    private async Task<IPage> OpenConsoleAsync()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1300 } });
+        await page.GotoAsync(_app.BaseUrl.ToString());
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         await _browser.DisposeAsync();
@@ -44,8 +52,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     [InlineData("line one\nline two", "line one<br>line two")]
     public async Task Mrkdwn_renders_as_slack_shows_it(string mrkdwn, string html)
     {
-        var page = await _browser.NewPageAsync();
-        await page.GotoAsync(_app.BaseUrl.ToString());
+        var page = await OpenConsoleAsync();
         var rendered = await page.EvaluateAsync<string>("text => mrkdwn(text)", mrkdwn.Replace("\\n", "\n", StringComparison.Ordinal));
         Assert.Contains(html, rendered, StringComparison.Ordinal);
     }
@@ -58,16 +65,14 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     [InlineData("{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Refresh' }, style: 'primary', action_id: 'refresh' }] }", "<button class=\"primary\" title=\"refresh\">Refresh</button>")]
     public async Task Blocks_render_as_slack_lays_them_out(string block, string html)
     {
-        var page = await _browser.NewPageAsync();
-        await page.GotoAsync(_app.BaseUrl.ToString());
+        var page = await OpenConsoleAsync();
         Assert.Contains(html, await page.EvaluateAsync<string>($"() => renderBlock({block})"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_message_slack_would_reject_is_flagged_not_hidden()
     {
-        var page = await _browser.NewPageAsync();
-        await page.GotoAsync(_app.BaseUrl.ToString());
+        var page = await OpenConsoleAsync();
         var good = await page.EvaluateAsync<string[]>("() => problems({ text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Hi' } }] })");
         var bad = await page.EvaluateAsync<string[]>("() => problems({ blocks: [{ type: 'header', text: { text: 'Hi' } }, { type: 'section', fields: new Array(11).fill({ type: 'mrkdwn', text: 'f' }) }] })");
         Assert.Empty(good);
@@ -79,8 +84,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Typing_a_command_shows_the_rendered_reply()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1300 } });
-        await page.GotoAsync(_app.BaseUrl.ToString());
+        var page = await OpenConsoleAsync();
 
         await page.FillAsync("#text", "demo-job dynamic-cmp");
         await page.PressAsync("#text", "Enter");
