@@ -41,3 +41,17 @@ public interface IWatchStore
     /// <summary>Removes a watch and every subscription to it.</summary>
     void RemoveWatch(ComparisonRef comparison);
 }
+
+public static class WatchStoreExtensions
+{
+    /// <summary>Long enough for any record write; the state lock is never held across DRS or Slack calls.</summary>
+    public static readonly TimeSpan DefaultStateLockTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>The state lock, or a <see cref="TimeoutException"/> naming the comparison if it stays taken.</summary>
+    public static IDisposable LockState(this IWatchStore store, ComparisonRef comparison, TimeSpan? timeout = null)
+    {
+        var wait = timeout ?? DefaultStateLockTimeout;
+        return store.TryLock(comparison, WatchLock.State, wait)
+               ?? throw new TimeoutException($"The state of {comparison.Key} stayed locked for {wait}.");
+    }
+}

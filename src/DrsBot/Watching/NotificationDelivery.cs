@@ -13,8 +13,6 @@ namespace DrsBot.Watching;
 public sealed partial class NotificationDelivery(
     IWatchStore store, IChannelPoster poster, TimeProvider time, ILogger<NotificationDelivery> logger)
 {
-    private static readonly TimeSpan StateLockTimeout = TimeSpan.FromSeconds(15);
-
     public async Task DeliverAsync(ComparisonRef comparison, CancellationToken ct)
     {
         foreach (var channel in store.Subscriptions(comparison).Select(s => s.ChannelId))
@@ -40,8 +38,7 @@ public sealed partial class NotificationDelivery(
     /// <summary>Writes one post's outcome; false when draining this channel should stop for now.</summary>
     private bool Record(ComparisonRef comparison, string channel, PendingNotification sent, PostResult result)
     {
-        using var state = store.TryLock(comparison, WatchLock.State, StateLockTimeout)
-                          ?? throw new TimeoutException($"The state of {comparison.Key} stayed locked.");
+        using var state = store.LockState(comparison);
         if (store.GetSubscription(comparison, channel) is not { } current)
         {
             return false; // unsubscribed while we were posting

@@ -22,8 +22,6 @@ public sealed partial class PollComparisonJob(
     TimeProvider time,
     ILogger<PollComparisonJob> logger)
 {
-    private static readonly TimeSpan StateLockTimeout = TimeSpan.FromSeconds(15);
-
     /// <summary>Hangfire passes the comparison's key, never an object: jobs stay small and survive upgrades.</summary>
     public async Task RunAsync(string comparisonKey, CancellationToken ct)
     {
@@ -55,7 +53,7 @@ public sealed partial class PollComparisonJob(
 
         if (stop)
         {
-            using var state = LockState(comparison);
+            using var state = store.LockState(comparison);
             store.RemoveWatch(comparison);
             scheduler.Unschedule(comparison);
             LogStopped(logger, comparison.Key);
@@ -65,7 +63,7 @@ public sealed partial class PollComparisonJob(
     /// <summary>Applies the rules to the subscriptions as they are now and commits states and outboxes at once.</summary>
     private bool Decide(ComparisonRef comparison, CompareProgressResult result, DateTimeOffset now)
     {
-        using var state = LockState(comparison);
+        using var state = store.LockState(comparison);
         var active = store.Subscriptions(comparison).Where(s => !s.IsSuspended).ToList();
         if (active.Count == 0)
         {
@@ -107,7 +105,7 @@ public sealed partial class PollComparisonJob(
 
     private void StopIfIdle(ComparisonRef comparison)
     {
-        using var state = LockState(comparison);
+        using var state = store.LockState(comparison);
         var subscriptions = store.Subscriptions(comparison);
         if (subscriptions.Any(s => !s.IsSuspended))
         {
@@ -123,10 +121,6 @@ public sealed partial class PollComparisonJob(
         scheduler.Unschedule(comparison);
         LogIdle(logger, comparison.Key);
     }
-
-    private IDisposable LockState(ComparisonRef comparison) =>
-        store.TryLock(comparison, WatchLock.State, StateLockTimeout)
-        ?? throw new TimeoutException($"The state of {comparison.Key} stayed locked for {StateLockTimeout}.");
 
     private static PendingNotification Pending(
         NotificationKind kind, Subscription subscription, WatchRecord watch, Observation observation, int failedPolls, DateTimeOffset now)

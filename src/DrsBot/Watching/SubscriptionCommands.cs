@@ -34,8 +34,7 @@ public sealed partial class SubscriptionCommands(
         }
 
         var progress = ((ProgressRead)result).Progress;
-        using var held = store.TryLock(comparison, WatchLock.State, LockTimeout)
-                         ?? throw new TimeoutException($"Comparison {comparison.Key} is locked.");
+        using var held = store.LockState(comparison, LockTimeout);
 
         var existing = store.GetSubscription(comparison, command.ChannelId);
         var mentions = subscribe.Mentions.ToImmutableArray();
@@ -59,8 +58,7 @@ public sealed partial class SubscriptionCommands(
             return Task.FromResult(SubscriptionMessages.NoChannel());
         }
 
-        using var held = store.TryLock(comparison, WatchLock.State, LockTimeout)
-                         ?? throw new TimeoutException($"Comparison {comparison.Key} is locked.");
+        using var held = store.LockState(comparison, LockTimeout);
         if (store.GetSubscription(comparison, command.ChannelId) is not { } subscription)
         {
             return Task.FromResult(SubscriptionMessages.NotSubscribed(comparison));
