@@ -32,10 +32,3 @@ public sealed record IncrementalCompareInfo(
 
 public sealed record GlobalCompareInfo(
     [property: JsonPropertyName("src_speed")] string? SourceSpeed);
-
-/// <summary>DRS's error body: <c>error_code</c>/<c>error_msg</c>, or the API gateway's <c>code</c>/<c>message</c>.</summary>
-internal sealed record DrsErrorBody(
-    [property: JsonPropertyName("error_code")] string? ErrorCode,
-    [property: JsonPropertyName("error_msg")] string? ErrorMsg,
-    [property: JsonPropertyName("code")] string? Code,
-    [property: JsonPropertyName("message")] string? Message);

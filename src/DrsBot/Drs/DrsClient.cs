@@ -77,7 +77,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
 
         using (response)
         {
-            var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+            var requestId = HuaweiApiError.RequestId(response);
             string body;
             try
             {
@@ -102,13 +102,8 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
                     : Failed(new DrsFailure(DrsFailureKind.InvalidResponse, 200, Message: "DRS answered with a body that is not compare-progress JSON.", RequestId: requestId));
             }
 
-            var error = TryParse<DrsErrorBody>(body);
-            var code = error?.ErrorCode ?? error?.Code;
-            var message = error?.ErrorMsg ?? error?.Message;
-            if (error is null && !string.IsNullOrWhiteSpace(body))
-            {
-                message = "DRS answered with a body that is not JSON.";
-            }
+            var (code, message) = HuaweiApiError.Parse(body)
+                                  ?? (null, string.IsNullOrWhiteSpace(body) ? null : "DRS answered with a body that is not JSON.");
 
             return Failed(DrsFailure.FromResponse((int)response.StatusCode, Clip(code, 64), Clip(message, MaxMessageLength), requestId));
         }

@@ -77,10 +77,10 @@ public sealed partial class IamTokenProvider(
 
         // A client per fetch (the factory pools handlers), since this provider lives as long as the process.
         using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync("v3/auth/tokens", body, ct);
-        var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+        var requestId = HuaweiApiError.RequestId(response);
         if (response.StatusCode != HttpStatusCode.Created && response.StatusCode != HttpStatusCode.OK)
         {
-            var (code, message) = await ReadErrorAsync(response, ct);
+            var (code, message) = HuaweiApiError.Parse(await response.Content.ReadAsStringAsync(ct)) ?? (null, null);
             var failure = DrsFailure.FromResponse((int)response.StatusCode, code, message, requestId);
             // Any refusal of the user's own credentials means the same to a person: check Drs:Auth.
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.BadRequest)
@@ -118,29 +118,6 @@ public sealed partial class IamTokenProvider(
             return null;
         }
     }
-
-    private static async Task<(string? Code, string? Message)> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-            if (body.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
-            {
-                return (Text(error, "code"), Text(error, "message"));
-            }
-
-            return (Text(body, "error_code") ?? Text(body, "code"), Text(body, "error_msg") ?? Text(body, "message"));
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            return (null, null);
-        }
-    }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
-            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString()
-            : null;
 
     private sealed record CachedToken(string Value, DateTimeOffset RefreshAt);
 

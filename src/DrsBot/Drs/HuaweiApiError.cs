@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace DrsBot.Drs;
+
+/// <summary>
+/// What Huawei Cloud's APIs say when they refuse: the X-Request-Id support asks for, and an error code and
+/// message in whichever shape the answering service uses (DRS <c>error_code</c>/<c>error_msg</c>, the API
+/// gateway's <c>code</c>/<c>message</c>, IAM's <c>{"error": {"code", "message"}}</c>).
+/// </summary>
+internal static class HuaweiApiError
+{
+    public static string? RequestId(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+
+    /// <summary>The code and message, or null when the body is not a JSON object.</summary>
+    public static (string? Code, string? Message)? Parse(string body)
+    {
+        if (!body.TrimStart().StartsWith('{'))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.TryGetProperty("error", out var nested) && nested.ValueKind == JsonValueKind.Object)
+            {
+                return (Text(nested, "code"), Text(nested, "message"));
+            }
+
+            return (Text(root, "error_code") ?? Text(root, "code"), Text(root, "error_msg") ?? Text(root, "message"));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString()
+            : null;
+}
