@@ -21,6 +21,11 @@ public static class ConsoleEndpoints
         var console = app.MapGroup("/console").ExcludeFromDescription().AddEndpointFilter(LoopbackOnly);
         console.MapGet("/api/entries", (long? after, ConsoleFeed feed) => Results.Json(feed.Since(after ?? 0), SlackJson.Options));
         console.MapPost("/api/commands", SendCommandAsync);
+        // The sidebar's list of ids to try comes from the simulator itself, so the two cannot drift apart.
+        console.MapGet("/api/scenarios", (DemoMode mode) => Results.Json(mode.SimulatedDrs
+            ? DrsSimulator.Scenarios.Where(s => !s.CompareId.StartsWith("load-", StringComparison.Ordinal))
+                .Select(s => new { id = s.CompareId, story = s.Story })
+            : []));
         console.MapPost("/response/{id}", (string id, JsonNode message, ConsoleFeed feed) =>
             feed.Reply(id, message, isFollowUp: true) ? Results.Ok() : Results.NotFound());
     }

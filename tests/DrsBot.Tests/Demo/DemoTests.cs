@@ -44,6 +44,14 @@ public sealed class DemoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_console_lists_the_simulators_scenarios_to_try()
+    {
+        using var http = _app.Http();
+        var ids = (await http.GetFromJsonAsync<JsonElement>("console/api/scenarios")).EnumerateArray().Select(s => s.GetProperty("id").GetString()!).ToArray();
+        Assert.Equal(["full-cmp", "dynamic-cmp", "recheck-cmp", "flaky-cmp", "fast-cmp"], ids);
+    }
+
+    [Fact]
     public async Task The_console_is_served_at_the_root()
     {
         using var http = _app.Http();
