@@ -3,6 +3,7 @@ using DrsBot.Demo;
 using DrsBot.Drs;
 using DrsBot.Infrastructure;
 using DrsBot.Slack;
+using DrsBot.Storage;
 using DrsBot.Watching;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,12 +12,13 @@ builder.AddServiceDefaults();           // clock, health checks, logging
 builder.Services.AddSlack();            // Slack edge: signature check, replies, Web API
 builder.Services.AddDrs();              // DRS edge: typed client, auth, resilience
 builder.Services.AddCommands();         // the /drs-progress grammar and its handlers
+builder.Services.AddStorage();          // Hangfire:Storage: InMemory (one replica) or PostgreSql (any number)
 builder.Services.AddWatching();         // subscriptions, Hangfire polls, notifications
 builder.AddDemo();                      // Development only: DRS simulator and local console
 
 var app = builder.Build();
 
-app.MapServiceDefaults();               // GET /healthz
+app.MapServiceDefaults();               // GET /healthz (alive), GET /readyz (storage answers)
 app.MapSlack();                         // POST /slack/commands
 app.MapDemo();                          // Development only: GET / (console), /simulator/drs
 app.LogStartupReport();                 // one line: what this instance talks to

@@ -83,7 +83,7 @@ internal static class Scenarios
         var subscribeTime = clock.Elapsed;
         var after = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine($"poll: {comparisons * channelsEach} subscriptions to {comparisons} comparisons made in {subscribeTime.TotalSeconds:0.0} s; " +
-                          $"{store.Watches().Count} recurring jobs; ≈{(after - before) / (double)(comparisons * channelsEach) / 1024:0.0} KiB retained per subscription");
+                          $"{(await store.WatchesAsync()).Count} watched comparisons; ≈{(after - before) / (double)(comparisons * channelsEach) / 1024:0.0} KiB retained per subscription");
 
         foreach (var parallelism in new[] { 1, 4, 10 })
         {
@@ -92,8 +92,7 @@ internal static class Scenarios
             await Parallel.ForEachAsync(Enumerable.Range(0, comparisons), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, ct) =>
             {
                 var started = Stopwatch.GetTimestamp();
-                using var scope = bot.Services.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<PollComparisonJob>().RunAsync(new ComparisonRef("demo-job", $"load-{i}").Key, ct);
+                await bot.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("demo-job", $"load-{i}"));
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             });
             var elapsed = clock.Elapsed;

@@ -3,5 +3,5 @@ namespace DrsBot.Commands;
 public static class CommandsServiceCollectionExtensions
 {
     public static IServiceCollection AddCommands(this IServiceCollection services) =>
-        services.AddSingleton<CommandRouter>();
+        services.AddScoped<CommandRouter>(); // per request: it holds typed clients
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
 namespace DrsBot.Infrastructure;
 
 /// <summary>What every part of DrsBot shares: the clock, health checks, quiet and structured logs.</summary>
@@ -16,8 +18,10 @@ public static class ServiceDefaults
 
     public static IEndpointRouteBuilder MapServiceDefaults(this IEndpointRouteBuilder app)
     {
-        // Liveness: 200 while the process serves. Readiness (/readyz) will add storage checks.
-        app.MapHealthChecks("/healthz");
+        // Liveness: 200 while the process serves, whatever its dependencies do; a restart would not fix them.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        // Readiness: 503 while a dependency tagged "ready" (the storage) does not answer.
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
 }

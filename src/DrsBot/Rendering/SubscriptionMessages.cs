@@ -44,6 +44,11 @@ public static class SubscriptionMessages
         "Subscriptions need a channel.",
         [Blocks.Section(":thinking_face: Subscriptions belong to a channel, and Slack did not say which one this is. Try again from the channel you want notified.")]);
 
+    public static SlackMessage StorageUnavailable() => new(
+        "DrsBot's storage is not answering right now; nothing was changed. Please try again in a minute.",
+        [Blocks.Section(":construction: DrsBot's storage is not answering right now, so nothing was changed. " +
+                        "Please try again in a minute. Progress queries (`/drs-progress <job_id> <compare_job_id>`) still work.")]);
+
     public static SlackMessage List(IReadOnlyList<(Subscription Subscription, WatchRecord? Watch)> items)
     {
         if (items.Count == 0)
@@ -76,11 +81,14 @@ public static class SubscriptionMessages
         var problem = w is { LastFailure: { } f, LastFailureAt: { } fa } && (w.LastReadAt is null || fa > w.LastReadAt)
             ? $"\n:warning: Last poll failed: {FailureMessages.Explain(c, f).Title} ({Date(fa)})"
             : "";
+        var gone = w?.GoneAt is { } goneAt
+            ? $"\n:ghost: DRS no longer knows this comparison ({Date(goneAt)}); DrsBot stops watching once this channel has its alert."
+            : "";
         var suspended = s.SuspendedReason is { } reason
             ? $"\n:no_entry: *Paused*: Slack refused to post here ({Code(reason)}). {Advice(reason)} then subscribe again."
             : "";
         var mentions = s.Mentions.Length == 0 ? "" : $"\nAlerts mention {string.Join(" ", s.Mentions)}";
-        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{suspended}{mentions}";
+        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{gone}{suspended}{mentions}";
     }
 
     private static string Advice(string reason) => reason switch

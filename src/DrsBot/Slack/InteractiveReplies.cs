@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using DrsBot.Drs;
 using Microsoft.Extensions.Options;
 
@@ -7,23 +6,22 @@ namespace DrsBot.Slack;
 /// <summary>
 /// Keeps Slack's 3-second promise. Work that finishes within <see cref="DrsOptions.InteractiveBudget"/> is the
 /// reply itself; slower work gets an immediate acknowledgement and its result goes to <c>response_url</c>.
-/// Follow-ups in flight are awaited on shutdown, so a deploy does not swallow an answer.
+/// Follow-ups in flight are tracked by <see cref="FollowUps"/>, so a deploy does not swallow an answer.
 /// </summary>
 public sealed partial class InteractiveReplies(
     ResponseUrlClient responseUrl,
+    FollowUps followUps,
     IOptions<DrsOptions> drs,
     TimeProvider time,
-    IHostApplicationLifetime lifetime,
-    ILogger<InteractiveReplies> logger) : IHostedService
+    ILogger<InteractiveReplies> logger)
 {
-    private readonly ConcurrentDictionary<Task, byte> _followUps = new();
-
     public async Task<SlackMessage> WithinBudgetAsync(
         SlashCommand command, SlackMessage acknowledgement, Func<CancellationToken, Task<SlackMessage>> work)
     {
-        // The request's own token dies with the HTTP response; the work must outlive it.
-        var task = Run(work, lifetime.ApplicationStopping);
-        using var budgetTimer = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        // The request's own token dies with the HTTP response, and ApplicationStopping with the first second of a
+        // deploy; the work must outlive both, so only the end of the shutdown timeout cancels it.
+        var task = Run(work, followUps.Aborted);
+        using var budgetTimer = new CancellationTokenSource();
         var budget = Task.Delay(drs.Value.InteractiveBudget, time, budgetTimer.Token);
         var first = await Task.WhenAny(task, budget);
         await budgetTimer.CancelAsync(); // no timer left behind per command
@@ -32,9 +30,7 @@ public sealed partial class InteractiveReplies(
             return await task;
         }
 
-        var followUp = FollowUpAsync(task, command.ResponseUrl, acknowledgement.ResponseType);
-        _followUps.TryAdd(followUp, 0);
-        _ = followUp.ContinueWith(t => _followUps.TryRemove(t, out _), TaskScheduler.Default);
+        followUps.Track(FollowUpAsync(task, command.ResponseUrl, acknowledgement.ResponseType));
         LogDeferred(logger, command.ChannelId);
         return acknowledgement;
     }
@@ -62,11 +58,6 @@ public sealed partial class InteractiveReplies(
         message = message with { ReplaceOriginal = true, ResponseType = responseType ?? message.ResponseType };
         await responseUrl.PostAsync(url, message, CancellationToken.None);
     }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_followUps.Keys).WaitAsync(cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DRS was slower than the reply budget; answering {Channel} via response_url")]
     private static partial void LogDeferred(ILogger logger, string channel);

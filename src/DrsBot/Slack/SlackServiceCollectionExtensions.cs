@@ -16,8 +16,10 @@ public static class SlackServiceCollectionExtensions
         services.AddHttpClient<ResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(30))
             .AddStandardResilienceHandler();
 
-        services.AddSingleton<InteractiveReplies>();
-        services.AddHostedService(sp => sp.GetRequiredService<InteractiveReplies>());
+        // Scoped, like everything that holds a typed client, so HttpClientFactory can rotate handlers (DNS changes).
+        services.AddScoped<InteractiveReplies>();
+        services.AddSingleton<FollowUps>();
+        services.AddHostedService(sp => sp.GetRequiredService<FollowUps>());
         return services;
     }
 }

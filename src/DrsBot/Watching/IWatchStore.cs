@@ -3,55 +3,49 @@ using DrsBot.Drs;
 namespace DrsBot.Watching;
 
 /// <summary>
-/// Where subscriptions and notification state live. One small interface so the in-memory default and the
-/// PostgreSQL store for several replicas share all of the logic above it.
+/// Where watches live: in memory (one replica) or in PostgreSQL (any number). Every change is one atomic
+/// read-modify-write of a whole <see cref="WatchRecord"/>, so no caller can forget a lock or hold one across a DRS
+/// or Slack call. The poll lease is separate: it keeps one poller per comparison across replicas while the
+/// records stay free for subscribe, unsubscribe and the poller's own writes.
 /// </summary>
-public enum WatchLock
-{
-    State,
-    Poll,
-}
-
 public interface IWatchStore
 {
+    Task<WatchRecord?> GetAsync(ComparisonRef comparison, CancellationToken ct = default);
+
     /// <summary>
-    /// An exclusive lock on one comparison across all replicas; null when it could not be had in time.
-    /// <see cref="WatchLock.State"/> is held briefly by whatever changes a comparison's records;
-    /// <see cref="WatchLock.Poll"/> is held for a whole poll, so one comparison is never polled twice at once.
+    /// Applies <paramref name="change"/> to the record as it is now (null when absent) and stores the result
+    /// (null deletes) before anyone else may change it. <paramref name="change"/> must be pure: it may run again.
+    /// Returns what was stored. Whether the record is due for polling follows from <see cref="WatchRecord.NeedsPolling"/>.
     /// </summary>
-    IDisposable? TryLock(ComparisonRef comparison, WatchLock kind, TimeSpan timeout);
+    Task<WatchRecord?> UpdateAsync(ComparisonRef comparison, Func<WatchRecord?, WatchRecord?> change, CancellationToken ct = default);
 
-    IReadOnlyList<ComparisonRef> Watches();
+    /// <summary>Every record with a subscription for this channel, ordered by comparison.</summary>
+    Task<IReadOnlyList<WatchRecord>> OfChannelAsync(string channelId, CancellationToken ct = default);
 
-    WatchRecord? GetWatch(ComparisonRef comparison);
+    /// <summary>Every stored comparison, ordered.</summary>
+    Task<IReadOnlyList<ComparisonRef>> WatchesAsync(CancellationToken ct = default);
 
-    IReadOnlyList<Subscription> Subscriptions(ComparisonRef comparison);
+    /// <summary>When the comparison is next due for a poll; null when nothing needs polling.</summary>
+    Task<DateTimeOffset?> NextPollAsync(ComparisonRef comparison, CancellationToken ct = default);
 
-    Subscription? GetSubscription(ComparisonRef comparison, string channelId);
+    /// <summary>Leases up to <paramref name="max"/> comparisons that are due and not leased, most overdue first.</summary>
+    Task<IReadOnlyList<PollLease>> LeaseDueAsync(DateTimeOffset now, int max, TimeSpan duration, CancellationToken ct = default);
 
-    IReadOnlyList<Subscription> SubscriptionsOfChannel(string channelId);
+    /// <summary>Leases one comparison now, due or not (a poll on demand); null if it needs no poll or is leased.</summary>
+    Task<PollLease?> TryLeaseAsync(ComparisonRef comparison, DateTimeOffset now, TimeSpan duration, CancellationToken ct = default);
 
-    /// <summary>Writes a watch and some of its subscriptions in one atomic step.</summary>
-    void Save(WatchRecord watch, IEnumerable<Subscription> subscriptions);
+    /// <summary>Extends a lease; false when it is no longer held (expired and taken, or the record is gone).</summary>
+    Task<bool> RenewAsync(PollLease lease, DateTimeOffset until, CancellationToken ct = default);
 
-    void Save(Subscription subscription);
+    /// <summary>Ends a lease and sets the next poll time, if the record still needs polling. Harmless when already gone.</summary>
+    Task ReleaseAsync(PollLease lease, DateTimeOffset nextPoll, CancellationToken ct = default);
 
-    void Remove(Subscription subscription);
-
-    /// <summary>Removes a watch and every subscription to it.</summary>
-    void RemoveWatch(ComparisonRef comparison);
+    /// <summary>Throws <see cref="WatchStoreUnavailableException"/> unless the storage answers.</summary>
+    Task PingAsync(CancellationToken ct = default);
 }
 
-public static class WatchStoreExtensions
-{
-    /// <summary>Long enough for any record write; the state lock is never held across DRS or Slack calls.</summary>
-    public static readonly TimeSpan DefaultStateLockTimeout = TimeSpan.FromSeconds(15);
+/// <summary>The right to poll one comparison until <see cref="Until"/>; <see cref="Token"/> fences a stale holder.</summary>
+public sealed record PollLease(ComparisonRef Comparison, Guid Token, DateTimeOffset? DueAt, DateTimeOffset Until);
 
-    /// <summary>The state lock, or a <see cref="TimeoutException"/> naming the comparison if it stays taken.</summary>
-    public static IDisposable LockState(this IWatchStore store, ComparisonRef comparison, TimeSpan? timeout = null)
-    {
-        var wait = timeout ?? DefaultStateLockTimeout;
-        return store.TryLock(comparison, WatchLock.State, wait)
-               ?? throw new TimeoutException($"The state of {comparison.Key} stayed locked for {wait}.");
-    }
-}
+/// <summary>The storage did not answer (database down, timed out). Commands say "try again"; polls wait.</summary>
+public sealed class WatchStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

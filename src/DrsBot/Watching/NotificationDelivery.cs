@@ -5,64 +5,85 @@ using DrsBot.Slack;
 namespace DrsBot.Watching;
 
 /// <summary>
-/// Drains the outbox of every subscription to one comparison, oldest first. Called within a poll (which holds
-/// the comparison's poll lock, so no two drains overlap); each post's outcome is written back under the state
-/// lock to the subscription as it is then, so a concurrent subscribe or unsubscribe is never overwritten.
+/// Drains the outbox of every subscription to one comparison, oldest first, within a poll that holds the
+/// comparison's lease (confirmed before each post, so no two drains ever post the same entry). Each post's outcome
+/// is written back to the subscription as it is then, so a concurrent subscribe or unsubscribe is never overwritten.
 /// A channel Slack will not post to is paused with the reason kept for <c>list</c>; anything else stays queued.
 /// </summary>
 public sealed partial class NotificationDelivery(
     IWatchStore store, IChannelPoster poster, TimeProvider time, ILogger<NotificationDelivery> logger)
 {
-    public async Task DeliverAsync(ComparisonRef comparison, CancellationToken ct)
+    public async Task DeliverAsync(LeaseKeeper lease, CancellationToken ct)
     {
-        foreach (var channel in store.Subscriptions(comparison).Select(s => s.ChannelId))
+        var comparison = lease.Lease.Comparison;
+        var channels = (await store.GetAsync(comparison, ct))?.Subscriptions
+            .Where(s => s is { IsSuspended: false, Pending.Count: > 0 })
+            .Select(s => s.ChannelId)
+            .ToList() ?? [];
+        foreach (var channel in channels)
         {
-            await DrainAsync(comparison, channel, ct);
-        }
-    }
-
-    private async Task DrainAsync(ComparisonRef comparison, string channel, CancellationToken ct)
-    {
-        while (store.GetSubscription(comparison, channel) is { IsSuspended: false, Pending: [var next, ..] })
-        {
-            var message = JsonSerializer.Deserialize<SlackMessage>(next.MessageJson, SlackJson.Options)!;
-            var result = await poster.PostAsync(channel, message, ct);
-            var delivered = Record(comparison, channel, next, result);
-            if (!delivered)
+            if (!await DrainAsync(lease, comparison, channel, ct))
             {
                 return;
             }
         }
     }
 
-    /// <summary>Writes one post's outcome; false when draining this channel should stop for now.</summary>
-    private bool Record(ComparisonRef comparison, string channel, PendingNotification sent, PostResult result)
+    /// <summary>Posts one channel's outbox; false when the lease was lost and nothing more may be posted.</summary>
+    private async Task<bool> DrainAsync(LeaseKeeper lease, ComparisonRef comparison, string channel, CancellationToken ct)
     {
-        using var state = store.LockState(comparison);
-        if (store.GetSubscription(comparison, channel) is not { } current)
+        while ((await store.GetAsync(comparison, ct))?.Of(channel) is { IsSuspended: false, Pending: [var next, ..] })
         {
-            return false; // unsubscribed while we were posting
+            if (!await lease.ConfirmAsync(ct))
+            {
+                LogLeaseLost(logger, comparison.Key);
+                return false;
+            }
+
+            var message = JsonSerializer.Deserialize<SlackMessage>(next.MessageJson, SlackJson.Options)!;
+            var result = await poster.PostAsync(channel, message, ct);
+            if (!await RecordAsync(comparison, channel, next, result, ct))
+            {
+                return true;
+            }
         }
 
-        var others = current.Pending.RemoveAll(p => p.Id == sent.Id);
+        return true;
+    }
+
+    /// <summary>Writes one post's outcome; false when draining this channel should stop for now.</summary>
+    private async Task<bool> RecordAsync(ComparisonRef comparison, string channel, PendingNotification sent, PostResult result, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var stored = await store.UpdateAsync(comparison, record =>
+        {
+            if (record?.Of(channel) is not { } current)
+            {
+                return record; // unsubscribed while we were posting
+            }
+
+            var others = current.Pending.RemoveAll(p => p.Id == sent.Id);
+            return record.With(result.Outcome switch
+            {
+                PostOutcome.Delivered or PostOutcome.Rejected => current with { Pending = others },
+                PostOutcome.ChannelUnavailable => current with { Pending = [], SuspendedReason = result.Error, SuspendedAt = now },
+                _ => current with { Pending = [.. current.Pending.Select(p => p.Id == sent.Id ? p with { Attempts = p.Attempts + 1 } : p)] },
+            });
+        }, ct);
+
         switch (result.Outcome)
         {
             case PostOutcome.Delivered:
-                store.Save(current with { Pending = others });
                 LogDelivered(logger, sent.Kind, comparison.Key, channel, sent.Attempts + 1);
-                return true;
+                return stored?.Of(channel) is not null;
             case PostOutcome.ChannelUnavailable:
-                store.Save(current with { Pending = [], SuspendedReason = result.Error, SuspendedAt = time.GetUtcNow() });
                 LogSuspended(logger, comparison.Key, channel, result.Error);
                 return false;
             case PostOutcome.Rejected:
                 // Even the plain-text fallback was refused: holding it would block every later notification.
-                store.Save(current with { Pending = others });
                 LogDropped(logger, sent.Kind, channel, result.Error);
-                return true;
+                return stored?.Of(channel) is not null;
             default:
-                var retried = current.Pending.Select(p => p.Id == sent.Id ? p with { Attempts = p.Attempts + 1 } : p);
-                store.Save(current with { Pending = [.. retried] });
                 LogDeferred(logger, sent.Kind, channel, result.Error);
                 return false;
         }
@@ -79,4 +100,7 @@ public sealed partial class NotificationDelivery(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not post {Kind} to {Channel} ({Error}); it stays queued for the next poll")]
     private static partial void LogDeferred(ILogger logger, NotificationKind kind, string channel, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped delivering for {Comparison}: this replica's poll lease was lost")]
+    private static partial void LogLeaseLost(ILogger logger, string comparison);
 }

@@ -28,15 +28,3 @@ public sealed record PendingNotification(string Id, NotificationKind Kind, strin
 {
     public int Attempts { get; init; }
 }
-
-/// <summary>What DrsBot last learned about a watched comparison, shown by <c>list</c>.</summary>
-public sealed record WatchRecord(ComparisonRef Comparison, DateTimeOffset CreatedAt)
-{
-    public CompareProgress? LastProgress { get; init; }
-
-    public DateTimeOffset? LastReadAt { get; init; }
-
-    public DrsFailure? LastFailure { get; init; }
-
-    public DateTimeOffset? LastFailureAt { get; init; }
-}

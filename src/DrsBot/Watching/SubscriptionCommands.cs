@@ -10,12 +10,9 @@ namespace DrsBot.Watching;
 public sealed partial class SubscriptionCommands(
     IDrsClient drs,
     IWatchStore store,
-    WatchScheduler scheduler,
     TimeProvider time,
     ILogger<SubscriptionCommands> logger)
 {
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
-
     public async Task<SlackMessage> SubscribeAsync(SlashCommand command, SubscribeCommand subscribe, CancellationToken ct)
     {
         if (!IsChannelId(command.ChannelId))
@@ -34,20 +31,23 @@ public sealed partial class SubscriptionCommands(
         }
 
         var progress = ((ProgressRead)result).Progress;
-        using var held = store.LockState(comparison, LockTimeout);
-
-        var existing = store.GetSubscription(comparison, command.ChannelId);
         var mentions = subscribe.Mentions.ToImmutableArray();
-        var subscription = existing is { IsSuspended: false }
-            ? existing with { Mentions = mentions }
-            : new Subscription(comparison, command.ChannelId, mentions, command.UserId, now, RuleState.Baseline(progress));
-
-        var watch = (store.GetWatch(comparison) ?? new WatchRecord(comparison, now)) with { LastProgress = progress, LastReadAt = now };
-        store.Save(watch, [subscription]);
-        scheduler.Schedule(comparison);
-        LogSubscribed(logger, comparison.Key, command.ChannelId, existing is not null);
-
-        return SubscriptionMessages.Subscribed(command.UserId, comparison, mentions, existing is { IsSuspended: false }, progress, now);
+        Subscription? existing = null;
+        return await GuardAsync(async () =>
+        {
+            await store.UpdateAsync(comparison, record =>
+            {
+                record ??= new WatchRecord(comparison, now);
+                existing = record.Of(command.ChannelId);
+                var subscription = existing is { IsSuspended: false }
+                    ? existing with { Mentions = mentions }
+                    : new Subscription(comparison, command.ChannelId, mentions, command.UserId, now, RuleState.Baseline(progress));
+                // DRS just answered, so whatever an earlier "gone" said no longer holds.
+                return record.With(subscription) with { LastProgress = progress, LastReadAt = now, GoneAt = null };
+            }, ct);
+            LogSubscribed(logger, comparison.Key, command.ChannelId, existing is not null);
+            return SubscriptionMessages.Subscribed(command.UserId, comparison, mentions, existing is { IsSuspended: false }, progress, now);
+        });
     }
 
     public Task<SlackMessage> UnsubscribeAsync(SlashCommand command, UnsubscribeCommand unsubscribe)
@@ -58,21 +58,22 @@ public sealed partial class SubscriptionCommands(
             return Task.FromResult(SubscriptionMessages.NoChannel());
         }
 
-        using var held = store.LockState(comparison, LockTimeout);
-        if (store.GetSubscription(comparison, command.ChannelId) is not { } subscription)
+        return GuardAsync(async () =>
         {
-            return Task.FromResult(SubscriptionMessages.NotSubscribed(comparison));
-        }
+            var found = false;
+            await store.UpdateAsync(comparison, record =>
+            {
+                found = record?.Of(command.ChannelId) is not null;
+                return record?.Without(command.ChannelId);
+            });
+            if (!found)
+            {
+                return SubscriptionMessages.NotSubscribed(comparison);
+            }
 
-        store.Remove(subscription);
-        if (store.Subscriptions(comparison).Count == 0)
-        {
-            store.RemoveWatch(comparison);
-            scheduler.Unschedule(comparison);
-        }
-
-        LogUnsubscribed(logger, comparison.Key, command.ChannelId);
-        return Task.FromResult(SubscriptionMessages.Unsubscribed(command.UserId, comparison));
+            LogUnsubscribed(logger, comparison.Key, command.ChannelId);
+            return SubscriptionMessages.Unsubscribed(command.UserId, comparison);
+        });
     }
 
     public Task<SlackMessage> ListAsync(SlashCommand command)
@@ -82,10 +83,25 @@ public sealed partial class SubscriptionCommands(
             return Task.FromResult(SubscriptionMessages.NoChannel());
         }
 
-        var items = store.SubscriptionsOfChannel(command.ChannelId)
-            .Select(s => (s, store.GetWatch(s.Comparison)))
-            .ToList();
-        return Task.FromResult(SubscriptionMessages.List(items));
+        return GuardAsync(async () =>
+        {
+            var records = await store.OfChannelAsync(command.ChannelId);
+            return SubscriptionMessages.List([.. records.Select(r => (r.Of(command.ChannelId)!, r))]);
+        });
+    }
+
+    /// <summary>A store that does not answer gets an honest "try again", never a 500 or a timeout.</summary>
+    private async Task<SlackMessage> GuardAsync(Func<Task<SlackMessage>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (WatchStoreUnavailableException e)
+        {
+            LogStoreUnavailable(logger, e.Message);
+            return SubscriptionMessages.StorageUnavailable();
+        }
     }
 
     /// <summary>Slack channel ids (C…, G…, D…) are short upper-case alphanumerics; they become storage keys.</summary>
@@ -97,4 +113,7 @@ public sealed partial class SubscriptionCommands(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unsubscribed {Channel} from {Comparison}")]
     private static partial void LogUnsubscribed(ILogger logger, string comparison, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A subscription command found the storage unavailable: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string reason);
 }

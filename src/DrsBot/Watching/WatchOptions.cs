@@ -1,4 +1,3 @@
-using System.Globalization;
 using DrsBot.Infrastructure;
 
 namespace DrsBot.Watching;
@@ -26,30 +25,22 @@ public sealed class WatchOptions
     /// <summary>Consecutive "task not found" answers before a comparison is declared gone and unwatched.</summary>
     public int NotFoundPollsBeforeGone { get; set; } = 2;
 
+    /// <summary>
+    /// How long one poll may hold a comparison before another replica may take it over. The holder renews it
+    /// while it works, so this only matters when a replica dies mid-poll: its comparisons wait this long.
+    /// </summary>
+    public TimeSpan PollLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Polls one replica runs at once. They wait on DRS and Slack, not on a CPU, so this can be high.</summary>
+    public int MaxConcurrentPolls { get; set; } = 64;
+
     public RuleSettings Rules => new(
         FailuresBeforeAlert, CompletionRearmBelowPercent, CatchUpRearmAboveSeconds, RecheckRearmAfterZeroPolls, NotFoundPollsBeforeGone);
 
     /// <summary>
-    /// The interval as a six-field (seconds-first) cron expression. <paramref name="offset"/> staggers
-    /// comparisons within the interval, so a hundred watches do not all call DRS in the same second.
+    /// Intervals that divide a minute, an hour or a day evenly, so every replica computes the same poll times
+    /// (see <see cref="PollSchedule"/>) and a comparison is polled at the same seconds past each minute or hour.
     /// </summary>
-    public string Cron(uint offset)
-    {
-        var i = PollInterval;
-        string At(uint modulo) => (offset % modulo).ToString(CultureInfo.InvariantCulture);
-        if (i < TimeSpan.FromMinutes(1))
-        {
-            return $"{At((uint)i.TotalSeconds)}/{i.TotalSeconds:0} * * * * *";
-        }
-
-        if (i < TimeSpan.FromHours(1))
-        {
-            return $"{At(60)} {At((uint)i.TotalMinutes)}/{i.TotalMinutes:0} * * * *";
-        }
-
-        return $"{At(60)} {At(60)} {At((uint)i.TotalHours)}/{i.TotalHours:0} * * *";
-    }
-
     public static bool IsExpressible(TimeSpan i) =>
         i >= TimeSpan.FromSeconds(5) && i <= TimeSpan.FromHours(24) && i.Ticks % TimeSpan.TicksPerSecond == 0 && (
             (i < TimeSpan.FromMinutes(1) && 60 % (int)i.TotalSeconds == 0) ||
@@ -84,6 +75,16 @@ internal sealed class WatchOptionsValidator : KeyedOptionsValidator<WatchOptions
         if (options.RecheckRearmAfterZeroPolls < 1 || options.NotFoundPollsBeforeGone < 1)
         {
             problems.Add("Watch:RecheckRearmAfterZeroPolls and Watch:NotFoundPollsBeforeGone must be at least 1");
+        }
+
+        if (options.PollLease < TimeSpan.FromSeconds(1) || options.PollLease > TimeSpan.FromHours(1))
+        {
+            problems.Add("Watch:PollLease must be between 00:00:01 and 01:00:00");
+        }
+
+        if (options.MaxConcurrentPolls is < 1 or > 1024)
+        {
+            problems.Add("Watch:MaxConcurrentPolls must be between 1 and 1024");
         }
     }
 }

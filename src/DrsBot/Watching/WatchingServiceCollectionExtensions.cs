@@ -1,7 +1,6 @@
 using DrsBot.Infrastructure;
 using DrsBot.Slack;
 using Hangfire;
-using Hangfire.InMemory;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Watching;
@@ -9,42 +8,42 @@ namespace DrsBot.Watching;
 public static class WatchingServiceCollectionExtensions
 {
     /// <summary>
-    /// Subscriptions and notifications on Hangfire. Storage and activator are registered as this app's own
-    /// singletons before Hangfire looks for them, so two hosts in one process (tests) never share a static.
+    /// Subscriptions, polls and notifications. Hangfire's storage comes from <c>AddStorage</c>; its activator is
+    /// this app's own singleton, so two hosts in one process (tests) never share a static.
     /// </summary>
     public static IServiceCollection AddWatching(this IServiceCollection services)
     {
         services.AddOptions<WatchOptions>().BindConfiguration(WatchOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WatchOptions>, WatchOptionsValidator>();
 
-        services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions
-        {
-            IdType = InMemoryStorageIdType.Long,
-        }));
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
+        if (!GlobalJobFilters.Filters.Any(f => f.Instance is ShortJobHistory)) // Hangfire's filters are process-wide
+        {
+            GlobalJobFilters.Filters.Add(new ShortJobHistory());
+        }
+
         services.AddHangfireServer((sp, server) =>
         {
-            // Read raw: this runs while hosted services are built, before options validation can report every
-            // bad key at once. A bad value here only means the default; validation names it a moment later.
-            var configured = sp.GetRequiredService<IConfiguration>()[$"{WatchOptions.Section}:{nameof(WatchOptions.PollInterval)}"];
-            var interval = TimeSpan.TryParse(configured, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
-                ? parsed
-                : new WatchOptions().PollInterval;
-            // Recurring jobs are found by polling the schedule; poll it at least as often as the jobs run.
-            server.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds / 2, 1, 15));
-            server.WorkerCount = Math.Clamp(Environment.ProcessorCount * 2, 2, 10);
+            // Recurring jobs are found by polling the schedule; the poll tick runs every 1-5 s.
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            // Workers only run ticks (each drives many concurrent polls); a few are enough on any machine.
+            server.WorkerCount = 4;
         });
 
-        services.AddSingleton<IWatchStore, HangfireWatchStore>();
-        services.AddSingleton<WatchScheduler>();
-        services.AddSingleton<NotificationDelivery>();
-        services.AddSingleton<SubscriptionCommands>();
-        services.AddTransient<PollComparisonJob>();
-        services.AddHostedService<WatchScheduleSync>();
+        services.AddSingleton<PollSchedule>();
+        services.AddSingleton<PollDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<PollDispatcher>());
+        services.AddHostedService<PollCycleRegistration>();
+        services.AddTransient<PollCycleJob>();
+
+        // Scoped: each holds a typed client, and HttpClientFactory rotates handlers only for clients it hands out anew.
+        services.AddScoped<ComparisonPoll>();
+        services.AddScoped<NotificationDelivery>();
+        services.AddScoped<SubscriptionCommands>();
 
         services.AddHttpClient<IChannelPoster, SlackWebApiClient>((sp, http) =>
             {

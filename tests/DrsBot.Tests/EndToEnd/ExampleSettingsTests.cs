@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using DrsBot.Drs;
 using DrsBot.Slack;
+using DrsBot.Storage;
 using DrsBot.Tests.Fakes;
 using DrsBot.Watching;
 using Microsoft.AspNetCore.Hosting;
@@ -23,6 +24,7 @@ public sealed class ExampleSettingsTests
         { "Drs", typeof(DrsOptions) },
         { "Drs:Auth", typeof(DrsAuthOptions) },
         { "Watch", typeof(WatchOptions) },
+        { "Hangfire", typeof(StorageOptions) },
     };
 
     [Theory]
@@ -35,7 +37,7 @@ public sealed class ExampleSettingsTests
             json = json.GetProperty(part);
         }
 
-        var settable = options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name);
+        var settable = options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name);
         Assert.All(settable, name => Assert.True(json.TryGetProperty(name, out _), $"{section}:{name} is missing from appsettings.example.json"));
     }
 
@@ -56,5 +58,8 @@ public sealed class ExampleSettingsTests
         var drs = app.Services.GetRequiredService<IOptions<DrsOptions>>().Value;
         Assert.Equal(DrsAuthMode.AkSk, drs.Auth.Mode);
         Assert.Equal(TimeSpan.FromMinutes(1), app.Services.GetRequiredService<IOptions<WatchOptions>>().Value.PollInterval);
+        var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        Assert.Equal(StorageKind.InMemory, storage.Storage);
+        Assert.StartsWith("Host=", storage.ConnectionString, StringComparison.Ordinal); // ConnectionStrings:Hangfire
     }
 }

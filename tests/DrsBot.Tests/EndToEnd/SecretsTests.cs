@@ -1,3 +1,4 @@
+using DrsBot.Drs;
 using DrsBot.Tests.Fakes;
 using DrsBot.Watching;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,8 +75,7 @@ public sealed class SecretsTests
         slack.RateLimitNext(1);
         for (var i = 0; i < 3; i++)
         {
-            using var scope = app.Services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<PollComparisonJob>().RunAsync("job-1:cmp-1", CancellationToken.None);
+            await app.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("job-1", "cmp-1"));
         }
 
         replies.Add(await app.CommandAsync("unsubscribe job-1 cmp-1", channel: "C0SEC"));

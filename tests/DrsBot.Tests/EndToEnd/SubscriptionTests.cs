@@ -15,21 +15,21 @@ public sealed class SubscriptionTests : EndToEndTest
     private const string Dba = "C0DBA";
     private const string Mentions = "<@U024BE7LH|alice> <!subteam^SAZ94GDB8|@db-oncall>";
 
-    /// <summary>Runs the poll exactly as Hangfire's worker would: a fresh scope, the job class, the key.</summary>
-    private async Task PollAsync(string job = Job, string compare = Compare)
-    {
-        using var scope = App.Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<PollComparisonJob>().RunAsync($"{job}:{compare}", CancellationToken.None);
-    }
+    /// <summary>Polls now, due or not, exactly as a scheduled poll would: under the comparison's lease.</summary>
+    private Task PollAsync(string job = Job, string compare = Compare) =>
+        App.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef(job, compare));
+
+    private IWatchStore Store => App.Services.GetRequiredService<IWatchStore>();
+
+    /// <summary>Whether the comparison has a next poll time, i.e. is being polled at all.</summary>
+    private bool IsPolled(string job = Job, string compare = Compare) =>
+        Store.NextPollAsync(new ComparisonRef(job, compare)).Result is not null;
+
+    private IReadOnlyList<Subscription> SubscriptionsOf(string job = Job, string compare = Compare) =>
+        Store.GetAsync(new ComparisonRef(job, compare)).Result?.Subscriptions ?? [];
 
     private IReadOnlyList<string> Headlines(string channel) =>
         [.. Slack.InChannel(channel).Select(m => m.Text)];
-
-    private List<RecurringJobDto> RecurringJobs()
-    {
-        using var connection = App.Services.GetRequiredService<JobStorage>().GetConnection();
-        return connection.GetRecurringJobs();
-    }
 
     [Fact]
     public async Task Two_channels_one_comparison_40_80_100_one_drs_call_per_poll_one_complete_per_channel()
@@ -58,8 +58,7 @@ public sealed class SubscriptionTests : EndToEndTest
             Assert.True(message.Body.TryGetProperty("blocks", out _));
         }
 
-        var job = Assert.Single(RecurringJobs());
-        Assert.Equal(WatchScheduler.JobId(new ComparisonRef(Job, Compare)), job.Id);
+        Assert.True(IsPolled());
     }
 
     [Fact]
@@ -121,7 +120,7 @@ public sealed class SubscriptionTests : EndToEndTest
 
         await PollAsync();
         Assert.Empty(Slack.InChannel(Ops));
-        Assert.Contains(App.Services.GetRequiredService<IWatchStore>().Subscriptions(new(Job, Compare)), s => s.Pending.Count == 1);
+        Assert.Contains(SubscriptionsOf(), s => s.Pending.Count == 1);
 
         await PollAsync();
         await PollAsync();
@@ -142,10 +141,10 @@ public sealed class SubscriptionTests : EndToEndTest
 
         Assert.Single(Slack.InChannel(Ops));
         Assert.Empty(Slack.InChannel(Dba));
-        Assert.Single(RecurringJobs());
+        Assert.True(IsPolled());
 
         await App.CommandAsync($"unsubscribe {Job} {Compare}", channel: Ops);
-        Assert.Empty(RecurringJobs());
+        Assert.False(IsPolled());
         var calls = Drs.CallsFor(Job, Compare);
         await PollAsync(); // a straggling run after removal
         Assert.Equal(calls, Drs.CallsFor(Job, Compare));
@@ -183,9 +182,9 @@ public sealed class SubscriptionTests : EndToEndTest
         var second = await App.CommandAsync($"subscribe {Job} {Compare} <@U0BBB|b>", channel: Ops);
         Assert.Contains("updated this channel's subscription", second.AllText, StringComparison.Ordinal);
 
-        var subscription = Assert.Single(App.Services.GetRequiredService<IWatchStore>().Subscriptions(new(Job, Compare)));
+        var subscription = Assert.Single(SubscriptionsOf());
         Assert.Equal(["<@U0BBB|b>"], subscription.Mentions.ToArray());
-        Assert.Single(RecurringJobs());
+        Assert.True(IsPolled());
 
         await PollAsync();
         var alert = Assert.Single(Slack.InChannel(Ops));
@@ -199,7 +198,7 @@ public sealed class SubscriptionTests : EndToEndTest
 
         Assert.StartsWith("Not subscribed", reply.Text, StringComparison.Ordinal);
         Assert.Contains("DRS.10000010", reply.AllText, StringComparison.Ordinal);
-        Assert.Empty(RecurringJobs());
+        Assert.False(IsPolled("job-x", "cmp-x"));
     }
 
     [Fact]
@@ -215,12 +214,12 @@ public sealed class SubscriptionTests : EndToEndTest
         Assert.Contains("not_in_channel", list.AllText, StringComparison.Ordinal);
         Assert.Contains("Invite DrsBot", list.AllText, StringComparison.Ordinal);
 
-        await PollAsync(); // paused: nothing is posted, and with no active channel the job is removed
+        await PollAsync(); // paused: nothing is posted, and with no active channel nothing is polled
         Assert.Empty(Slack.InChannel(Ops));
-        Assert.Empty(RecurringJobs());
+        Assert.False(IsPolled());
 
         await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops); // fixed, resubscribed (reads 100)
-        Assert.Single(RecurringJobs());
+        Assert.True(IsPolled());
         Assert.DoesNotContain("not_in_channel", (await App.CommandAsync("list", channel: Ops)).AllText, StringComparison.Ordinal);
     }
 
@@ -242,8 +241,7 @@ public sealed class SubscriptionTests : EndToEndTest
         await PollAsync();
         await PollAsync();
 
-        var store = App.Services.GetRequiredService<IWatchStore>();
-        var subscription = store.GetSubscription(new(Job, Compare), Ops)!;
+        var subscription = SubscriptionsOf().Single(s => s.ChannelId == Ops);
         switch (outcome)
         {
             case "text only":
@@ -317,7 +315,7 @@ public sealed class SubscriptionTests : EndToEndTest
         Assert.Contains("60 %", reply.AllText, StringComparison.Ordinal);
         Assert.Contains("unsubscribed this channel", unsubscribed.AllText, StringComparison.Ordinal);
         await poll;
-        var remaining = Assert.Single(App.Services.GetRequiredService<IWatchStore>().Subscriptions(new(Job, Compare)));
+        var remaining = Assert.Single(SubscriptionsOf());
         Assert.Equal(Dba, remaining.ChannelId); // the poll's write did not bring the unsubscribed channel back
     }
 
@@ -344,10 +342,9 @@ public sealed class SubscriptionTests : EndToEndTest
 
         await Task.WhenAll(work);
 
-        var store = App.Services.GetRequiredService<IWatchStore>();
-        var left = store.Subscriptions(new(Job, Compare)).Select(s => s.ChannelId).Order().ToArray();
+        var left = SubscriptionsOf().Select(s => s.ChannelId).Order().ToArray();
         Assert.Equal(channels.Where((_, i) => i % 3 == 0).ToArray(), left);
-        Assert.Single(RecurringJobs());
+        Assert.True(IsPolled());
 
         work.Clear();
         foreach (var channel in left)
@@ -357,9 +354,9 @@ public sealed class SubscriptionTests : EndToEndTest
         }
 
         await Task.WhenAll(work);
-        Assert.Empty(store.Subscriptions(new(Job, Compare)));
-        Assert.Empty(store.Watches());
-        Assert.Empty(RecurringJobs());
+        Assert.Empty(SubscriptionsOf());
+        Assert.Empty(await Store.WatchesAsync());
+        Assert.False(IsPolled());
         Assert.Empty(Slack.Messages); // 40 % throughout: nothing to say
     }
 
@@ -375,13 +372,13 @@ public sealed class SubscriptionTests : EndToEndTest
 
         var message = Assert.Single(Slack.InChannel(Ops));
         Assert.Contains("no longer exists", message.Text, StringComparison.Ordinal);
-        Assert.Empty(RecurringJobs());
-        Assert.Empty(App.Services.GetRequiredService<IWatchStore>().Watches());
+        Assert.False(IsPolled());
+        Assert.Empty(await Store.WatchesAsync());
         Assert.Contains("watches no comparisons", (await App.CommandAsync("list", channel: Ops)).Text, StringComparison.Ordinal);
     }
 }
 
-/// <summary>The real Hangfire server runs the recurring job on its schedule, with no test hook involved.</summary>
+/// <summary>The real Hangfire server runs the poll tick on its schedule, with no test hook involved.</summary>
 public sealed class HangfireScheduleTests : EndToEndTest
 {
     protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
@@ -398,7 +395,8 @@ public sealed class HangfireScheduleTests : EndToEndTest
         using (var connection = App.Services.GetRequiredService<JobStorage>().GetConnection())
         {
             var job = Assert.Single(connection.GetRecurringJobs());
-            Assert.EndsWith("/5 * * * * *", job.Cron, StringComparison.Ordinal);
+            Assert.Equal(PollCycleJob.Id, job.Id);
+            Assert.Equal("* * * * * *", job.Cron); // a 5-second interval needs a tick every second
         }
 
         var message = await Slack.WaitForAsync(m => m.Channel == "C0HANG", TimeSpan.FromSeconds(20));

@@ -1,18 +1,42 @@
+using DrsBot.Drs;
 using DrsBot.Watching;
+using Microsoft.Extensions.Options;
 
 namespace DrsBot.Tests.Watching;
 
 public sealed class WatchOptionsTests
 {
     [Theory]
-    [InlineData("00:00:05", 7u, "2/5 * * * * *")]
-    [InlineData("00:00:30", 7u, "7/30 * * * * *")]
-    [InlineData("00:01:00", 75u, "15 0/1 * * * *")]
-    [InlineData("00:05:00", 7u, "7 2/5 * * * *")]
-    [InlineData("01:00:00", 7u, "7 7 0/1 * * *")]
-    [InlineData("06:00:00", 7u, "7 7 1/6 * * *")]
-    public void Poll_interval_becomes_a_staggered_six_field_cron(string interval, uint offset, string cron) =>
-        Assert.Equal(cron, new WatchOptions { PollInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) }.Cron(offset));
+    [InlineData("00:00:05")]
+    [InlineData("00:00:30")]
+    [InlineData("00:01:00")]
+    [InlineData("01:00:00")]
+    [InlineData("1.00:00:00")]
+    public void Polls_fall_once_per_interval_at_the_same_offset_on_every_replica(string text)
+    {
+        var interval = TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        var schedule = new PollSchedule(Options.Create(new WatchOptions { PollInterval = interval }));
+        var comparison = new ComparisonRef("job-1", "cmp-1");
+        var start = new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero);
+
+        var first = schedule.Next(comparison, start);
+        Assert.InRange(first - start, TimeSpan.FromTicks(1), interval);
+        Assert.Equal(first + interval, schedule.Next(comparison, first));                  // strictly after
+        Assert.Equal(first + interval, schedule.Next(comparison, first + interval / 2));   // same slots mid-interval
+        Assert.Equal(first, new PollSchedule(Options.Create(new WatchOptions { PollInterval = interval })).Next(comparison, start));
+        Assert.Equal(0, (first - start).Ticks % TimeSpan.TicksPerSecond);                  // whole seconds
+    }
+
+    [Fact]
+    public void Comparisons_are_spread_over_the_interval()
+    {
+        var schedule = new PollSchedule(Options.Create(new WatchOptions { PollInterval = TimeSpan.FromMinutes(1) }));
+        var start = new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero);
+        var seconds = Enumerable.Range(0, 600).Select(i => schedule.Next(new ComparisonRef("job", $"cmp-{i}"), start).Second).ToList();
+
+        Assert.True(seconds.Distinct().Count() >= 55, $"only {seconds.Distinct().Count()} distinct seconds");
+        Assert.True(seconds.GroupBy(s => s).Max(g => g.Count()) < 30, "no second carries more than 5 % of the polls");
+    }
 
     [Theory]
     [InlineData("00:00:05", true)]

@@ -1,0 +1,143 @@
+using DrsBot.Drs;
+using DrsBot.Watching;
+
+namespace DrsBot.Storage;
+
+/// <summary>
+/// Watches in this process's memory: the default for one replica, gone on restart. One lock guards everything;
+/// every operation is a few dictionary reads and writes and no caller can reach the lock across I/O.
+/// </summary>
+public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time) : IWatchStore
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public Task<WatchRecord?> GetAsync(ComparisonRef comparison, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_entries.GetValueOrDefault(comparison.Key)?.Record);
+        }
+    }
+
+    public Task<WatchRecord?> UpdateAsync(ComparisonRef comparison, Func<WatchRecord?, WatchRecord?> change, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            var entry = _entries.GetValueOrDefault(comparison.Key);
+            var next = change(entry?.Record)?.OrNullIfDone();
+            if (next is null)
+            {
+                _entries.Remove(comparison.Key);
+                return Task.FromResult<WatchRecord?>(null);
+            }
+
+            entry ??= _entries[comparison.Key] = new Entry();
+            entry.Record = next;
+            entry.DueAt = next.NeedsPolling ? entry.DueAt ?? schedule.Next(comparison, time.GetUtcNow()) : null;
+            return Task.FromResult<WatchRecord?>(next);
+        }
+    }
+
+    public Task<IReadOnlyList<WatchRecord>> OfChannelAsync(string channelId, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<WatchRecord>>(
+                [.. _entries.Values.Select(e => e.Record!).Where(r => r.Of(channelId) is not null)]);
+        }
+    }
+
+    public Task<IReadOnlyList<ComparisonRef>> WatchesAsync(CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<ComparisonRef>>([.. _entries.Values.Select(e => e.Record!.Comparison)]);
+        }
+    }
+
+    public Task<DateTimeOffset?> NextPollAsync(ComparisonRef comparison, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_entries.GetValueOrDefault(comparison.Key)?.DueAt);
+        }
+    }
+
+    public Task<IReadOnlyList<PollLease>> LeaseDueAsync(DateTimeOffset now, int max, TimeSpan duration, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            var due = _entries.Values
+                .Where(e => e.DueAt <= now && e.IsFree(now))
+                .OrderBy(e => e.DueAt)
+                .Take(max)
+                .ToList();
+            return Task.FromResult<IReadOnlyList<PollLease>>([.. due.Select(e => e.Lease(now + duration))]);
+        }
+    }
+
+    public Task<PollLease?> TryLeaseAsync(ComparisonRef comparison, DateTimeOffset now, TimeSpan duration, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_entries.GetValueOrDefault(comparison.Key) is { DueAt: not null } e && e.IsFree(now)
+                ? e.Lease(now + duration)
+                : null);
+        }
+    }
+
+    public Task<bool> RenewAsync(PollLease lease, DateTimeOffset until, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (Held(lease) is not { } entry)
+            {
+                return Task.FromResult(false);
+            }
+
+            entry.LeaseUntil = until;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task ReleaseAsync(PollLease lease, DateTimeOffset nextPoll, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (Held(lease) is { } entry)
+            {
+                entry.LeaseToken = null;
+                entry.LeaseUntil = null;
+                entry.DueAt = entry.DueAt is null ? null : nextPoll;
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task PingAsync(CancellationToken ct = default) => Task.CompletedTask;
+
+    private Entry? Held(PollLease lease) =>
+        _entries.GetValueOrDefault(lease.Comparison.Key) is { } e && e.LeaseToken == lease.Token ? e : null;
+
+    private sealed class Entry
+    {
+        public WatchRecord? Record { get; set; }
+
+        public DateTimeOffset? DueAt { get; set; }
+
+        public Guid? LeaseToken { get; set; }
+
+        public DateTimeOffset? LeaseUntil { get; set; }
+
+        public bool IsFree(DateTimeOffset now) => LeaseUntil is null || LeaseUntil <= now;
+
+        public PollLease Lease(DateTimeOffset until)
+        {
+            LeaseToken = Guid.NewGuid();
+            LeaseUntil = until;
+            return new PollLease(Record!.Comparison, LeaseToken.Value, DueAt, until);
+        }
+    }
+}

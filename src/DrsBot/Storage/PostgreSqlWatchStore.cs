@@ -1,0 +1,267 @@
+using System.Text.Json;
+using DrsBot.Drs;
+using DrsBot.Watching;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DrsBot.Storage;
+
+/// <summary>
+/// Watches in PostgreSQL, shared by every replica. A change is one transaction: a per-comparison advisory lock
+/// (which also covers a record that does not exist yet), a read, the caller's pure change, a write. Leases are
+/// single statements on the same row, and due rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> so replicas
+/// never wait for each other. Times come from the app's clock, as in the in-memory store.
+/// </summary>
+public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule schedule, TimeProvider time) : IWatchStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public Task<WatchRecord?> GetAsync(ComparisonRef comparison, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand("SELECT record FROM drsbot.watch WHERE comparison = $1", connection)
+            {
+                Parameters = { new() { Value = comparison.Key } },
+            };
+            return Deserialize(await command.ExecuteScalarAsync(ct));
+        }, ct);
+
+    public Task<WatchRecord?> UpdateAsync(ComparisonRef comparison, Func<WatchRecord?, WatchRecord?> change, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            WatchRecord? current;
+            await using (var read = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))") { Parameters = { new() { Value = comparison.Key } } },
+                    new("SELECT record FROM drsbot.watch WHERE comparison = $1") { Parameters = { new() { Value = comparison.Key } } },
+                },
+            })
+            {
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                await reader.NextResultAsync(ct);
+                current = await reader.ReadAsync(ct) ? Deserialize(reader.GetString(0)) : null;
+            }
+
+            var next = change(current)?.OrNullIfDone();
+            await using var write = new NpgsqlBatch(connection, transaction);
+            if (next is null)
+            {
+                write.BatchCommands.Add(new("DELETE FROM drsbot.watch WHERE comparison = $1") { Parameters = { new() { Value = comparison.Key } } });
+            }
+            else
+            {
+                DateTimeOffset? firstDue = next.NeedsPolling ? schedule.Next(comparison, time.GetUtcNow()) : null;
+                write.BatchCommands.Add(new("""
+                    INSERT INTO drsbot.watch (comparison, record, due_at, updated_at) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (comparison) DO UPDATE SET
+                        record = EXCLUDED.record,
+                        due_at = CASE WHEN EXCLUDED.due_at IS NULL THEN NULL ELSE COALESCE(watch.due_at, EXCLUDED.due_at) END,
+                        updated_at = EXCLUDED.updated_at
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = comparison.Key },
+                        new() { Value = JsonSerializer.Serialize(next, Json), NpgsqlDbType = NpgsqlDbType.Jsonb },
+                        new() { Value = (object?)firstDue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                        new() { Value = time.GetUtcNow() },
+                    },
+                });
+
+                var channels = next.Subscriptions.Select(s => s.ChannelId).ToArray();
+                var before = current?.Subscriptions.Select(s => s.ChannelId) ?? [];
+                if (!before.Order(StringComparer.Ordinal).SequenceEqual(channels.Order(StringComparer.Ordinal)))
+                {
+                    write.BatchCommands.Add(new("DELETE FROM drsbot.channel_watch WHERE comparison = $1 AND channel_id <> ALL($2)")
+                    {
+                        Parameters = { new() { Value = comparison.Key }, new() { Value = channels } },
+                    });
+                    write.BatchCommands.Add(new("INSERT INTO drsbot.channel_watch (channel_id, comparison) SELECT unnest($2::text[]), $1 ON CONFLICT DO NOTHING")
+                    {
+                        Parameters = { new() { Value = comparison.Key }, new() { Value = channels } },
+                    });
+                }
+            }
+
+            await write.ExecuteNonQueryAsync(ct);
+            await transaction.CommitAsync(ct);
+            return next;
+        }, ct);
+
+    public Task<IReadOnlyList<WatchRecord>> OfChannelAsync(string channelId, CancellationToken ct = default) =>
+        Run<IReadOnlyList<WatchRecord>>(async connection =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT w.record FROM drsbot.channel_watch c JOIN drsbot.watch w ON w.comparison = c.comparison
+                WHERE c.channel_id = $1 ORDER BY w.comparison COLLATE "C"
+                """, connection)
+            {
+                Parameters = { new() { Value = channelId } },
+            };
+            var records = new List<WatchRecord>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                records.Add(Deserialize(reader.GetString(0))!);
+            }
+
+            return records;
+        }, ct);
+
+    public Task<IReadOnlyList<ComparisonRef>> WatchesAsync(CancellationToken ct = default) =>
+        Run<IReadOnlyList<ComparisonRef>>(async connection =>
+        {
+            await using var command = new NpgsqlCommand("SELECT comparison FROM drsbot.watch ORDER BY comparison COLLATE \"C\"", connection);
+            var keys = new List<ComparisonRef>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                keys.Add(ComparisonRef.FromKey(reader.GetString(0))!);
+            }
+
+            return keys;
+        }, ct);
+
+    public Task<DateTimeOffset?> NextPollAsync(ComparisonRef comparison, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand("SELECT due_at FROM drsbot.watch WHERE comparison = $1", connection)
+            {
+                Parameters = { new() { Value = comparison.Key } },
+            };
+            return await command.ExecuteScalarAsync(ct) is DateTime due ? new DateTimeOffset(due, TimeSpan.Zero) : (DateTimeOffset?)null;
+        }, ct);
+
+    public Task<IReadOnlyList<PollLease>> LeaseDueAsync(DateTimeOffset now, int max, TimeSpan duration, CancellationToken ct = default) =>
+        Run<IReadOnlyList<PollLease>>(async connection =>
+        {
+            var until = now + duration;
+            await using var command = new NpgsqlCommand("""
+                UPDATE drsbot.watch w SET lease_token = gen_random_uuid(), lease_until = $2
+                FROM (SELECT comparison FROM drsbot.watch
+                      WHERE due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+                      ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+                WHERE w.comparison = due.comparison
+                RETURNING w.comparison, w.lease_token, w.due_at
+                """, connection)
+            {
+                Parameters = { new() { Value = now }, new() { Value = until }, new() { Value = max } },
+            };
+            var leases = new List<PollLease>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                leases.Add(new PollLease(ComparisonRef.FromKey(reader.GetString(0))!, reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2), until));
+            }
+
+            return [.. leases.OrderBy(l => l.DueAt)];
+        }, ct);
+
+    public Task<PollLease?> TryLeaseAsync(ComparisonRef comparison, DateTimeOffset now, TimeSpan duration, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            var until = now + duration;
+            await using var command = new NpgsqlCommand("""
+                UPDATE drsbot.watch SET lease_token = gen_random_uuid(), lease_until = $3
+                WHERE comparison = $1 AND due_at IS NOT NULL AND (lease_until IS NULL OR lease_until <= $2)
+                RETURNING lease_token, due_at
+                """, connection)
+            {
+                Parameters = { new() { Value = comparison.Key }, new() { Value = now }, new() { Value = until } },
+            };
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct)
+                ? new PollLease(comparison, reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), until)
+                : null;
+        }, ct);
+
+    public Task<bool> RenewAsync(PollLease lease, DateTimeOffset until, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(
+                "UPDATE drsbot.watch SET lease_until = $3 WHERE comparison = $1 AND lease_token = $2", connection)
+            {
+                Parameters = { new() { Value = lease.Comparison.Key }, new() { Value = lease.Token }, new() { Value = until } },
+            };
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, ct);
+
+    public Task ReleaseAsync(PollLease lease, DateTimeOffset nextPoll, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            // Zero rows when the record was deleted meanwhile: nothing to release, and the connection goes back
+            // to the pool with the command either way.
+            await using var command = new NpgsqlCommand("""
+                UPDATE drsbot.watch SET lease_token = NULL, lease_until = NULL,
+                    due_at = CASE WHEN due_at IS NULL THEN NULL ELSE $3 END
+                WHERE comparison = $1 AND lease_token = $2
+                """, connection)
+            {
+                Parameters = { new() { Value = lease.Comparison.Key }, new() { Value = lease.Token }, new() { Value = nextPoll } },
+            };
+            return await command.ExecuteNonQueryAsync(ct);
+        }, ct);
+
+    public Task PingAsync(CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            return await command.ExecuteScalarAsync(ct);
+        }, ct);
+
+    /// <summary>
+    /// One pooled connection per operation, returned on every path. Connection failures and timeouts become
+    /// <see cref="WatchStoreUnavailableException"/>; SQL errors (bugs) stay what they are.
+    /// </summary>
+    private async Task<T> Run<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        try
+        {
+            await EnsureSchemaAsync(ct);
+            await using var connection = await db.OpenConnectionAsync(ct);
+            return await work(connection);
+        }
+        catch (Exception e) when (IsUnavailable(e) && !ct.IsCancellationRequested)
+        {
+            throw new WatchStoreUnavailableException("PostgreSQL did not answer: " + e.Message, e);
+        }
+    }
+
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException => true,
+        TimeoutException or System.Net.Sockets.SocketException => true,
+        _ => false,
+    };
+
+    private async Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaGate.WaitAsync(ct);
+        try
+        {
+            if (!_schemaReady)
+            {
+                await PostgreSqlSchema.EnsureAsync(db, ct);
+                _schemaReady = true;
+            }
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    private static WatchRecord? Deserialize(object? json) =>
+        json is string text ? JsonSerializer.Deserialize<WatchRecord>(text, Json) : null;
+}

@@ -1,0 +1,73 @@
+using DrsBot.Watching;
+using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DrsBot.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Where Hangfire's jobs and DrsBot's watches live, chosen by <c>Hangfire:Storage</c>. Everything is built on
+    /// first use from validated options, so a bad setting is reported with every other one at start-up.
+    /// </summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.Section)
+            .Configure<IConfiguration>((o, config) => o.ConnectionString = config.GetConnectionString(StorageOptions.ConnectionStringName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        services.AddSingleton(sp => NpgsqlDataSource.Create(WithDefaults(Options(sp).ConnectionString!)));
+        services.AddSingleton<IWatchStore>(sp => Options(sp).Storage == StorageKind.PostgreSql
+            ? ActivatorUtilities.CreateInstance<PostgreSqlWatchStore>(sp)
+            : ActivatorUtilities.CreateInstance<InMemoryWatchStore>(sp));
+        services.AddSingleton<JobStorage>(sp => Options(sp).Storage == StorageKind.PostgreSql
+            ? PostgreSqlJobs(Options(sp).ConnectionString!)
+            : new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
+
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
+        services.AddHostedService<StorageStartupWarning>();
+        return services;
+    }
+
+    private static StorageOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+
+    /// <summary>
+    /// Fail fast when the database is away: a command waits seconds, not Npgsql's default 15 s, before it says
+    /// "storage unavailable". Anything the operator set in the connection string wins.
+    /// </summary>
+    private static string WithDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Timeout = 3;
+            builder.CommandTimeout = 10;
+        }
+
+        builder.ApplicationName ??= "drsbot";
+        return builder.ConnectionString;
+    }
+
+    private static PostgreSqlStorage PostgreSqlJobs(string connectionString)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            // Hangfire's defaults poll the queue every 15 s; DrsBot's only frequent job is the 1-5 s poll tick.
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+            // Finished jobs are deleted in small batches often, rather than a day's worth at once.
+            JobExpirationCheckInterval = TimeSpan.FromMinutes(5),
+            UseSlidingInvisibilityTimeout = true,
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(WithDefaults(connectionString), options), options);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using DrsBot.Drs;
+using DrsBot.Rendering;
+using DrsBot.Slack;
+using Microsoft.Extensions.Options;
+
+namespace DrsBot.Watching;
+
+/// <summary>
+/// One poll of one leased comparison: one DRS call, the rules for every subscribed channel, then delivery of
+/// whatever is owed. Decisions and their rendered messages are committed in one store update before anything is
+/// posted, so a crash or a Slack outage can delay a notification but never lose or duplicate a decision.
+/// </summary>
+public sealed partial class ComparisonPoll(
+    IDrsClient drs,
+    IWatchStore store,
+    NotificationDelivery delivery,
+    IOptions<WatchOptions> options,
+    TimeProvider time,
+    ILogger<ComparisonPoll> logger)
+{
+    public async Task RunAsync(LeaseKeeper lease, CancellationToken ct)
+    {
+        var comparison = lease.Lease.Comparison;
+        if (await store.GetAsync(comparison, ct) is { NeedsReading: true })
+        {
+            // No store lock is held during the DRS call, so subscribe and unsubscribe never wait for DRS.
+            var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Background, ct);
+            var now = time.GetUtcNow();
+            var decided = new List<(NotificationKind Kind, string Channel)>();
+            await store.UpdateAsync(comparison, current => Decide(current, result, now, decided), ct);
+            foreach (var (kind, channel) in decided)
+            {
+                LogDecided(logger, kind, comparison.Key, channel);
+            }
+
+            if (decided.Any(d => d.Kind == NotificationKind.ComparisonGone))
+            {
+                LogGone(logger, comparison.Key);
+            }
+        }
+
+        // A comparison DRS no longer knows is not read again, but what it owes the channels is still delivered.
+        await delivery.DeliverAsync(lease, ct);
+    }
+
+    /// <summary>The rules applied to the record as it is now; runs under the store's lock, so it does no I/O.</summary>
+    private WatchRecord? Decide(WatchRecord? record, CompareProgressResult result, DateTimeOffset now, List<(NotificationKind, string)> decided)
+    {
+        decided.Clear();
+        if (record is not { NeedsReading: true })
+        {
+            return record; // everyone left (or paused) while DRS was answering
+        }
+
+        Observation observation = result switch
+        {
+            ProgressRead read => new Reading(read.Progress),
+            ProgressFailed failed => new Failed(failed.Failure),
+            _ => throw new InvalidOperationException("Unknown DRS result."),
+        };
+        record = observation switch
+        {
+            Reading r => record with { LastProgress = r.Progress, LastReadAt = now },
+            Failed f => record with { LastFailure = f.Failure, LastFailureAt = now },
+            _ => record,
+        };
+
+        var gone = false;
+        foreach (var subscription in record.Subscriptions.Where(s => !s.IsSuspended))
+        {
+            var decision = WatchRules.Decide(subscription.Rules, observation, options.Value.Rules);
+            gone |= decision.StopWatching;
+            var pending = subscription.Pending.AddRange(decision.Notifications.Select(kind =>
+                Pending(kind, subscription, record, observation, decision.State.FailureStreak, now)));
+            record = record.With(subscription with { Rules = decision.State, Pending = pending });
+            decided.AddRange(decision.Notifications.Select(kind => (kind, subscription.ChannelId)));
+        }
+
+        return gone ? record with { GoneAt = now } : record;
+    }
+
+    private static PendingNotification Pending(
+        NotificationKind kind, Subscription subscription, WatchRecord watch, Observation observation, int failedPolls, DateTimeOffset now)
+    {
+        var failure = (observation as Failed)?.Failure;
+        var progress = (observation as Reading)?.Progress ?? watch.LastProgress;
+        var message = NotificationMessages.Render(kind, subscription, progress, failure, failedPolls, now);
+        return new PendingNotification(
+            $"{subscription.Comparison.Key}/{subscription.ChannelId}/{kind}/{now.ToUnixTimeMilliseconds()}",
+            kind,
+            JsonSerializer.Serialize(message, SlackJson.Options),
+            now);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decided {Kind} for {Comparison} in {Channel}")]
+    private static partial void LogDecided(ILogger logger, NotificationKind kind, string comparison, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped watching {Comparison}: DRS no longer knows it; its alerts are delivered before it is forgotten")]
+    private static partial void LogGone(ILogger logger, string comparison);
+}

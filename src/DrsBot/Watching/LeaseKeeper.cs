@@ -1,0 +1,81 @@
+namespace DrsBot.Watching;
+
+/// <summary>
+/// Keeps one poll's lease alive for as long as the poll runs: renewed in the background every third of its
+/// length, and confirmed right before each Slack post, so a drain that outlasts the lease is never joined by a
+/// second poller posting the same outbox entry. Once the lease is lost, <see cref="ConfirmAsync"/> says so for good.
+/// </summary>
+public sealed class LeaseKeeper : IAsyncDisposable
+{
+    private readonly IWatchStore _store;
+    private readonly TimeSpan _duration;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _renewals;
+    private PollLease _lease;
+    private volatile bool _lost;
+
+    public LeaseKeeper(IWatchStore store, PollLease lease, TimeSpan duration, TimeProvider time)
+    {
+        _store = store;
+        _lease = lease;
+        _duration = duration;
+        _time = time;
+        _renewals = RenewPeriodicallyAsync();
+    }
+
+    public PollLease Lease => _lease;
+
+    public bool IsLost => _lost;
+
+    /// <summary>Extends the lease now; false when it was lost (taken over, or the record is gone).</summary>
+    public async Task<bool> ConfirmAsync(CancellationToken ct = default)
+    {
+        if (_lost)
+        {
+            return false;
+        }
+
+        try
+        {
+            var until = _time.GetUtcNow() + _duration;
+            if (await _store.RenewAsync(_lease, until, ct))
+            {
+                _lease = _lease with { Until = until };
+                return true;
+            }
+        }
+        catch (WatchStoreUnavailableException)
+        {
+            // Without the store we cannot prove the lease is ours; posting anyway could post twice.
+            if (_time.GetUtcNow() < _lease.Until)
+            {
+                return true;
+            }
+        }
+
+        _lost = true;
+        return false;
+    }
+
+    private async Task RenewPeriodicallyAsync()
+    {
+        using var timer = new PeriodicTimer(_duration / 3, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token) && await ConfirmAsync(_stop.Token))
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _renewals;
+        _stop.Dispose();
+    }
+}

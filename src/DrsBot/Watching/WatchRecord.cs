@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using DrsBot.Drs;
+
+namespace DrsBot.Watching;
+
+/// <summary>
+/// Everything DrsBot keeps about one watched comparison: what it last learned from DRS and every channel's
+/// subscription with its outbox. It is the unit of storage and of atomic change (<see cref="IWatchStore.UpdateAsync"/>),
+/// so a poll's decisions for all channels and their rendered messages are committed in one step.
+/// </summary>
+public sealed record WatchRecord(ComparisonRef Comparison, DateTimeOffset CreatedAt)
+{
+    public ImmutableList<Subscription> Subscriptions { get; init; } = [];
+
+    public CompareProgress? LastProgress { get; init; }
+
+    public DateTimeOffset? LastReadAt { get; init; }
+
+    public DrsFailure? LastFailure { get; init; }
+
+    public DateTimeOffset? LastFailureAt { get; init; }
+
+    /// <summary>DRS said the comparison no longer exists: no more DRS calls, only the outboxes still drain.</summary>
+    public DateTimeOffset? GoneAt { get; init; }
+
+    public Subscription? Of(string channelId) => Subscriptions.Find(s => s.ChannelId == channelId);
+
+    /// <summary>This record with <paramref name="subscription"/> added, or replacing the one of the same channel.</summary>
+    public WatchRecord With(Subscription subscription) => this with
+    {
+        Subscriptions = Of(subscription.ChannelId) is { } old
+            ? Subscriptions.Replace(old, subscription)
+            : Subscriptions.Add(subscription),
+    };
+
+    public WatchRecord Without(string channelId) => this with
+    {
+        Subscriptions = Subscriptions.RemoveAll(s => s.ChannelId == channelId),
+    };
+
+    /// <summary>Someone is listening, and DRS still knows the comparison: worth a DRS call.</summary>
+    public bool NeedsReading => GoneAt is null && Subscriptions.Any(s => !s.IsSuspended);
+
+    /// <summary>Something is still owed to a channel that can receive it.</summary>
+    public bool HasUndelivered => Subscriptions.Any(s => s is { IsSuspended: false, Pending.Count: > 0 });
+
+    /// <summary>Whether the poller should visit this record at all: to read DRS, or to drain an outbox.</summary>
+    public bool NeedsPolling => NeedsReading || HasUndelivered;
+
+    /// <summary>
+    /// A record that nobody needs any more is deleted rather than kept: no subscriptions, or a comparison DRS no
+    /// longer knows whose alerts have all been delivered. Paused subscriptions of a live comparison stay for list.
+    /// </summary>
+    public WatchRecord? OrNullIfDone() =>
+        Subscriptions.IsEmpty || (GoneAt is not null && !HasUndelivered) ? null : this;
+}
