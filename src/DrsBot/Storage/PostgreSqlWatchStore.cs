@@ -32,19 +32,22 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
         Run(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            WatchRecord? current;
-            await using (var read = new NpgsqlBatch(connection, transaction)
+            await using (var lockRecord = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction)
             {
-                BatchCommands =
-                {
-                    new("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))") { Parameters = { new() { Value = comparison.Key } } },
-                    new("SELECT record FROM drsbot.watch WHERE comparison = $1") { Parameters = { new() { Value = comparison.Key } } },
-                },
+                Parameters = { new() { Value = comparison.Key } },
             })
             {
-                await using var reader = await read.ExecuteReaderAsync(ct);
-                await reader.NextResultAsync(ct);
-                current = await reader.ReadAsync(ct) ? Deserialize(reader.GetString(0)) : null;
+                await lockRecord.ExecuteNonQueryAsync(ct);
+            }
+
+            // Read only once the lock is held, so the snapshot includes whatever the previous holder committed.
+            WatchRecord? current;
+            await using (var read = new NpgsqlCommand("SELECT record FROM drsbot.watch WHERE comparison = $1", connection, transaction)
+            {
+                Parameters = { new() { Value = comparison.Key } },
+            })
+            {
+                current = Deserialize(await read.ExecuteScalarAsync(ct));
             }
 
             var next = change(current)?.OrNullIfDone();

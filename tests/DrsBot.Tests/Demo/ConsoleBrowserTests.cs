@@ -1,3 +1,4 @@
+using DrsBot.Tests.Services;
 using Microsoft.Playwright;
 
 namespace DrsBot.Tests.Demo;
@@ -8,14 +9,18 @@ namespace DrsBot.Tests.Demo;
 /// </summary>
 public sealed class ConsoleBrowserTests : IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
+    private const string ChromiumPath = TestServices.ChromiumPath;
     private readonly DemoApp _app = new();
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(ChromiumPath), $"The browser test needs Chromium at {ChromiumPath}: apt-get install -y chromium");
+        if (TestServices.ChromiumSkip is not null)
+        {
+            return; // every test here is skipped (see ChromiumFact)
+        }
+
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -36,12 +41,16 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+            _playwright.Dispose();
+        }
+
         await _app.DisposeAsync();
     }
 
-    [Theory]
+    [ChromiumTheory]
     [InlineData("*bold* and _italic_ and ~gone~", "<b>bold</b> and <i>italic</i> and <s>gone</s>")]
     [InlineData("`a &lt;b&gt; &amp; c`", "<code>a &lt;b&gt; &amp; c</code>")]
     [InlineData("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;")]
@@ -57,7 +66,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Assert.Contains(html, rendered, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [ChromiumTheory]
     [InlineData("{ type: 'header', text: { type: 'plain_text', text: 'Comparison :zap: x' } }", "<div class=\"block b-header\">Comparison ⚡ x</div>")]
     [InlineData("{ type: 'divider' }", "<hr class=\"b-divider\">")]
     [InlineData("{ type: 'section', text: { type: 'mrkdwn', text: '*a*' }, fields: [{ type: 'mrkdwn', text: '*F*\\n1' }] }", "<div class=\"fields\"><div><b>F</b><br>1</div></div>")]
@@ -69,7 +78,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Assert.Contains(html, await page.EvaluateAsync<string>($"() => renderBlock({block})"), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task A_message_slack_would_reject_is_flagged_not_hidden()
     {
         var page = await OpenConsoleAsync();
@@ -81,7 +90,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Assert.Contains(bad, p => p.Contains("11 fields", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Typing_a_command_shows_the_rendered_reply()
     {
         var page = await OpenConsoleAsync();

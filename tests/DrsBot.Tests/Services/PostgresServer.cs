@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace DrsBot.Tests.Services;
+
+/// <summary>
+/// A throwaway PostgreSQL server for the test run, started from the installed binaries (initdb and pg_ctl, a free
+/// loopback port, a temporary folder) and stopped when the run ends; or the server named by
+/// <c>DRSBOT_TEST_POSTGRES</c>. Each test gets a database of its own, so tests never see each other's rows.
+/// It can be stopped and started again, to test what DrsBot does while its database is away.
+/// </summary>
+public sealed class PostgresServer
+{
+    public const string ConnectionVariable = "DRSBOT_TEST_POSTGRES";
+
+    private static readonly Lazy<PostgresServer> Shared = new(() => new PostgresServer());
+    private readonly string? _dataDir;
+    private readonly string? _binDir;
+    private readonly NpgsqlConnectionStringBuilder _admin;
+
+    public static bool CanStart => Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } || FindBinDir() is not null;
+
+    public static PostgresServer Instance => Shared.Value;
+
+    private PostgresServer()
+    {
+        if (Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } external)
+        {
+            _admin = new NpgsqlConnectionStringBuilder(external);
+            return;
+        }
+
+        _binDir = FindBinDir() ?? throw new InvalidOperationException(
+            $"No PostgreSQL server binaries (initdb, pg_ctl) found: apt-get install -y postgresql, or set {ConnectionVariable}.");
+        _dataDir = Path.Combine(Path.GetTempPath(), $"drsbot-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_dataDir);
+        Port = FreePort();
+        RunAsOwner("initdb", $"-D {_dataDir}/data -U postgres -A trust -E UTF8 --no-sync");
+        File.AppendAllText($"{_dataDir}/data/postgresql.conf",
+            $"\nport = {Port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{_dataDir}'\nfsync = off\nmax_connections = 300\n");
+        Start();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(immediate: true);
+        _admin = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "postgres", Pooling = false };
+    }
+
+    public int Port { get; }
+
+    /// <summary>A new, empty database; its connection string.</summary>
+    public string CreateDatabase()
+    {
+        var name = $"drsbot_test_{Guid.NewGuid():N}";
+        using var connection = new NpgsqlConnection(_admin.ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        command.ExecuteNonQuery();
+        return new NpgsqlConnectionStringBuilder(_admin.ConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public void Start() => RunAsOwner("pg_ctl", $"-D {_dataDir}/data -l {_dataDir}/log -w -t 60 start");
+
+    /// <summary>Stops the server (fast shutdown: connections are cut, as when a database fails over).</summary>
+    public void Stop(bool immediate = false)
+    {
+        if (_dataDir is not null && Directory.Exists($"{_dataDir}/data"))
+        {
+            RunAsOwner("pg_ctl", $"-D {_dataDir}/data -w -t 60 -m {(immediate ? "immediate" : "fast")} stop", mayFail: immediate);
+        }
+    }
+
+    public bool OwnsServer => _dataDir is not null;
+
+    private void RunAsOwner(string tool, string arguments, bool mayFail = false)
+    {
+        // PostgreSQL refuses to run as root; CI runs as root, so the server runs as the postgres user there.
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            Process.Start("chown", $"-R postgres {_dataDir}")!.WaitForExit();
+        }
+
+        var start = asRoot
+            ? new ProcessStartInfo("runuser", $"-u postgres -- {_binDir}/{tool} {arguments}")
+            : new ProcessStartInfo($"{_binDir}/{tool}", arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0 && !mayFail)
+        {
+            throw new InvalidOperationException($"{tool} failed ({process.ExitCode}): {error}{output.Result}");
+        }
+    }
+
+    private static string? FindBinDir()
+    {
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin"))
+            : [];
+        return candidates.Append("/usr/local/bin").Append("/usr/bin")
+            .FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

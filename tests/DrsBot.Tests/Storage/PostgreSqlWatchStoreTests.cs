@@ -1,0 +1,91 @@
+using DrsBot.Drs;
+using DrsBot.Storage;
+using DrsBot.Tests.Services;
+using DrsBot.Watching;
+using Npgsql;
+
+namespace DrsBot.Tests.Storage;
+
+/// <summary>The store contract on a real PostgreSQL server, plus what only a database can get wrong.</summary>
+public sealed class PostgreSqlWatchStoreTests : WatchStoreContract, INeedPostgres, IDisposable
+{
+    private readonly List<NpgsqlDataSource> _sources = [];
+    private string? _database;
+
+    private string Database => _database ??= PostgresServer.Instance.CreateDatabase();
+
+    protected override IWatchStore CreateStore() => Create(Database);
+
+    private PostgreSqlWatchStore Create(string connectionString)
+    {
+        var source = NpgsqlDataSource.Create(connectionString);
+        _sources.Add(source);
+        return new PostgreSqlWatchStore(source, Schedule, Time);
+    }
+
+    [StoreFact]
+    public async Task Two_replicas_see_one_state()
+    {
+        var other = Create(Database);
+        await SubscribeAsync(A, "C0OPS");
+        await other.UpdateAsync(A, r => r!.With(Sub(A, "C0DBA")));
+
+        Assert.Equal(["C0OPS", "C0DBA"], (await Store.GetAsync(A))!.Subscriptions.Select(s => s.ChannelId));
+        Time.Advance(Interval * 2);
+        Assert.Single(await other.LeaseDueAsync(Time.GetUtcNow(), 10, LeaseFor));
+        Assert.Empty(await Store.LeaseDueAsync(Time.GetUtcNow(), 10, LeaseFor));
+    }
+
+    [StoreFact]
+    public async Task Releasing_leases_of_deleted_rows_returns_every_connection()
+    {
+        // Two connections at most: one leaked per release would exhaust the pool within three rounds.
+        var store = Create(new NpgsqlConnectionStringBuilder(Database) { MaxPoolSize = 2, Timeout = 2 }.ConnectionString);
+        var c = new ComparisonRef("job-1", "cmp-leak");
+        for (var i = 0; i < 25; i++)
+        {
+            await store.UpdateAsync(c, r => (r ?? new WatchRecord(c, Time.GetUtcNow())).With(Sub(c, "C0OPS")));
+            var lease = (await store.TryLeaseAsync(c, Time.GetUtcNow(), LeaseFor))!;
+            await store.UpdateAsync(c, _ => null);
+            await store.ReleaseAsync(lease, Time.GetUtcNow() + Interval);
+            Assert.False(await store.RenewAsync(lease, Time.GetUtcNow() + LeaseFor));
+        }
+
+        Assert.Null(await store.GetAsync(c));
+    }
+
+    [StoreFact]
+    public async Task A_database_that_does_not_answer_is_reported_as_unavailable()
+    {
+        var nowhere = Create($"Host=127.0.0.1;Port={FreePort()};Username=postgres;Database=none;Timeout=2");
+
+        await Assert.ThrowsAsync<WatchStoreUnavailableException>(() => nowhere.GetAsync(A));
+        await Assert.ThrowsAsync<WatchStoreUnavailableException>(() => nowhere.UpdateAsync(A, r => r));
+        await Assert.ThrowsAsync<WatchStoreUnavailableException>(() => nowhere.PingAsync());
+    }
+
+    [StoreFact]
+    public async Task Schema_creation_is_safe_when_replicas_start_together()
+    {
+        var stores = Enumerable.Range(0, 6).Select(_ => Create(Database)).ToList();
+        await Task.WhenAll(stores.Select(s => Task.Run(() => s.PingAsync())));
+        await Task.WhenAll(stores.Select((s, i) => Task.Run(() => s.UpdateAsync(A, r => (r ?? new WatchRecord(A, Time.GetUtcNow())).With(Sub(A, $"C0R{i}"))))));
+
+        Assert.Equal(6, (await Store.GetAsync(A))!.Subscriptions.Count);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        foreach (var source in _sources)
+        {
+            source.Dispose();
+        }
+    }
+}
