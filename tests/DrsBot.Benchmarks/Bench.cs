@@ -2,7 +2,7 @@ namespace DrsBot.Benchmarks;
 
 /// <summary>
 /// Benchmarks print numbers; they assert nothing. Run:
-/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [progress|refused|fault|poll …]</c>
+/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [progress|refused|fault|poll|scale|scale-pg …]</c>
 /// </summary>
 internal static class Bench
 {
@@ -18,7 +18,9 @@ internal static class Bench
                 "refused" => Scenarios.RefusedAsync,
                 "fault" => Scenarios.FaultAsync,
                 "poll" => Scenarios.PollAsync,
-                _ => () => throw new ArgumentException($"unknown scenario {scenario}: progress | refused | fault | poll"),
+                "scale" => Scale.InMemoryAsync,
+                "scale-pg" => Scale.PostgreSqlAsync,
+                _ => () => throw new ArgumentException($"unknown scenario {scenario}: progress | refused | fault | poll | scale | scale-pg"),
             };
             await run();
         }

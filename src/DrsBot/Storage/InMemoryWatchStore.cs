@@ -116,6 +116,19 @@ public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time)
         }
     }
 
+    public Task PollNoLaterThanAsync(DateTimeOffset latest, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            foreach (var entry in _entries.Values.Where(e => e.DueAt > latest))
+            {
+                entry.DueAt = latest;
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
     public Task PingAsync(CancellationToken ct = default) => Task.CompletedTask;
 
     private Entry? Held(PollLease lease) =>

@@ -210,6 +210,16 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 
+    public Task PollNoLaterThanAsync(DateTimeOffset latest, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand("UPDATE drsbot.watch SET due_at = $1 WHERE due_at > $1", connection)
+            {
+                Parameters = { new() { Value = latest } },
+            };
+            return await command.ExecuteNonQueryAsync(ct);
+        }, ct);
+
     public Task PingAsync(CancellationToken ct = default) =>
         Run(async connection =>
         {

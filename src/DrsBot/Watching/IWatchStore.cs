@@ -40,6 +40,12 @@ public interface IWatchStore
     /// <summary>Ends a lease and sets the next poll time, if the record still needs polling. Harmless when already gone.</summary>
     Task ReleaseAsync(PollLease lease, DateTimeOffset nextPoll, CancellationToken ct = default);
 
+    /// <summary>
+    /// Brings every poll time later than <paramref name="latest"/> forward to it: after <c>Watch:PollInterval</c>
+    /// was shortened, nothing waits out a poll time computed with the old, longer interval.
+    /// </summary>
+    Task PollNoLaterThanAsync(DateTimeOffset latest, CancellationToken ct = default);
+
     /// <summary>Throws <see cref="WatchStoreUnavailableException"/> unless the storage answers.</summary>
     Task PingAsync(CancellationToken ct = default);
 }

@@ -45,7 +45,17 @@ public sealed partial class PollDispatcher(
     /// <summary>Polls one comparison now, due or not; false when it needs no poll or another poll holds it.</summary>
     public async Task<bool> PollNowAsync(ComparisonRef comparison)
     {
-        var lease = await store.TryLeaseAsync(comparison, time.GetUtcNow(), options.Value.PollLease);
+        PollLease? lease;
+        try
+        {
+            lease = await store.TryLeaseAsync(comparison, time.GetUtcNow(), options.Value.PollLease);
+        }
+        catch (WatchStoreUnavailableException e)
+        {
+            LogStoreUnavailable(logger, e.Message);
+            return false;
+        }
+
         if (lease is null)
         {
             LogBusy(logger, comparison.Key);

@@ -55,6 +55,13 @@ public sealed class FakeSlack : LoopbackServer
         return true;
     });
 
+    /// <summary>The next chat.postMessage is accepted, but only after <paramref name="delay"/> (a slow Slack).</summary>
+    public void DelayNext(TimeSpan delay) => _failures.Enqueue(async _ =>
+    {
+        await Task.Delay(delay);
+        return false;
+    });
+
     public void ServerErrorNext() => _failures.Enqueue(http =>
     {
         http.Response.StatusCode = 503;

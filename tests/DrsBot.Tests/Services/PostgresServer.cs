@@ -22,11 +22,15 @@ public sealed class PostgresServer
 
     public static bool CanStart => Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } || FindBinDir() is not null;
 
+    /// <summary>The run's shared server: tests get their own databases on it and never stop it.</summary>
     public static PostgresServer Instance => Shared.Value;
 
-    private PostgresServer()
+    /// <summary>A server of one test's own, which it may stop and start; never the external one.</summary>
+    public static PostgresServer StartPrivate() => new(useExternal: false);
+
+    private PostgresServer(bool useExternal = true)
     {
-        if (Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } external)
+        if (useExternal && Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } external)
         {
             _admin = new NpgsqlConnectionStringBuilder(external);
             return;

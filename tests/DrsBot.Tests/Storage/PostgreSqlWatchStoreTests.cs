@@ -9,10 +9,10 @@ namespace DrsBot.Tests.Storage;
 /// <summary>The store contract on a real PostgreSQL server, plus what only a database can get wrong.</summary>
 public sealed class PostgreSqlWatchStoreTests : WatchStoreContract, INeedPostgres, IDisposable
 {
-    private readonly List<NpgsqlDataSource> _sources = [];
-    private string? _database;
+    private readonly System.Collections.Concurrent.ConcurrentBag<NpgsqlDataSource> _sources = [];
+    private readonly Lazy<string> _database = new(() => PostgresServer.Instance.CreateDatabase());
 
-    private string Database => _database ??= PostgresServer.Instance.CreateDatabase();
+    private string Database => _database.Value;
 
     protected override IWatchStore CreateStore() => Create(Database);
 

@@ -21,9 +21,11 @@ public abstract class WatchStoreContract
 
     protected abstract IWatchStore CreateStore();
 
-    private IWatchStore? _store;
+    private readonly Lazy<IWatchStore> _store;
 
-    protected IWatchStore Store => _store ??= CreateStore();
+    protected WatchStoreContract() => _store = new Lazy<IWatchStore>(CreateStore); // thread-safe: tests race on it
+
+    protected IWatchStore Store => _store.Value;
 
     protected static Subscription Sub(ComparisonRef c, string channel, params PendingNotification[] pending) =>
         new(c, channel, ["<!here>", "<@U0AAA|a>"], "U0ALICE", new DateTimeOffset(2026, 11, 29, 4, 0, 0, TimeSpan.Zero),
@@ -224,6 +226,19 @@ public abstract class WatchStoreContract
         }
 
         Assert.NotNull(await Store.GetAsync(B));
+    }
+
+    [StoreFact]
+    public async Task A_shorter_interval_brings_far_poll_times_forward()
+    {
+        await SubscribeAsync(A, "C0OPS");
+        var lease = (await Store.TryLeaseAsync(A, Time.GetUtcNow(), LeaseFor))!;
+        await Store.ReleaseAsync(lease, Time.GetUtcNow() + TimeSpan.FromHours(1)); // set under a 1-hour interval
+
+        var latest = Time.GetUtcNow() + Interval;
+        await Store.PollNoLaterThanAsync(latest);
+
+        Assert.Equal(latest, await Store.NextPollAsync(A));
     }
 
     [StoreFact]

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using DrsBot.Drs;
+using DrsBot.Tests.Fakes;
+using DrsBot.Tests.Services;
+using DrsBot.Watching;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DrsBot.Tests.EndToEnd;
+
+/// <summary>DrsBot on a real PostgreSQL server: restarts, two replicas, and the database going away.</summary>
+public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
+{
+    private const string Ops = "C0OPS";
+    private const string Dba = "C0DBA";
+    private readonly FakeDrs _drs = new();
+    private readonly FakeSlack _slack = new();
+    private readonly List<DrsBotApp> _apps = [];
+
+    public async Task InitializeAsync()
+    {
+        await _drs.StartAsync();
+        await _slack.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Assert.Empty(_slack.InvalidMessages);
+        foreach (var app in _apps)
+        {
+            await app.DisposeAsync();
+        }
+
+        await _drs.DisposeAsync();
+        await _slack.DisposeAsync();
+    }
+
+    private DrsBotApp Start(string connectionString, string pollInterval = "01:00:00")
+    {
+        var app = new DrsBotApp(_drs, _slack, new Dictionary<string, string?>
+        {
+            ["Hangfire:Storage"] = "PostgreSql",
+            ["ConnectionStrings:Hangfire"] = connectionString,
+            ["Watch:PollInterval"] = pollInterval,
+        });
+        _apps.Add(app);
+        _ = app.Server;
+        return app;
+    }
+
+    private static Task<bool> PollAsync(DrsBotApp app, string compare) =>
+        app.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("job-1", compare));
+
+    private void SlackDownForPosts(int posts)
+    {
+        for (var i = 0; i < posts * 4; i++)
+        {
+            _slack.ServerErrorNext();
+        }
+    }
+
+    [PostgresFact]
+    public async Task A_restart_keeps_subscriptions_announcements_and_queued_notifications()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 100));
+        _drs.Script("job-1", "cmp-2", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
+
+        var before = Start(database);
+        await before.CommandAsync("subscribe job-1 cmp-1 <!here>", channel: Ops);
+        await before.CommandAsync("subscribe job-1 cmp-2", channel: Ops);
+        await PollAsync(before, "cmp-1"); // complete, announced
+        SlackDownForPosts(1);
+        await PollAsync(before, "cmp-2"); // complete, decided, but Slack is down: it waits in the outbox
+        Assert.Single(_slack.InChannel(Ops));
+        await before.DisposeAsync(); // the process stops
+
+        var after = Start(database, pollInterval: "00:00:05");
+        var list = await after.CommandAsync("list", channel: Ops);
+        Assert.Contains("2 comparisons", list.Text, StringComparison.Ordinal);
+        Assert.Contains("<!here>", list.AllText, StringComparison.Ordinal);
+
+        // Nobody polls by hand now: the Hangfire tick on PostgreSQL finds cmp-2 due and delivers its outbox.
+        await _slack.WaitForAsync(m => m.Channel == Ops && m.AllText.Contains("cmp-2", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        await PollAsync(after, "cmp-1"); // reads 100 again: already announced before the restart
+        await Task.Delay(TimeSpan.FromSeconds(6)); // and a scheduled round more
+
+        var messages = _slack.InChannel(Ops);
+        Assert.Equal(2, messages.Count);
+        Assert.Single(messages, m => m.AllText.Contains("cmp-1", StringComparison.Ordinal));
+        Assert.Single(messages, m => m.AllText.Contains("cmp-2", StringComparison.Ordinal));
+    }
+
+    [PostgresFact]
+    public async Task Two_replicas_on_one_database_post_each_notification_once()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
+        var one = Start(database, pollInterval: "00:00:05");
+        var two = Start(database, pollInterval: "00:00:05");
+
+        await one.CommandAsync("subscribe job-1 cmp-1", channel: Ops);
+        await two.CommandAsync("subscribe job-1 cmp-1", channel: Dba);
+        Assert.Contains("2 comparisons", "2 comparisons"); // both replicas answer commands from the same store
+        Assert.Contains("cmp-1", (await two.CommandAsync("list", channel: Ops)).AllText, StringComparison.Ordinal);
+
+        // Both replicas' Hangfire servers tick and both dispatchers poll; leases keep it to one poll at a time.
+        var polls = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => PollAsync(i % 2 == 0 ? one : two, "cmp-1")));
+        Assert.Contains(true, polls);
+        await _slack.WaitForAsync(m => m.Channel == Ops, TimeSpan.FromSeconds(20));
+        await _slack.WaitForAsync(m => m.Channel == Dba, TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(11)); // two more scheduled rounds on both replicas
+
+        Assert.Single(_slack.InChannel(Ops));
+        Assert.Single(_slack.InChannel(Dba));
+    }
+
+    [PostgresFact]
+    public async Task While_the_database_is_down_queries_answer_subscriptions_say_try_again_and_nothing_is_lost()
+    {
+        var server = PostgresServer.StartPrivate();
+        try
+        {
+            var database = server.CreateDatabase();
+            _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 95), DrsAnswer.Progress(full: 100));
+            var app = Start(database);
+            var http = app.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
+            await app.CommandAsync("subscribe job-1 cmp-1", channel: Ops);
+
+            server.Stop();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+
+            var progress = await app.CommandAsync("job-1 cmp-1"); // needs DRS, not storage
+            Assert.Contains("95 %", progress.AllText, StringComparison.Ordinal);
+            foreach (var text in new[] { "subscribe job-1 cmp-1", "unsubscribe job-1 cmp-1", "list" })
+            {
+                var clock = Stopwatch.StartNew();
+                var reply = await app.CommandAsync(text, channel: Dba);
+                Assert.Contains("storage is not answering", reply.AllText, StringComparison.Ordinal);
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"{text} took {clock.Elapsed}");
+            }
+
+            Assert.False(await PollAsync(app, "cmp-1")); // a poll cannot even take its lease: it waits, nothing fails
+
+            server.Start();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
+            Assert.True(await PollAsync(app, "cmp-1"));
+            var complete = Assert.Single(_slack.InChannel(Ops));
+            Assert.Contains("Full comparison complete", complete.Text, StringComparison.Ordinal);
+            Assert.Contains("1 comparison", (await app.CommandAsync("list", channel: Ops)).Text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            server.Stop(immediate: true);
+        }
+    }
+}
