@@ -78,14 +78,17 @@ internal static class Scale
             // Steady state: two whole intervals after the burst settles on the schedule.
             await Task.Delay(interval);
             drs.Calls.Clear();
-            var window = interval * 2;
+            // SCALE_SECONDS runs longer, to see storage settle (Hangfire keeps finished jobs for 10 minutes).
+            var window = Environment.GetEnvironmentVariable("SCALE_SECONDS") is { } seconds
+                ? TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))
+                : interval * 2;
             await Task.Delay(window);
             var perComparison = drs.Calls.GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.OrderBy(c => c.At).ToList());
             var gaps = perComparison.Values.SelectMany(calls => calls.Zip(calls.Skip(1), (a, b) => b.At - a.At)).ToList();
             var missed = comparisons - perComparison.Count + gaps.Count(g => g > interval * 1.5);
             var extra = gaps.Count(g => g < interval * 0.5);
             Console.WriteLine($"scale/{name}: steady state over {window.TotalSeconds:0} s at a {interval.TotalSeconds:0} s interval: " +
-                              $"{drs.Calls.Count} DRS calls for {comparisons} comparisons ({drs.Calls.Count / (double)comparisons:0.00} per comparison, expected 2), " +
+                              $"{drs.Calls.Count} DRS calls for {comparisons} comparisons ({drs.Calls.Count / (double)comparisons:0.00} per comparison, expected {window / interval:0}), " +
                               $"{missed} missed intervals, {extra} polls too soon, " +
                               $"gap between polls p50 {Percentile(gaps, 0.5):0.0} s · max {(gaps.Count > 0 ? gaps.Max().TotalSeconds : 0):0.0} s");
             Console.WriteLine($"scale/{name}: process working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024} MiB, managed heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB");

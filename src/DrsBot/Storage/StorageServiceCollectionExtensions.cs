@@ -67,6 +67,11 @@ public static class StorageServiceCollectionExtensions
             // Finished jobs are deleted in small batches often, rather than a day's worth at once.
             JobExpirationCheckInterval = TimeSpan.FromMinutes(5),
             UseSlidingInvisibilityTimeout = true,
+            // A replica that starts while the database is away still starts: /readyz says 503 until it is back,
+            // and Hangfire prepares its schema then. Crash-looping would only delay recovery.
+            StartupConnectionMaxRetries = 1,
+            StartupConnectionBaseDelay = TimeSpan.FromSeconds(1),
+            AllowDegradedModeWithoutStorage = true,
         };
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(WithDefaults(connectionString), options), options);
     }

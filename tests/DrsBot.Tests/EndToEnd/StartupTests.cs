@@ -1,4 +1,5 @@
 using DrsBot.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Tests.EndToEnd;
@@ -27,6 +28,45 @@ public sealed class StartupTests
         Assert.Contains("Drs:ProjectId is required", messages, StringComparison.Ordinal);
         Assert.Contains("Drs:Auth:Token is required", messages, StringComparison.Ordinal);
         Assert.Contains("Drs:Language must be en-us or zh-cn", messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostgreSql_storage_without_a_connection_string_refuses_to_start_and_names_the_key()
+    {
+        await using var drs = new FakeDrs();
+        await using var slack = new FakeSlack();
+        await drs.StartAsync();
+        await slack.StartAsync();
+        await using var app = new DrsBotApp(drs, slack, new Dictionary<string, string?> { ["Hangfire:Storage"] = "PostgreSql" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+        Assert.Contains("ConnectionStrings:Hangfire (needed because Hangfire:Storage is PostgreSql)", Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("InMemory", true)]
+    [InlineData("PostgreSql", false)]
+    public async Task Production_on_in_memory_storage_warns_once_that_a_restart_forgets_everything(string? storage, bool warns)
+    {
+        await using var drs = new FakeDrs();
+        await using var slack = new FakeSlack();
+        await drs.StartAsync();
+        await slack.StartAsync();
+        var logs = new CapturingLoggerProvider();
+        await using var app = new DrsBotApp(drs, slack, new Dictionary<string, string?>
+        {
+            ["Hangfire:Storage"] = storage,
+            // Never reached: the warning is decided from settings alone, before anything touches the database.
+            ["ConnectionStrings:Hangfire"] = storage == "PostgreSql" ? "Host=127.0.0.1;Port=1;Database=none;Username=none" : null,
+        })
+        {
+            ConfigureTestServices = s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs),
+        };
+        _ = app.Server;
+
+        var warnings = logs.Lines.Count(l => l.Contains("subscriptions and queued notifications do not survive a restart", StringComparison.Ordinal));
+        Assert.Equal(warns ? 1 : 0, warnings);
     }
 
     private static string Flatten(Exception e) => e switch
