@@ -26,6 +26,9 @@ public sealed class FakeSlack : LoopbackServer
 
     public int PostAttempts;
 
+    /// <summary>While true, every chat.postMessage is answered 503 (Slack down).</summary>
+    public volatile bool Down;
+
     /// <summary>Why messages were refused as invalid_blocks; tests assert this stays empty.</summary>
     public ConcurrentQueue<string> InvalidMessages { get; } = new();
 
@@ -92,6 +95,12 @@ public sealed class FakeSlack : LoopbackServer
         {
             Interlocked.Increment(ref PostAttempts);
             var body = await JsonDocument.ParseAsync(http.Request.Body);
+            if (Down)
+            {
+                http.Response.StatusCode = 503;
+                return;
+            }
+
             if (_failures.TryDequeue(out var fail) && await fail(http))
             {
                 return;
