@@ -51,13 +51,6 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
     private static Task<bool> PollAsync(DrsBotApp app, string compare) =>
         app.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("job-1", compare));
 
-    private void SlackDownForPosts(int posts)
-    {
-        for (var i = 0; i < posts * 4; i++)
-        {
-            _slack.ServerErrorNext();
-        }
-    }
 
     [PostgresFact]
     public async Task A_restart_keeps_subscriptions_announcements_and_queued_notifications()
@@ -70,7 +63,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         await before.CommandAsync("subscribe job-1 cmp-1 <!here>", channel: Ops);
         await before.CommandAsync("subscribe job-1 cmp-2", channel: Ops);
         await PollAsync(before, "cmp-1"); // complete, announced
-        SlackDownForPosts(1);
+        _slack.DownForPosts(1);
         await PollAsync(before, "cmp-2"); // complete, decided, but Slack is down: it waits in the outbox
         Assert.Single(_slack.InChannel(Ops));
         await before.DisposeAsync(); // the process stops

@@ -25,20 +25,13 @@ public sealed class ReliabilityTests : EndToEndTest
 
     private IWatchStore Store => App.Services.GetRequiredService<IWatchStore>();
 
-    private void SlackDownForPosts(int posts)
-    {
-        for (var i = 0; i < posts * 4; i++) // each post is one attempt and three retries
-        {
-            Slack.ServerErrorNext();
-        }
-    }
 
     [Fact]
     public async Task A_comparison_that_vanishes_while_slack_is_down_is_still_announced_once()
     {
         Drs.Script(Job, Compare, DrsAnswer.Progress(full: 50), DrsAnswer.NotFound(), DrsAnswer.NotFound());
         await App.CommandAsync($"subscribe {Job} {Compare} <!here>", channel: Ops);
-        SlackDownForPosts(2);
+        Slack.DownForPosts(2);
 
         await PollAsync();
         await PollAsync(); // DRS.10000010 twice: gone, but Slack refuses the alert

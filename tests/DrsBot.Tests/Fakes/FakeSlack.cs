@@ -65,6 +65,15 @@ public sealed class FakeSlack : LoopbackServer
         return false;
     });
 
+    /// <summary>The next <paramref name="posts"/> messages fail with 503 through DrsBot's first try and its three retries.</summary>
+    public void DownForPosts(int posts)
+    {
+        for (var i = 0; i < posts * 4; i++)
+        {
+            ServerErrorNext();
+        }
+    }
+
     public void ServerErrorNext() => _failures.Enqueue(http =>
     {
         http.Response.StatusCode = 503;
