@@ -32,12 +32,29 @@ public static class ConsoleEndpoints
 
     /// <summary>
     /// The console signs whatever it is sent, so it answers only this machine: a Development instance bound to a
-    /// public address must not become an unsigned way in.
+    /// public address must not become an unsigned way in. The remote address alone is not enough: a proxy or tunnel
+    /// on this machine (ngrok, cloudflared, nginx, a mesh sidecar) connects from loopback too, and forwarded-header
+    /// handling can rewrite the address. So the browser must also have asked for localhost by name, and nothing may
+    /// have forwarded the request.
     /// </summary>
     public static async ValueTask<object?> LoopbackOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote)
+        IsLocalBrowser(context.HttpContext.Request, context.HttpContext.Connection)
             ? await next(context)
             : Results.StatusCode(StatusCodes.Status403Forbidden);
+
+    private static readonly string[] LocalHosts = ["localhost", "127.0.0.1", "[::1]"];
+
+    public static bool IsLocalBrowser(HttpRequest request, ConnectionInfo connection) =>
+        connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote)
+        && LocalHosts.Contains(request.Host.Host, StringComparer.OrdinalIgnoreCase)
+        && !request.Headers.Keys.Any(IsForwardingHeader);
+
+    // X-Original-* is where ASP.NET Core's forwarded-headers middleware moves the X-Forwarded-* values it applied.
+    private static bool IsForwardingHeader(string name) =>
+        name.Equals("Forwarded", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("X-Original-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Real-IP", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<IResult> SendCommandAsync(
         CommandRequest request, ConsoleFeed feed, SelfAddress self, IHttpClientFactory clients, IOptionsMonitor<SlackOptions> slack)

@@ -2,10 +2,19 @@ using DrsBot.Infrastructure;
 
 namespace DrsBot.Drs;
 
-internal sealed class DrsOptionsValidator : KeyedOptionsValidator<DrsOptions>
+internal sealed class DrsOptionsValidator(IHostEnvironment environment) : KeyedOptionsValidator<DrsOptions>
 {
     protected override void Check(DrsOptions options, List<string> problems)
     {
+        if (!environment.IsDevelopment())
+        {
+            ProductionRules.RequireSafeEndpoint(problems, options.ResolvedEndpoint, "Drs:Endpoint");
+            if (options.Auth.Mode == DrsAuthMode.Password)
+            {
+                ProductionRules.RequireSafeEndpoint(problems, options.ResolvedIamEndpoint, "Drs:Auth:IamEndpoint");
+            }
+        }
+
         if (options.ResolvedEndpoint is null)
         {
             problems.Add("Drs:Endpoint or Drs:Region is required");

@@ -25,3 +25,24 @@ public abstract class KeyedOptionsValidator<T> : IValidateOptions<T> where T : c
         }
     }
 }
+
+/// <summary>What a deployment outside Development may talk to: HTTPS, or plain HTTP to this machine only.</summary>
+public static class ProductionRules
+{
+    public const int MinSigningSecretLength = 32;
+
+    /// <summary>
+    /// Plain http would send tokens, signatures and AK/SK-signed requests in the clear; loopback stays allowed
+    /// for a sidecar proxy and for tests.
+    /// </summary>
+    public static bool IsSafeEndpoint(Uri uri) =>
+        uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback);
+
+    public static void RequireSafeEndpoint(List<string> problems, Uri? uri, string key)
+    {
+        if (uri is { IsAbsoluteUri: true } && !IsSafeEndpoint(uri))
+        {
+            problems.Add($"{key} must use https outside Development (plain http is allowed only to localhost)");
+        }
+    }
+}

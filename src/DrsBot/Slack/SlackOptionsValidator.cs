@@ -12,6 +12,15 @@ internal sealed class SlackOptionsValidator(IHostEnvironment environment) : Keye
         if (!environment.IsDevelopment())
         {
             Require(problems, options.BotToken, "Slack:BotToken");
+            if (options.SigningSecret is { Length: > 0 and < ProductionRules.MinSigningSecretLength })
+            {
+                problems.Add($"Slack:SigningSecret must be at least {ProductionRules.MinSigningSecretLength} characters outside Development (Slack's are 32): copy it from the app's Basic Information page");
+            }
+
+            if (options.ApiBaseUrl.IsAbsoluteUri)
+            {
+                ProductionRules.RequireSafeEndpoint(problems, options.ApiBaseUrl, "Slack:ApiBaseUrl");
+            }
         }
 
         if (!options.ApiBaseUrl.IsAbsoluteUri || options.ApiBaseUrl.Scheme is not ("https" or "http"))

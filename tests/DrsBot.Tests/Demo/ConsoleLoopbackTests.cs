@@ -19,6 +19,7 @@ public sealed class ConsoleLoopbackTests
     {
         var http = new DefaultHttpContext();
         http.Connection.RemoteIpAddress = remote is null ? null : IPAddress.Parse(remote);
+        http.Request.Host = new HostString("localhost", 5080);
         var context = new Mock<EndpointFilterInvocationContext>();
         context.Setup(c => c.HttpContext).Returns(http);
         var reached = false;
@@ -31,5 +32,40 @@ public sealed class ConsoleLoopbackTests
 
         Assert.Equal(status == 200, reached);
         Assert.Equal(status, ((IStatusCodeHttpResult)result!).StatusCode);
+    }
+
+    public static TheoryData<string?, string?, string?, int> ThroughHttp => new()
+    {
+        { "localhost", null, null, 200 },
+        { "127.0.0.1", null, null, 200 },
+        { "x.ngrok.app", null, null, 403 },             // a tunnel on this machine forwards its public name
+        { "drsbot.example.com", null, null, 403 },
+        { "localhost", "X-Forwarded-For", "127.0.0.1", 403 },
+        { "localhost", "X-Forwarded-For", "203.0.113.9", 403 },
+        { "localhost", "Forwarded", "for=127.0.0.1", 403 },
+        { "localhost", "X-Forwarded-Host", "localhost", 403 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ThroughHttp))]
+    public async Task Through_a_proxy_or_tunnel_the_console_is_forbidden(string? host, string? header, string? value, int status)
+    {
+        foreach (var forwardedHeadersEnabled in new[] { false, true })
+        {
+            await using var app = new DemoApp(settings: forwardedHeadersEnabled ? new() { ["FORWARDEDHEADERS_ENABLED"] = "true" } : null);
+            using var http = new HttpClient();
+            foreach (var path in new[] { "/", "/console/api/entries", "/console/api/scenarios" })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.BaseUrl, path));
+                request.Headers.Host = $"{host}:{app.BaseUrl.Port}";
+                if (header is not null)
+                {
+                    request.Headers.Add(header, value);
+                }
+
+                using var response = await http.SendAsync(request);
+                Assert.True(status == (int)response.StatusCode, $"{path} with Host {host}, {header}: {value}, forwarded headers {(forwardedHeadersEnabled ? "on" : "off")}: {(int)response.StatusCode}");
+            }
+        }
     }
 }

@@ -15,10 +15,12 @@ namespace DrsBot.Tests.Demo;
 public sealed class DemoApp : WebApplicationFactory<Program>
 {
     private readonly Action<IServiceCollection>? _services;
+    private readonly Dictionary<string, string>? _settings;
 
-    public DemoApp(Action<IServiceCollection>? services = null)
+    public DemoApp(Action<IServiceCollection>? services = null, Dictionary<string, string>? settings = null)
     {
         _services = services;
+        _settings = settings;
         UseKestrel(0);
         StartServer();
     }
@@ -32,6 +34,11 @@ public sealed class DemoApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        foreach (var (key, value) in _settings ?? [])
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (_services is not null)
         {
             builder.ConfigureServices(_services);

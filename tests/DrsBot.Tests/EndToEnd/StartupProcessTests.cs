@@ -40,4 +40,39 @@ public sealed class StartupProcessTests
 
         Assert.DoesNotContain("simulator", await stdout + report, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Theory]
+    [InlineData("Drs__Endpoint", "http://drs.example.com", "Drs:Endpoint must use https outside Development")]
+    [InlineData("Slack__ApiBaseUrl", "http://slack.example.com/api/", "Slack:ApiBaseUrl must use https outside Development")]
+    [InlineData("Slack__SigningSecret", "short-secret", "Slack:SigningSecret must be at least 32 characters")]
+    public async Task Laptop_settings_in_production_exit_1_naming_the_key(string key, string value, string expected)
+    {
+        var dll = Directory.GetFiles(Repository.Path("src", "DrsBot", "bin"), "DrsBot.dll", SearchOption.AllDirectories)
+            .OrderByDescending(File.GetLastWriteTimeUtc).First();
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Slack__SigningSecret"] = "0123456789abcdef0123456789abcdef";
+        start.Environment["Slack__BotToken"] = "xoxb-1";
+        start.Environment["Drs__Endpoint"] = "https://drs.example.com";
+        start.Environment["Drs__ProjectId"] = "p1";
+        start.Environment["Drs__Auth__Token"] = "t";
+        start.Environment[key] = value;
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        var report = await stderr;
+        Assert.Contains(expected, report, StringComparison.Ordinal);
+        Assert.DoesNotContain(value == "short-secret" ? value : "\u0000", report, StringComparison.Ordinal); // never echo a secret
+    }
 }
