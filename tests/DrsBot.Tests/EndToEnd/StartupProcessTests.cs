@@ -73,6 +73,9 @@ public sealed class StartupProcessTests
         Assert.Equal(1, process.ExitCode);
         var report = await stderr;
         Assert.Contains(expected, report, StringComparison.Ordinal);
-        Assert.DoesNotContain(value == "short-secret" ? value : "\u0000", report, StringComparison.Ordinal); // never echo a secret
+        if (key == "Slack__SigningSecret")
+        {
+            Assert.DoesNotContain(value, report, StringComparison.Ordinal); // the key is named, the secret never echoed
+        }
     }
 }
