@@ -8,17 +8,19 @@ using DrsBot.Watching;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();           // clock, health checks, logging
+builder.AddServiceDefaults();           // clock, health checks, metrics and traces, JSON logs outside Development
 builder.Services.AddSlack();            // Slack edge: signature check, replies, Web API
 builder.Services.AddDrs();              // DRS edge: typed client, auth, resilience
 builder.Services.AddCommands();         // the /drs-progress grammar and its handlers
 builder.Services.AddStorage();          // Hangfire:Storage: InMemory (one replica) or PostgreSql (any number)
 builder.Services.AddWatching();         // subscriptions, Hangfire polls, notifications
+builder.Services.AddDashboard();        // Hangfire:Dashboard: off, or read-only behind basic auth
 builder.AddDemo();                      // Development only: DRS simulator and local console
 
 var app = builder.Build();
 
-app.MapServiceDefaults();               // GET /healthz (alive), GET /readyz (storage answers)
+app.MapServiceDefaults();               // GET /healthz (alive), GET /readyz (storage answers), GET /metrics
+app.UseDashboard();                     // /hangfire, only when enabled
 app.MapSlack();                         // POST /slack/commands
 app.MapDemo();                          // Development only: GET / (console), /simulator/drs
 app.LogStartupReport();                 // one line: what this instance talks to

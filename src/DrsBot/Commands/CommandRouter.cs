@@ -1,4 +1,5 @@
 using DrsBot.Drs;
+using DrsBot.Infrastructure;
 using DrsBot.Rendering;
 using DrsBot.Slack;
 using DrsBot.Watching;
@@ -12,6 +13,7 @@ public sealed partial class CommandRouter(
     InteractiveReplies replies,
     SubscriptionCommands subscriptions,
     IOptionsMonitor<SlackOptions> slack,
+    DrsBotMetrics metrics,
     TimeProvider time,
     ILogger<CommandRouter> logger)
 {
@@ -21,11 +23,14 @@ public sealed partial class CommandRouter(
         if (allowed.Length > 0 && !allowed.Contains(command.TeamId, StringComparer.Ordinal))
         {
             LogForeignTeam(logger, command.TeamId);
+            metrics.Command("any", "not_allowed");
             return Task.FromResult(HelpMessages.NotAllowedTeam());
         }
 
         var parsed = CommandParser.Parse(command.Text);
-        LogCommand(logger, parsed.GetType().Name.Replace("Command", "", StringComparison.Ordinal), command.UserId, command.ChannelId);
+        var verb = parsed.GetType().Name.Replace("Command", "", StringComparison.Ordinal);
+        LogCommand(logger, verb, command.UserId, command.ChannelId);
+        metrics.Command(verb.ToLowerInvariant(), parsed is InvalidCommand ? "invalid" : "accepted");
         return parsed switch
         {
             HelpCommand => Task.FromResult(HelpMessages.Help()),

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using DrsBot.Infrastructure;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -18,7 +20,7 @@ public interface IDrsClient
 }
 
 /// <summary>Typed client for DRS's compare-progress API. Every failure comes back as a <see cref="ProgressFailed"/>.</summary>
-internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> options, ILogger<DrsClient> logger) : IDrsClient
+internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> options, DrsBotMetrics metrics, ILogger<DrsClient> logger) : IDrsClient
 {
     public static readonly HttpRequestOptionsKey<DrsCallKind> CallKindOption = new("DrsBot.CallKind");
     private const int MaxMessageLength = 500;
@@ -37,14 +39,26 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         request.Content = new ByteArrayContent([]);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
+        var started = Stopwatch.GetTimestamp();
         var result = await SendAsync(request, ct);
+        var callKind = kind == DrsCallKind.Interactive ? "interactive" : "background";
         switch (result)
         {
             case ProgressRead read:
-                LogRead(logger, comparison.Key, read.RequestId);
+                metrics.DrsCall(callKind, Stopwatch.GetElapsedTime(started), "ok", null);
+                using (logger.BeginScope(LogScopes.DrsRequest(read.RequestId)))
+                {
+                    LogRead(logger, comparison.Key, read.RequestId);
+                }
+
                 break;
             case ProgressFailed { Failure: var f }:
-                LogFailure(logger, comparison.Key, f.Kind, f.StatusCode, f.Code, f.RequestId, f.Message);
+                metrics.DrsCall(callKind, Stopwatch.GetElapsedTime(started), DrsBotMetrics.Tag(f.Kind), f.Code);
+                using (logger.BeginScope(LogScopes.DrsRequest(f.RequestId)))
+                {
+                    LogFailure(logger, comparison.Key, f.Kind, f.StatusCode, f.Code, f.RequestId, f.Message);
+                }
+
                 break;
         }
 

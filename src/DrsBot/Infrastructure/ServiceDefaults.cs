@@ -8,6 +8,18 @@ public static class ServiceDefaults
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddTelemetry();
+        if (!builder.Environment.IsDevelopment())
+        {
+            // One JSON object per line, scopes (Slack team, channel, user; DRS request id) as fields.
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
         builder.Services.AddHealthChecks();
         // HttpClientFactory's own loggers put raw header values (tokens, signatures) into the structured state
         // of their trace events even when the message text is redacted. Our typed clients log what matters.
@@ -22,6 +34,7 @@ public static class ServiceDefaults
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         // Readiness: 503 while a dependency tagged "ready" (the storage) does not answer.
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 }

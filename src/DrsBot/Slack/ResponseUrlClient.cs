@@ -8,11 +8,19 @@ namespace DrsBot.Slack;
 /// </summary>
 public sealed partial class ResponseUrlClient(HttpClient http, ILogger<ResponseUrlClient> logger)
 {
+    /// <summary>Marks a request that tracing must not record (its URL is a secret).</summary>
+    public static readonly HttpRequestOptionsKey<bool> NotTraced = new("DrsBot.NotTraced");
+
     public async Task<bool> PostAsync(Uri responseUrl, SlackMessage message, CancellationToken ct)
     {
         try
         {
-            using var response = await http.PostAsJsonAsync(responseUrl, message, SlackJson.Options, ct);
+            using var request = new HttpRequestMessage(HttpMethod.Post, responseUrl)
+            {
+                Content = JsonContent.Create(message, options: SlackJson.Options),
+            };
+            request.Options.Set(NotTraced, true);
+            using var response = await http.SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
             {
                 return true;

@@ -1,4 +1,5 @@
 using DrsBot.Commands;
+using DrsBot.Infrastructure;
 
 namespace DrsBot.Slack;
 
@@ -12,7 +13,7 @@ public static partial class SlackEndpoints
         return slack;
     }
 
-    private static async Task<IResult> HandleCommandAsync(HttpContext http, CommandRouter router, ILoggerFactory loggers)
+    private static async Task<IResult> HandleCommandAsync(HttpContext http, CommandRouter router, DrsBotMetrics metrics, ILoggerFactory loggers)
     {
         var body = http.Features.Get<SlackRequestBody>()!;
         if (!http.Request.HasFormContentType)
@@ -26,6 +27,8 @@ public static partial class SlackEndpoints
             return TypedResults.Ok();
         }
 
+        var logger = loggers.CreateLogger(typeof(SlackEndpoints));
+        using var scope = logger.BeginScope(LogScopes.Slack(command.TeamId, command.ChannelId, command.UserId));
         SlackMessage reply;
         try
         {
@@ -34,7 +37,8 @@ public static partial class SlackEndpoints
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             // A bug must still leave the user with an answer, not Slack's "failed with the error".
-            LogUnhandled(loggers.CreateLogger(typeof(SlackEndpoints)), e);
+            LogUnhandled(logger, e);
+            metrics.Command("unknown", "error");
             reply = new SlackMessage(":x: Sorry, something went wrong on DrsBot's side. It has been logged; please try again.");
         }
 

@@ -129,6 +129,15 @@ public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time)
         }
     }
 
+    public Task<WatchTotals> CountAsync(CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            var subscriptions = _entries.Values.SelectMany(e => e.Record!.Subscriptions).ToList();
+            return Task.FromResult(new WatchTotals(_entries.Count, subscriptions.Count, subscriptions.Sum(s => (long)s.Pending.Count)));
+        }
+    }
+
     public Task PingAsync(CancellationToken ct = default) => Task.CompletedTask;
 
     private Entry? Held(PollLease lease) =>

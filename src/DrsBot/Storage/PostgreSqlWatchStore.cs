@@ -220,6 +220,21 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 
+    public Task<WatchTotals> CountAsync(CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            // Counted inside the JSON so no column can drift from the record; at 10,000 comparisons this is milliseconds.
+            await using var command = new NpgsqlCommand("""
+                SELECT (SELECT count(*) FROM drsbot.watch),
+                       count(s.value),
+                       coalesce(sum(jsonb_array_length(s.value->'pending')), 0)
+                FROM drsbot.watch w CROSS JOIN LATERAL jsonb_array_elements(w.record->'subscriptions') s
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return new WatchTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        }, ct);
+
     public Task PingAsync(CancellationToken ct = default) =>
         Run(async connection =>
         {

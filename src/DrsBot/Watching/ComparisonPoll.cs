@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DrsBot.Drs;
+using DrsBot.Infrastructure;
 using DrsBot.Rendering;
 using DrsBot.Slack;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ public sealed partial class ComparisonPoll(
     IWatchStore store,
     NotificationDelivery delivery,
     IOptions<WatchOptions> options,
+    DrsBotMetrics metrics,
     TimeProvider time,
     ILogger<ComparisonPoll> logger)
 {
@@ -31,6 +33,7 @@ public sealed partial class ComparisonPoll(
             await store.UpdateAsync(comparison, current => Decide(current, result, now, decided), ct);
             foreach (var (kind, channel) in decided)
             {
+                metrics.Notification(DrsBotMetrics.Tag(kind), "decided");
                 LogDecided(logger, kind, comparison.Key, channel);
             }
 

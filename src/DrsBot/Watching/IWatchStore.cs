@@ -46,9 +46,14 @@ public interface IWatchStore
     /// </summary>
     Task PollNoLaterThanAsync(DateTimeOffset latest, CancellationToken ct = default);
 
+    /// <summary>How much is stored, for the metrics: comparisons, subscriptions, notifications waiting in outboxes.</summary>
+    Task<WatchTotals> CountAsync(CancellationToken ct = default);
+
     /// <summary>Throws <see cref="WatchStoreUnavailableException"/> unless the storage answers.</summary>
     Task PingAsync(CancellationToken ct = default);
 }
+
+public sealed record WatchTotals(long Comparisons, long Subscriptions, long Outbox);
 
 /// <summary>The right to poll one comparison until <see cref="Until"/>; <see cref="Token"/> fences a stale holder.</summary>
 public sealed record PollLease(ComparisonRef Comparison, Guid Token, DateTimeOffset? DueAt, DateTimeOffset Until);

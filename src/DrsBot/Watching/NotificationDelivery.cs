@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DrsBot.Drs;
+using DrsBot.Infrastructure;
 using DrsBot.Slack;
 
 namespace DrsBot.Watching;
@@ -11,7 +12,7 @@ namespace DrsBot.Watching;
 /// A channel Slack will not post to is paused with the reason kept for <c>list</c>; anything else stays queued.
 /// </summary>
 public sealed partial class NotificationDelivery(
-    IWatchStore store, IChannelPoster poster, TimeProvider time, ILogger<NotificationDelivery> logger)
+    IWatchStore store, IChannelPoster poster, DrsBotMetrics metrics, TimeProvider time, ILogger<NotificationDelivery> logger)
 {
     public async Task DeliverAsync(LeaseKeeper lease, CancellationToken ct)
     {
@@ -71,6 +72,13 @@ public sealed partial class NotificationDelivery(
             });
         }, ct);
 
+        metrics.Notification(DrsBotMetrics.Tag(sent.Kind), result.Outcome switch
+        {
+            PostOutcome.Delivered => "posted",
+            PostOutcome.ChannelUnavailable => "paused",
+            PostOutcome.Rejected => "dropped",
+            _ => "deferred",
+        });
         switch (result.Outcome)
         {
             case PostOutcome.Delivered:

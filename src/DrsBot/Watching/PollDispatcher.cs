@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DrsBot.Drs;
+using DrsBot.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Watching;
@@ -16,6 +17,7 @@ public sealed partial class PollDispatcher(
     IServiceScopeFactory scopes,
     PollSchedule schedule,
     IOptions<WatchOptions> options,
+    DrsBotMetrics metrics,
     TimeProvider time,
     ILogger<PollDispatcher> logger) : IHostedService, IDisposable
 {
@@ -101,10 +103,17 @@ public sealed partial class PollDispatcher(
     private async Task PollAsync(PollLease lease)
     {
         var comparison = lease.Comparison;
+        using var logScope = logger.BeginScope(LogScopes.Comparison(comparison.Key));
         var started = time.GetUtcNow();
-        if (lease.DueAt is { } due && started - due > schedule.Interval)
+        if (lease.DueAt is { } due && due <= started)
         {
-            LogLate(logger, comparison.Key, started - due);
+            // A poll on demand (PollNowAsync) may run before it is due; only lateness counts.
+            var missed = started - due > schedule.Interval;
+            metrics.PollStarted(started - due, missed);
+            if (missed)
+            {
+                LogLate(logger, comparison.Key, started - due);
+            }
         }
 
         var keeper = new LeaseKeeper(store, lease, options.Value.PollLease, time);

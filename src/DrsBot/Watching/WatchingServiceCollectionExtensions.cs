@@ -39,6 +39,8 @@ public static class WatchingServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PollDispatcher>());
         services.AddHostedService<PollCycleRegistration>();
         services.AddTransient<PollCycleJob>();
+        services.AddSingleton<WatchTotalsRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WatchTotalsRefresher>());
 
         // Scoped: each holds a typed client, and HttpClientFactory rotates handlers only for clients it hands out anew.
         services.AddScoped<ComparisonPoll>();

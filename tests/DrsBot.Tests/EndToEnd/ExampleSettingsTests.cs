@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using DrsBot.Drs;
+using DrsBot.Infrastructure;
 using DrsBot.Slack;
 using DrsBot.Storage;
 using DrsBot.Tests.Fakes;
@@ -25,6 +26,7 @@ public sealed class ExampleSettingsTests
         { "Drs:Auth", typeof(DrsAuthOptions) },
         { "Watch", typeof(WatchOptions) },
         { "Hangfire", typeof(StorageOptions) },
+        { "Hangfire:Dashboard", typeof(DashboardSettings) },
     };
 
     [Theory]

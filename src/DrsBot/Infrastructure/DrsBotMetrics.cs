@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace DrsBot.Infrastructure;
+
+/// <summary>
+/// DrsBot's own instruments (meter <c>DrsBot</c>), exported at <c>/metrics</c> beside ASP.NET Core's, HttpClient's
+/// and the runtime's. Tags are small closed sets (kinds, outcomes, DRS error codes), never ids or channels.
+/// </summary>
+public sealed class DrsBotMetrics
+{
+    public const string MeterName = "DrsBot";
+    public static readonly ActivitySource Tracing = new(MeterName);
+
+    private readonly Counter<long> _commands;
+    private readonly Histogram<double> _drsDuration;
+    private readonly Counter<long> _drsFailures;
+    private readonly Counter<long> _notifications;
+    private readonly Histogram<double> _pollLag;
+    private readonly Counter<long> _missedPolls;
+    private long _watched;
+    private long _subscriptions;
+    private long _outbox;
+
+    public DrsBotMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _commands = meter.CreateCounter<long>("drsbot.commands", "{command}", "Slash commands handled, by kind and outcome");
+        _drsDuration = meter.CreateHistogram<double>("drsbot.drs.call.duration", "s", "DRS compare-progress calls, retries included",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30] });
+        _drsFailures = meter.CreateCounter<long>("drsbot.drs.failures", "{call}", "Failed DRS calls, by failure kind and DRS error code");
+        _notifications = meter.CreateCounter<long>("drsbot.notifications", "{notification}", "Notifications decided, posted, deferred, paused and dropped, by kind");
+        _pollLag = meter.CreateHistogram<double>("drsbot.poll.lag", "s", "How late each poll started against its schedule",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 30, 60, 300] });
+        _missedPolls = meter.CreateCounter<long>("drsbot.poll.missed", "{poll}", "Polls that started more than one interval late");
+        meter.CreateObservableGauge("drsbot.watched.comparisons", () => Volatile.Read(ref _watched), "{comparison}", "Comparisons being watched");
+        meter.CreateObservableGauge("drsbot.subscriptions", () => Volatile.Read(ref _subscriptions), "{subscription}", "Channel subscriptions");
+        meter.CreateObservableGauge("drsbot.outbox.depth", () => Volatile.Read(ref _outbox), "{notification}", "Notifications decided but not yet accepted by Slack");
+    }
+
+    /// <summary>An enum as a tag value: <c>CredentialsRejected</c> becomes <c>credentials_rejected</c>.</summary>
+    public static string Tag(Enum value) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    public void Command(string kind, string outcome) =>
+        _commands.Add(1, new("kind", kind), new("outcome", outcome));
+
+    public void DrsCall(string callKind, TimeSpan duration, string outcome, string? code)
+    {
+        _drsDuration.Record(duration.TotalSeconds, new("call", callKind), new("outcome", outcome));
+        if (outcome != "ok")
+        {
+            _drsFailures.Add(1, new("call", callKind), new("failure", outcome), new("code", code ?? "none"));
+        }
+    }
+
+    public void Notification(string kind, string result) =>
+        _notifications.Add(1, new("kind", kind), new("result", result));
+
+    public void PollStarted(TimeSpan lag, bool missed)
+    {
+        _pollLag.Record(Math.Max(0, lag.TotalSeconds));
+        if (missed)
+        {
+            _missedPolls.Add(1);
+        }
+    }
+
+    public void Totals(long watched, long subscriptions, long outbox)
+    {
+        Volatile.Write(ref _watched, watched);
+        Volatile.Write(ref _subscriptions, subscriptions);
+        Volatile.Write(ref _outbox, outbox);
+    }
+}

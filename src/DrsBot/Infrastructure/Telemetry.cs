@@ -1,0 +1,50 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace DrsBot.Infrastructure;
+
+/// <summary>
+/// Metrics for Prometheus at <c>/metrics</c>, always; with the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set,
+/// traces and metrics also go to that collector (a command's trace spans the Slack request, the DRS call and the
+/// reply). Only built-in meters and DrsBot's own: no instrument carries an id, a channel or a URL path.
+/// </summary>
+public static class Telemetry
+{
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    private static readonly string[] Meters =
+    [
+        DrsBotMetrics.MeterName,
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.RateLimiting",
+        "System.Net.Http",
+        "System.Runtime",
+    ];
+
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DrsBotMetrics>();
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("drsbot"))
+            // No scrape cache: two scrapers (or a test) a moment apart must not see the same stale numbers.
+            .WithMetrics(metrics => metrics.AddMeter(Meters).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+        {
+            otel.WithTracing(tracing => tracing
+                    .AddSource(DrsBotMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics")
+                                                                          && !http.Request.Path.StartsWithSegments("/healthz")
+                                                                          && !http.Request.Path.StartsWithSegments("/readyz"))
+                    // A response_url is a credential for its conversation: its request gets no span at all.
+                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request =>
+                        !request.Options.TryGetValue(Slack.ResponseUrlClient.NotTraced, out _)))
+                .UseOtlpExporter();
+        }
+
+        return builder;
+    }
+}
