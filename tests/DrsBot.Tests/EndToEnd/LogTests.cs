@@ -1,0 +1,45 @@
+using System.Text.Json;
+using DrsBot.Tests.Fakes;
+
+namespace DrsBot.Tests.EndToEnd;
+
+/// <summary>Production logs as a log pipeline reads them: one JSON object a line, with who asked and DRS's request id.</summary>
+public sealed class LogTests
+{
+    [Fact]
+    public async Task Production_logs_are_json_lines_carrying_slack_ids_and_the_drs_request_id_but_no_secret()
+    {
+        await using var drs = new FakeDrs();
+        await using var slack = new FakeSlack();
+        await drs.StartAsync();
+        await slack.StartAsync();
+        drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40) with { Headers = new Dictionary<string, string> { ["X-Request-Id"] = "req-77" } });
+        await using var bot = await BotProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Slack:SigningSecret"] = DrsBotApp.SigningSecret,
+            ["Slack:BotToken"] = DrsBotApp.BotToken,
+            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+            ["Drs:Endpoint"] = drs.BaseUrl.ToString(),
+            ["Drs:ProjectId"] = DrsBotApp.ProjectId,
+            ["Drs:Auth:Mode"] = "Token",
+            ["Drs:Auth:Token"] = DrsBotApp.DrsToken,
+            ["Logging:LogLevel:DrsBot"] = "Debug",
+        });
+
+        await bot.CommandAsync("job-1 cmp-1", "C0LOGS");
+        await Task.Delay(500); // let the process flush its console
+
+        var lines = bot.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        Assert.All(lines, line => JsonDocument.Parse(line)); // every line is one JSON object
+        var command = lines.Select(l => JsonDocument.Parse(l).RootElement).First(e => e.GetProperty("Message").GetString()!.Contains("/drs-progress", StringComparison.Ordinal));
+        var scopes = command.GetProperty("Scopes").ToString();
+        Assert.Contains("\"SlackTeam\":\"T0TEAM\"", scopes, StringComparison.Ordinal);
+        Assert.Contains("\"SlackChannel\":\"C0LOGS\"", scopes, StringComparison.Ordinal);
+        Assert.Contains("\"SlackUser\":\"U0ALICE\"", scopes, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("\"DrsRequestId\":\"req-77\"", StringComparison.Ordinal));
+        foreach (var secret in new[] { DrsBotApp.SigningSecret, DrsBotApp.BotToken, DrsBotApp.DrsToken })
+        {
+            Assert.DoesNotContain(secret, bot.Output, StringComparison.Ordinal);
+        }
+    }
+}
