@@ -5,6 +5,9 @@ namespace DrsBot.Infrastructure;
 /// <summary>What every part of DrsBot shares: the clock, health checks, quiet and structured logs.</summary>
 public static class ServiceDefaults
 {
+    /// <summary>How long SIGTERM waits for answers in flight and running polls; Kubernetes' grace period is longer.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
@@ -24,7 +27,7 @@ public static class ServiceDefaults
         // HttpClientFactory's own loggers put raw header values (tokens, signatures) into the structured state
         // of their trace events even when the message text is redacted. Our typed clients log what matters.
         builder.Services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         return builder;
     }
 

@@ -30,6 +30,43 @@ public sealed class SlackAppManifestTests
         Assert.Equal(["commands", "chat:write", "chat:write.public"], scopes);
     }
 
+    // Slack's schema is draft-07 (it uses "definitions") and names no dialect itself. Loaded once: the library
+    // keeps a process-wide registry of schemas by id.
+    private static readonly Lazy<Json.Schema.JsonSchema> LoadedSchema = new(() => Json.Schema.JsonSchema.FromFile(
+        Path.Combine(AppContext.BaseDirectory, "Slack", "slack-app-manifest.schema.v1.json"),
+        new Json.Schema.BuildOptions { Dialect = Json.Schema.Dialect.Draft07 }));
+
+    private static Json.Schema.JsonSchema Schema() => LoadedSchema.Value;
+
+    [Fact]
+    public void The_manifest_is_valid_against_slacks_published_schema()
+    {
+        var schema = Schema();
+        var result = schema.Evaluate(Manifest(), new Json.Schema.EvaluationOptions { OutputFormat = Json.Schema.OutputFormat.List });
+        Assert.True(result.IsValid, string.Join("\n", (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+            .Select(d => $"{d.InstanceLocation}: {string.Join("; ", d.Errors!.Values)}")));
+    }
+
+    [Fact]
+    public void The_schema_check_is_not_a_rubber_stamp()
+    {
+        var schema = Schema();
+        var broken = System.Text.Json.Nodes.JsonNode.Parse(Manifest().GetRawText())!;
+        broken["display_information"]!["name"] = new string('x', 60);
+        broken["features"]!["slash_commands"]![0]!["unknown_field"] = true;
+
+        Assert.False(schema.Evaluate(JsonDocument.Parse(broken.ToJsonString()).RootElement).IsValid);
+    }
+
+    [Fact]
+    public void The_command_url_is_the_route_the_app_maps()
+    {
+        var url = new Uri(Manifest().GetProperty("features").GetProperty("slash_commands")[0].GetProperty("url").GetString()!);
+        Assert.Equal("/slack/commands", url.AbsolutePath);
+        Assert.Contains("slack.MapPost(\"/commands\"", File.ReadAllText(Repository.Path("src", "DrsBot", "Slack", "SlackEndpoints.cs")), StringComparison.Ordinal);
+        Assert.Contains("app.MapGroup(\"/slack\")", File.ReadAllText(Repository.Path("src", "DrsBot", "Slack", "SlackEndpoints.cs")), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Display_name_fits_slacks_limit()
     {
