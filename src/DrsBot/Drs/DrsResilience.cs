@@ -69,9 +69,10 @@ internal static class DrsResilience
     }
 
     private static DrsCallKind Kind(ResilienceContext context) =>
-        context.GetRequestMessage()?.Options.TryGetValue(DrsClient.CallKindOption, out var kind) == true
-            ? kind
-            : DrsCallKind.Background;
+        context.GetRequestMessage() is { } request ? Kind(request) : DrsCallKind.Background;
+
+    public static DrsCallKind Kind(HttpRequestMessage request) =>
+        request.Options.TryGetValue(DrsClient.CallKindOption, out var kind) ? kind : DrsCallKind.Background;
 
     private static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {

@@ -1,5 +1,6 @@
 using DrsBot.Drs.Auth;
 using DrsBot.Infrastructure;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Drs;
@@ -29,8 +30,11 @@ public static class DrsServiceCollectionExtensions
             });
 
         // Handlers run in the order added: resilience outside, so every retry is authenticated afresh.
+        // One pipeline per call kind, so each has its own circuit breaker: a burst of commands (or a user hammering a
+        // wrong id) can open the interactive breaker, but never the one polls go through, which would page the on-call.
         client.AddResilienceHandler("drs", (pipeline, context) =>
-            DrsResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<DrsOptions>>().Value));
+                DrsResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<DrsOptions>>().Value))
+            .SelectPipelineBy(_ => request => DrsResilience.Kind(request).ToString());
         client.AddHttpMessageHandler(sp => sp.GetRequiredService<IOptions<DrsOptions>>().Value.Auth.Mode switch
         {
             DrsAuthMode.Password => sp.GetRequiredService<IamTokenHandler>(),

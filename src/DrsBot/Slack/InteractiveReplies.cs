@@ -11,6 +11,7 @@ namespace DrsBot.Slack;
 public sealed partial class InteractiveReplies(
     ResponseUrlClient responseUrl,
     FollowUps followUps,
+    ResponseUrlPolicy policy,
     IOptions<DrsOptions> drs,
     TimeProvider time,
     ILogger<InteractiveReplies> logger)
@@ -25,12 +26,20 @@ public sealed partial class InteractiveReplies(
         var budget = Task.Delay(drs.Value.InteractiveBudget, time, budgetTimer.Token);
         var first = await Task.WhenAny(task, budget);
         await budgetTimer.CancelAsync(); // no timer left behind per command
-        if (first == task || command.ResponseUrl is null)
+        if (first == task)
         {
             return await task;
         }
 
-        followUps.Track(FollowUpAsync(task, command.ResponseUrl, acknowledgement.ResponseType));
+        if (!policy.IsAllowed(command.ResponseUrl))
+        {
+            // Slow, and nowhere we may send the answer: the acknowledgement is all this command gets.
+            LogNoFollowUp(logger, command.ResponseUrl?.Host);
+            _ = task.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed, never posted
+            return acknowledgement;
+        }
+
+        followUps.Track(FollowUpAsync(task, command.ResponseUrl!, acknowledgement.ResponseType));
         LogDeferred(logger, command.ChannelId);
         return acknowledgement;
     }
@@ -58,6 +67,9 @@ public sealed partial class InteractiveReplies(
         message = message with { ReplaceOriginal = true, ResponseType = responseType ?? message.ResponseType };
         await responseUrl.PostAsync(url, message, CancellationToken.None);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A slow command's response_url on {Host} is not under Slack:ResponseUrlPrefixes; it gets no follow-up")]
+    private static partial void LogNoFollowUp(ILogger logger, string? host);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DRS was slower than the reply budget; answering {Channel} via response_url")]
     private static partial void LogDeferred(ILogger logger, string channel);

@@ -6,13 +6,19 @@ namespace DrsBot.Slack;
 /// Posts follow-up replies to a slash command's <c>response_url</c> (good for 5 posts in 30 minutes).
 /// The URL itself is a credential for that conversation, so this client does not log it.
 /// </summary>
-public sealed partial class ResponseUrlClient(HttpClient http, ILogger<ResponseUrlClient> logger)
+public sealed partial class ResponseUrlClient(HttpClient http, ResponseUrlPolicy policy, ILogger<ResponseUrlClient> logger)
 {
     /// <summary>Marks a request that tracing must not record (its URL is a secret).</summary>
     public static readonly HttpRequestOptionsKey<bool> NotTraced = new("DrsBot.NotTraced");
 
     public async Task<bool> PostAsync(Uri responseUrl, SlackMessage message, CancellationToken ct)
     {
+        if (!policy.IsAllowed(responseUrl))
+        {
+            LogRefusedUrl(logger, responseUrl.Host);
+            return false;
+        }
+
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, responseUrl)
@@ -35,6 +41,9 @@ public sealed partial class ResponseUrlClient(HttpClient http, ILogger<ResponseU
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Did not post to a response_url on {Host}: not under Slack:ResponseUrlPrefixes")]
+    private static partial void LogRefusedUrl(ILogger logger, string host);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack refused a response_url post with HTTP {Status}")]
     private static partial void LogFailed(ILogger logger, int status);

@@ -18,6 +18,16 @@ public sealed class SlackOptions
     /// <summary>When not empty, only these workspaces (team ids) may use the bot.</summary>
     public string[] AllowedTeamIds { get; set; } = [];
 
+    public const string SlackResponseUrlPrefix = "https://hooks.slack.com/";
+
+    /// <summary>
+    /// The only places a <c>response_url</c> may point to; empty means Slack's own (<see cref="SlackResponseUrlPrefix"/>).
+    /// Each must end with "/", so "https://hooks.slack.com" cannot be stretched to "https://hooks.slack.com.evil.example".
+    /// </summary>
+    public string[] ResponseUrlPrefixes { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveResponseUrlPrefixes => ResponseUrlPrefixes.Length == 0 ? [SlackResponseUrlPrefix] : ResponseUrlPrefixes;
+
     /// <summary>Slack sends a few KB at most; anything larger is refused before it is read in full.</summary>
     [Range(1024, 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 32 * 1024;

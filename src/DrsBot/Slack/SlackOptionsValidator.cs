@@ -28,6 +28,18 @@ internal sealed class SlackOptionsValidator(IHostEnvironment environment) : Keye
             problems.Add("Slack:ApiBaseUrl must be an absolute http(s) URL");
         }
 
+        foreach (var prefix in options.ResponseUrlPrefixes)
+        {
+            if (!Uri.TryCreate(prefix, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || !prefix.EndsWith('/'))
+            {
+                problems.Add("Slack:ResponseUrlPrefixes must be absolute http(s) URLs ending with '/', e.g. https://hooks.slack.com/");
+            }
+            else if (!environment.IsDevelopment())
+            {
+                ProductionRules.RequireSafeEndpoint(problems, uri, "Slack:ResponseUrlPrefixes");
+            }
+        }
+
         if (options.MaxRequestBytes is < 1024 or > 1024 * 1024)
         {
             problems.Add("Slack:MaxRequestBytes must be between 1024 and 1048576");

@@ -13,7 +13,10 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackRequestVerification>();
 
         // No HttpClient loggers (see ServiceDefaults): a response_url is itself a credential for its conversation.
+        // Redirects are not followed: an allowed URL must not bounce the post to one that is not.
+        services.AddSingleton<ResponseUrlPolicy>();
         services.AddHttpClient<ResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddStandardResilienceHandler();
 
         // Scoped, like everything that holds a typed client, so HttpClientFactory can rotate handlers (DNS changes).

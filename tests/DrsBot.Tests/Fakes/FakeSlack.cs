@@ -34,6 +34,11 @@ public sealed class FakeSlack : LoopbackServer
 
     public Uri ApiBaseUrl => new(BaseUrl, "api/");
 
+    private Uri? _redirectResponsesTo;
+
+    /// <summary>From now on, posts to a response URL are answered 302 to <paramref name="target"/> (a hostile hop).</summary>
+    public void RedirectResponsesTo(Uri target) => _redirectResponsesTo = target;
+
     public Uri NewResponseUrl() => new(BaseUrl, $"response/{Guid.NewGuid():N}");
 
     public IReadOnlyList<ReceivedMessage> InChannel(string channel) =>
@@ -131,6 +136,11 @@ public sealed class FakeSlack : LoopbackServer
 
         app.MapPost("/response/{id}", async (HttpContext http) =>
         {
+            if (_redirectResponsesTo is { } target)
+            {
+                return Results.Redirect(target.ToString(), preserveMethod: true);
+            }
+
             var body = await JsonDocument.ParseAsync(http.Request.Body);
             if (BlockKit.Problems(body.RootElement) is { Count: > 0 } problems)
             {
