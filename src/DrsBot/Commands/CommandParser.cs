@@ -102,7 +102,7 @@ public static partial class CommandParser
         return safe.Length <= 40 ? safe : safe[..40] + "…";
     }
 
-    /// <summary>Slack's escaped mention tokens: users, user groups, @here, @channel.</summary>
-    [GeneratedRegex(@"^(<@[UW][A-Z0-9]{2,20}(\|[^<>|]{0,80})?>|<!subteam\^S[A-Z0-9]{2,20}(\|[^<>|]{0,80})?>|<!here(\|here)?>|<!channel(\|channel)?>)$")]
+    /// <summary>Slack's escaped mention tokens: users, user groups, @here, @channel, @everyone.</summary>
+    [GeneratedRegex(@"^(<@[UW][A-Z0-9]{2,20}(\|[^<>|]{0,80})?>|<!subteam\^S[A-Z0-9]{2,20}(\|[^<>|]{0,80})?>|<!here(\|here)?>|<!channel(\|channel)?>|<!everyone(\|everyone)?>)$")]
     private static partial Regex MentionPattern();
 }

@@ -32,8 +32,8 @@ public static class Format
         _ => "about " + Plural(Math.Round(seconds / 86400), "day") + " behind",
     };
 
-    public static string Plural(double count, string unit) =>
-        string.Create(Invariant, $"{count:0} {unit}{(count == 1 ? "" : "s")}");
+    public static string Plural(double count, string unit, string? plural = null) =>
+        string.Create(Invariant, $"{count:0} {(count == 1 ? unit : plural ?? unit + "s")}");
 
     public static string Rows(long count) => $"{Count(count)} row{(count == 1 ? "" : "s")}";
 }

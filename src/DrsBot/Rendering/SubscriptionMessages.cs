@@ -14,7 +14,8 @@ public static class SubscriptionMessages
         string userId, ComparisonRef c, IReadOnlyList<string> mentions, bool updated, CompareProgress progress, DateTimeOffset at)
     {
         var card = ProgressMessages.Render(c, progress, at);
-        var who = mentions.Count == 0 ? "No one is mentioned on alerts." : $"Alerts will mention {string.Join(" ", mentions)}.";
+        // Said, not done: the confirmation is seen by the whole channel, and only alerts may ping anyone.
+        var who = mentions.Count == 0 ? "No one is mentioned on alerts." : $"Alerts will mention {Mentions.Describe(mentions)}.";
         var intro = updated
             ? $":bell: <@{userId}> updated this channel's subscription to comparison {Code(c.CompareJobId)}. {who}"
             : $":bell: <@{userId}> subscribed this channel to comparison {Code(c.CompareJobId)}. " +
@@ -43,6 +44,12 @@ public static class SubscriptionMessages
     public static SlackMessage NoChannel() => new(
         "Subscriptions need a channel.",
         [Blocks.Section(":thinking_face: Subscriptions belong to a channel, and Slack did not say which one this is. Try again from the channel you want notified.")]);
+
+    public static SlackMessage BroadcastNotAllowed() => new(
+        "Not subscribed: @here, @channel and @everyone are turned off for alerts in this workspace.",
+        [Blocks.Section(":no_bell: Not subscribed: this DrsBot is set up not to use `@here`, `@channel` or `@everyone` on alerts " +
+                        "(`Slack:AllowBroadcastMentions`). Mention the on-call people or their user group instead, e.g. " +
+                        "`/drs-progress subscribe <job_id> <compare_job_id> @db-oncall`.")]);
 
     public static SlackMessage StorageUnavailable() => new(
         "DrsBot's storage is not answering right now; nothing was changed. Please try again in a minute.",
@@ -88,7 +95,9 @@ public static class SubscriptionMessages
             ? $"\n:no_entry: *Paused*: Slack refused to post here ({Code(reason)}). {Advice(reason)} then subscribe again."
             : "";
         var mentions = s.Mentions.Length == 0 ? "" : $"\nAlerts mention {string.Join(" ", s.Mentions)}";
-        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{gone}{suspended}{mentions}";
+        var audit = $"\nSubscribed by <@{s.SubscribedBy}> {Date(s.SubscribedAt)}" +
+                    (s.MentionsChangedBy is { } by && s.MentionsChangedAt is { } changedAt ? $" · mentions changed by <@{by}> {Date(changedAt)}" : "");
+        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{gone}{suspended}{mentions}{audit}";
     }
 
     private static string Advice(string reason) => reason switch

@@ -18,6 +18,9 @@ public sealed class SlackOptions
     /// <summary>When not empty, only these workspaces (team ids) may use the bot.</summary>
     public string[] AllowedTeamIds { get; set; } = [];
 
+    /// <summary>False refuses @here, @channel and @everyone as alert mentions (a large channel's on-call etiquette).</summary>
+    public bool AllowBroadcastMentions { get; set; } = true;
+
     public const string SlackResponseUrlPrefix = "https://hooks.slack.com/";
 
     /// <summary>

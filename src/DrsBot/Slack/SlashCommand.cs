@@ -14,6 +14,9 @@ public sealed record SlashCommand(
     Uri? ResponseUrl,
     bool IsSslCheck = false)
 {
+    /// <summary>Set for Enterprise Grid workspaces; kept with a subscription beside the team id.</summary>
+    public string? EnterpriseId { get; init; }
+
     public static SlashCommand FromForm(byte[] body)
     {
         var form = ParseForm(body);
@@ -27,7 +30,10 @@ public sealed record SlashCommand(
 
         return new SlashCommand(
             Field("team_id"), Field("channel_id"), Field("channel_name"), Field("user_id"),
-            Field("command"), Field("text"), responseUrl, Field("ssl_check") == "1");
+            Field("command"), Field("text"), responseUrl, Field("ssl_check") == "1")
+        {
+            EnterpriseId = form.TryGetValue("enterprise_id", out var enterprise) && enterprise.Length > 0 ? enterprise : null,
+        };
     }
 
     public static Dictionary<string, string> ParseForm(byte[] body)

@@ -44,7 +44,7 @@ public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time)
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<WatchRecord>>(
-                [.. _entries.Values.Select(e => e.Record!).Where(r => r.Of(channelId) is not null)]);
+                [.. _entries.Values.Select(e => e.Record!).Where(r => r.Subscriptions.Any(s => s.ChannelId == channelId))]);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed partial class NotificationDelivery(
         var comparison = lease.Lease.Comparison;
         var channels = (await store.GetAsync(comparison, ct))?.Subscriptions
             .Where(s => s is { IsSuspended: false, Pending.Count: > 0 })
-            .Select(s => s.ChannelId)
+            .Select(s => (s.TeamId, s.ChannelId))
             .ToList() ?? [];
         foreach (var channel in channels)
         {
@@ -31,9 +31,9 @@ public sealed partial class NotificationDelivery(
     }
 
     /// <summary>Posts one channel's outbox; false when the lease was lost and nothing more may be posted.</summary>
-    private async Task<bool> DrainAsync(LeaseKeeper lease, ComparisonRef comparison, string channel, CancellationToken ct)
+    private async Task<bool> DrainAsync(LeaseKeeper lease, ComparisonRef comparison, (string Team, string Id) channel, CancellationToken ct)
     {
-        while ((await store.GetAsync(comparison, ct))?.Of(channel) is { IsSuspended: false, Pending: [var next, ..] })
+        while ((await store.GetAsync(comparison, ct))?.Of(channel.Team, channel.Id) is { IsSuspended: false, Pending: [var next, ..] })
         {
             if (!await lease.ConfirmAsync(ct))
             {
@@ -42,7 +42,7 @@ public sealed partial class NotificationDelivery(
             }
 
             var message = JsonSerializer.Deserialize<SlackMessage>(next.MessageJson, SlackJson.Options)!;
-            var result = await poster.PostAsync(channel, message, ct);
+            var result = await poster.PostAsync(channel.Id, message, ct);
             if (!await RecordAsync(comparison, channel, next, result, ct))
             {
                 return true;
@@ -53,12 +53,13 @@ public sealed partial class NotificationDelivery(
     }
 
     /// <summary>Writes one post's outcome; false when draining this channel should stop for now.</summary>
-    private async Task<bool> RecordAsync(ComparisonRef comparison, string channel, PendingNotification sent, PostResult result, CancellationToken ct)
+    private async Task<bool> RecordAsync(
+        ComparisonRef comparison, (string Team, string Id) channel, PendingNotification sent, PostResult result, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var stored = await store.UpdateAsync(comparison, record =>
         {
-            if (record?.Of(channel) is not { } current)
+            if (record?.Of(channel.Team, channel.Id) is not { } current)
             {
                 return record; // unsubscribed while we were posting
             }
@@ -82,17 +83,17 @@ public sealed partial class NotificationDelivery(
         switch (result.Outcome)
         {
             case PostOutcome.Delivered:
-                LogDelivered(logger, sent.Kind, comparison.Key, channel, sent.Attempts + 1);
-                return stored?.Of(channel) is not null;
+                LogDelivered(logger, sent.Kind, comparison.Key, channel.Id, sent.Attempts + 1);
+                return stored?.Of(channel.Team, channel.Id) is not null;
             case PostOutcome.ChannelUnavailable:
-                LogSuspended(logger, comparison.Key, channel, result.Error);
+                LogSuspended(logger, comparison.Key, channel.Id, result.Error);
                 return false;
             case PostOutcome.Rejected:
                 // Even the plain-text fallback was refused: holding it would block every later notification.
-                LogDropped(logger, sent.Kind, channel, result.Error);
-                return stored?.Of(channel) is not null;
+                LogDropped(logger, sent.Kind, channel.Id, result.Error);
+                return stored?.Of(channel.Team, channel.Id) is not null;
             default:
-                LogDeferred(logger, sent.Kind, channel, result.Error);
+                LogDeferred(logger, sent.Kind, channel.Id, result.Error);
                 return false;
         }
     }

@@ -3,7 +3,10 @@ using DrsBot.Drs;
 
 namespace DrsBot.Watching;
 
-/// <summary>A channel watching a comparison: who asked, whom to mention, what the rules remember, what is owed.</summary>
+/// <summary>
+/// A channel of one workspace watching a comparison: who asked, whom to mention, what the rules remember, what is
+/// owed. A subscription belongs to (team, channel): the same channel id from another workspace is someone else's.
+/// </summary>
 public sealed record Subscription(
     ComparisonRef Comparison,
     string ChannelId,
@@ -12,6 +15,18 @@ public sealed record Subscription(
     DateTimeOffset SubscribedAt,
     RuleState Rules)
 {
+    /// <summary>The Slack workspace (team id) the channel belongs to.</summary>
+    public string TeamId { get; init; } = "";
+
+    public string? EnterpriseId { get; init; }
+
+    /// <summary>Who last changed the mentions (by subscribing again), and when; null until someone does.</summary>
+    public string? MentionsChangedBy { get; init; }
+
+    public DateTimeOffset? MentionsChangedAt { get; init; }
+
+    public bool Is(string teamId, string channelId) => TeamId == teamId && ChannelId == channelId;
+
     /// <summary>Notifications decided but not yet confirmed delivered, oldest first (the outbox).</summary>
     public ImmutableList<PendingNotification> Pending { get; init; } = [];
 

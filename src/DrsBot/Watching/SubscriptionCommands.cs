@@ -3,6 +3,7 @@ using DrsBot.Commands;
 using DrsBot.Drs;
 using DrsBot.Rendering;
 using DrsBot.Slack;
+using Microsoft.Extensions.Options;
 
 namespace DrsBot.Watching;
 
@@ -10,6 +11,7 @@ namespace DrsBot.Watching;
 public sealed partial class SubscriptionCommands(
     IDrsClient drs,
     IWatchStore store,
+    IOptionsMonitor<SlackOptions> slack,
     TimeProvider time,
     ILogger<SubscriptionCommands> logger)
 {
@@ -18,6 +20,11 @@ public sealed partial class SubscriptionCommands(
         if (!IsChannelId(command.ChannelId))
         {
             return SubscriptionMessages.NoChannel();
+        }
+
+        if (!slack.CurrentValue.AllowBroadcastMentions && subscribe.Mentions.Any(Mentions.IsBroadcast))
+        {
+            return SubscriptionMessages.BroadcastNotAllowed();
         }
 
         // Subscribing checks with DRS first: a typo should fail now, not as "comparison gone" a minute later.
@@ -38,10 +45,16 @@ public sealed partial class SubscriptionCommands(
             await store.UpdateAsync(comparison, record =>
             {
                 record ??= new WatchRecord(comparison, now);
-                existing = record.Of(command.ChannelId);
+                existing = record.Of(command.TeamId, command.ChannelId);
                 var subscription = existing is { IsSuspended: false }
-                    ? existing with { Mentions = mentions }
-                    : new Subscription(comparison, command.ChannelId, mentions, command.UserId, now, RuleState.Baseline(progress));
+                    ? existing.Mentions.SequenceEqual(mentions)
+                        ? existing
+                        : existing with { Mentions = mentions, MentionsChangedBy = command.UserId, MentionsChangedAt = now }
+                    : new Subscription(comparison, command.ChannelId, mentions, command.UserId, now, RuleState.Baseline(progress))
+                    {
+                        TeamId = command.TeamId,
+                        EnterpriseId = command.EnterpriseId,
+                    };
                 // DRS just answered, so whatever an earlier "gone" said no longer holds.
                 return record.With(subscription) with { LastProgress = progress, LastReadAt = now, GoneAt = null };
             }, ct);
@@ -63,8 +76,8 @@ public sealed partial class SubscriptionCommands(
             var found = false;
             await store.UpdateAsync(comparison, record =>
             {
-                found = record?.Of(command.ChannelId) is not null;
-                return record?.Without(command.ChannelId);
+                found = record?.Of(command.TeamId, command.ChannelId) is not null;
+                return record?.Without(command.TeamId, command.ChannelId);
             });
             if (!found)
             {
@@ -85,8 +98,12 @@ public sealed partial class SubscriptionCommands(
 
         return GuardAsync(async () =>
         {
+            // The same channel id from another workspace is another channel: it sees and changes nothing here.
             var records = await store.OfChannelAsync(command.ChannelId);
-            return SubscriptionMessages.List([.. records.Select(r => (r.Of(command.ChannelId)!, r))]);
+            return SubscriptionMessages.List([.. records
+                .Select(r => (Subscription: r.Of(command.TeamId, command.ChannelId), Watch: r))
+                .Where(x => x.Subscription is not null)
+                .Select(x => (x.Subscription!, x.Watch))]);
         });
     }
 

@@ -23,19 +23,19 @@ public sealed record WatchRecord(ComparisonRef Comparison, DateTimeOffset Create
     /// <summary>DRS said the comparison no longer exists: no more DRS calls, only the outboxes still drain.</summary>
     public DateTimeOffset? GoneAt { get; init; }
 
-    public Subscription? Of(string channelId) => Subscriptions.Find(s => s.ChannelId == channelId);
+    public Subscription? Of(string teamId, string channelId) => Subscriptions.Find(s => s.Is(teamId, channelId));
 
-    /// <summary>This record with <paramref name="subscription"/> added, or replacing the one of the same channel.</summary>
+    /// <summary>This record with <paramref name="subscription"/> added, or replacing the one of the same team and channel.</summary>
     public WatchRecord With(Subscription subscription) => this with
     {
-        Subscriptions = Of(subscription.ChannelId) is { } old
+        Subscriptions = Of(subscription.TeamId, subscription.ChannelId) is { } old
             ? Subscriptions.Replace(old, subscription)
             : Subscriptions.Add(subscription),
     };
 
-    public WatchRecord Without(string channelId) => this with
+    public WatchRecord Without(string teamId, string channelId) => this with
     {
-        Subscriptions = Subscriptions.RemoveAll(s => s.ChannelId == channelId),
+        Subscriptions = Subscriptions.RemoveAll(s => s.Is(teamId, channelId)),
     };
 
     /// <summary>Someone is listening, and DRS still knows the comparison: worth a DRS call.</summary>

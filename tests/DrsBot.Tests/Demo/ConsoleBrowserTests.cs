@@ -116,8 +116,11 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         await page.PressAsync("#text", "Enter");
         var subscribed = page.Locator(".msg.in_channel").Last;
         await subscribed.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
-        Assert.Equal(1, await subscribed.Locator(".mention", new() { HasText = "@alice" }).CountAsync());
+        // The confirmation names who acted, and says who alerts will reach without pinging them.
+        Assert.Equal(0, await subscribed.Locator(".mention", new() { HasText = "@alice" }).CountAsync());
+        Assert.Equal(0, await subscribed.Locator(".mention.loud").CountAsync());
         Assert.Equal(1, await subscribed.Locator(".mention", new() { HasText = "@you" }).CountAsync());
+        Assert.Contains("1 person and @here", await subscribed.InnerTextAsync(), StringComparison.Ordinal);
 
         var screenshots = Environment.GetEnvironmentVariable("DRSBOT_SCREENSHOT_DIR") ?? AppContext.BaseDirectory;
         Directory.CreateDirectory(screenshots);

@@ -65,4 +65,69 @@ public sealed class AbuseTests : EndToEndTest
         Assert.Contains("Fetching", reply.Text, StringComparison.Ordinal); // the acknowledgement, inline
         Assert.Empty(elsewhere.Requests);
     }
+
+    [Fact]
+    public async Task The_subscribe_confirmation_pings_nobody_but_says_who_alerts_will_reach()
+    {
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+
+        var reply = await App.CommandAsync("subscribe job-1 cmp-1 <!here> <@U0BOB|bob> <!subteam^S0DBA|@dba> <!channel>", channel: Ops);
+
+        Assert.Equal("in_channel", reply.ResponseType);
+        foreach (var token in new[] { "<!here", "<!channel", "<!everyone", "<!subteam^", "<@U0BOB" })
+        {
+            Assert.DoesNotContain(token, reply.Body.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("<@U0ALICE>", reply.AllText, StringComparison.Ordinal); // the person who acted
+        Assert.Contains("Alerts will mention 1 person, 1 group, `@here` and `@channel`.", reply.AllText, StringComparison.Ordinal);
+        var list = await App.CommandAsync("list", channel: Ops); // ephemeral: only the asker sees it, so tokens may show
+        Assert.Equal("ephemeral", list.ResponseType);
+        Assert.Contains("Subscribed by <@U0ALICE>", list.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changing_the_mentions_is_recorded_and_shown_in_list()
+    {
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+        await App.CommandAsync("subscribe job-1 cmp-1 <@U0BOB|bob>", channel: Ops);
+        using (var response = await App.PostSignedAsync(DrsBotApp.CommandBody("subscribe job-1 cmp-1 <@U0CAROL|carol>", channel: Ops, user: "U0DAVE")))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        var list = await App.CommandAsync("list", channel: Ops);
+        Assert.Contains("Subscribed by <@U0ALICE>", list.AllText, StringComparison.Ordinal);
+        Assert.Contains("mentions changed by <@U0DAVE>", list.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_channel_id_from_another_workspace_sees_and_changes_nothing()
+    {
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+        await App.CommandAsync("subscribe job-1 cmp-1", channel: Ops, team: "T0OURS");
+
+        Assert.Contains("watches no comparisons", (await App.CommandAsync("list", channel: Ops, team: "T0THEIRS")).Text, StringComparison.Ordinal);
+        Assert.Contains("not subscribed", (await App.CommandAsync("unsubscribe job-1 cmp-1", channel: Ops, team: "T0THEIRS")).Text, StringComparison.Ordinal);
+        Assert.Contains("1 comparison", (await App.CommandAsync("list", channel: Ops, team: "T0OURS")).Text, StringComparison.Ordinal);
+        var subscription = Assert.Single((await App.Services.GetRequiredService<IWatchStore>().GetAsync(new ComparisonRef("job-1", "cmp-1")))!.Subscriptions);
+        Assert.Equal("T0OURS", subscription.TeamId);
+    }
+
+    [Fact]
+    public async Task Broadcast_mentions_can_be_turned_off_with_a_friendly_refusal()
+    {
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?> { ["Slack:AllowBroadcastMentions"] = "false" });
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+
+        foreach (var broadcast in new[] { "<!here>", "<!channel>", "<!everyone>" })
+        {
+            var reply = await app.CommandAsync($"subscribe job-1 cmp-1 {broadcast}", channel: Ops);
+            Assert.StartsWith("Not subscribed", reply.Text, StringComparison.Ordinal);
+            Assert.Contains("Slack:AllowBroadcastMentions", reply.AllText, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, Drs.CallsFor("job-1", "cmp-1")); // refused before DRS is asked
+        Assert.Contains("subscribed this channel", (await app.CommandAsync("subscribe job-1 cmp-1 <!subteam^S0DBA|@dba>", channel: Ops)).AllText, StringComparison.Ordinal);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class ReliabilityTests : EndToEndTest
         // The watch is kept, not read again, and shown for what it is.
         var record = await Store.GetAsync(Comparison);
         Assert.NotNull(record?.GoneAt);
-        Assert.Single(record!.Of(Ops)!.Pending);
+        Assert.Single(record!.Of("T0TEAM", Ops)!.Pending);
         var list = await App.CommandAsync("list", channel: Ops);
         Assert.Contains("no longer knows this comparison", list.AllText, StringComparison.Ordinal);
 

@@ -80,7 +80,8 @@ public sealed class SubscriptionTests : EndToEndTest
     {
         Drs.Script(Job, Compare, DrsAnswer.Progress(full: 50), DrsAnswer.Progress(full: 60, fullRecheck: 3));
         var reply = await App.CommandAsync($"subscribe {Job} {Compare} {Mentions}", channel: Ops);
-        Assert.Contains("<@U024BE7LH|alice>", reply.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("<@U024BE7LH|alice>", reply.AllText, StringComparison.Ordinal); // said, not pinged
+        Assert.Contains("Alerts will mention 1 person and 1 group.", reply.AllText, StringComparison.Ordinal);
 
         await PollAsync();
         await PollAsync();

@@ -12,6 +12,7 @@ public abstract class WatchStoreContract
 {
     protected static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     protected static readonly TimeSpan LeaseFor = TimeSpan.FromMinutes(2);
+    protected const string Team = "T0TEAM";
     protected static readonly ComparisonRef A = new("job-1", "cmp-a");
     protected static readonly ComparisonRef B = new("job-1", "cmp-b");
 
@@ -31,6 +32,7 @@ public abstract class WatchStoreContract
         new(c, channel, ["<!here>", "<@U0AAA|a>"], "U0ALICE", new DateTimeOffset(2026, 11, 29, 4, 0, 0, TimeSpan.Zero),
             RuleState.Baseline(new CompareProgress(new FullCompareInfo(40, "1MB/s", 0), null, null)))
         {
+            TeamId = Team,
             Pending = [.. pending],
         };
 
@@ -61,11 +63,11 @@ public abstract class WatchStoreContract
         Assert.Equal(written.LastFailure, read.LastFailure);
         Assert.Equal(written.LastReadAt, read.LastReadAt);
         Assert.Equal(["C0OPS", "C0DBA"], read.Subscriptions.Select(s => s.ChannelId));
-        var ops = read.Of("C0OPS")!;
+        var ops = read.Of(Team, "C0OPS")!;
         Assert.Equal(["<!here>", "<@U0AAA|a>"], ops.Mentions.ToArray());
-        Assert.Equal(written.Of("C0OPS")!.Rules, ops.Rules);
-        Assert.Equal(written.Of("C0OPS")!.Pending, ops.Pending);
-        Assert.Equal("not_in_channel", read.Of("C0DBA")!.SuspendedReason);
+        Assert.Equal(written.Of(Team, "C0OPS")!.Rules, ops.Rules);
+        Assert.Equal(written.Of(Team, "C0OPS")!.Pending, ops.Pending);
+        Assert.Equal("not_in_channel", read.Of(Team, "C0DBA")!.SuspendedReason);
     }
 
     [StoreFact]
@@ -88,10 +90,10 @@ public abstract class WatchStoreContract
     public async Task The_last_subscription_leaving_deletes_the_record()
     {
         await SubscribeAsync(A, "C0OPS", "C0DBA");
-        await Store.UpdateAsync(A, r => r!.Without("C0OPS"));
+        await Store.UpdateAsync(A, r => r!.Without(Team, "C0OPS"));
         Assert.NotNull(await Store.GetAsync(A));
 
-        Assert.Null(await Store.UpdateAsync(A, r => r!.Without("C0DBA")));
+        Assert.Null(await Store.UpdateAsync(A, r => r!.Without(Team, "C0DBA")));
         Assert.Empty(await Store.WatchesAsync());
     }
 
@@ -104,7 +106,7 @@ public abstract class WatchStoreContract
         Assert.NotNull(await Store.GetAsync(A));
         Assert.NotNull(await Store.NextPollAsync(A)); // due, to drain the outbox, though DRS is not read again
 
-        Assert.Null(await Store.UpdateAsync(A, r => r!.With(r.Of("C0OPS")! with { Pending = [] })));
+        Assert.Null(await Store.UpdateAsync(A, r => r!.With(r.Of(Team, "C0OPS")! with { Pending = [] })));
         Assert.Empty(await Store.WatchesAsync());
     }
 
@@ -118,7 +120,7 @@ public abstract class WatchStoreContract
         Assert.Equal([A], (await Store.OfChannelAsync("C0DBA")).Select(r => r.Comparison));
         Assert.Equal([A, B], await Store.WatchesAsync());
 
-        await Store.UpdateAsync(A, r => r!.Without("C0OPS"));
+        await Store.UpdateAsync(A, r => r!.Without(Team, "C0OPS"));
         Assert.Equal([B], (await Store.OfChannelAsync("C0OPS")).Select(r => r.Comparison));
     }
 
@@ -141,7 +143,7 @@ public abstract class WatchStoreContract
         var due = await Store.NextPollAsync(A);
         Assert.Equal(Schedule.Next(A, Time.GetUtcNow()), due);
 
-        await Store.UpdateAsync(A, r => r!.With(r.Of("C0OPS")! with { SuspendedReason = "is_archived" }));
+        await Store.UpdateAsync(A, r => r!.With(r.Of(Team, "C0OPS")! with { SuspendedReason = "is_archived" }));
         Assert.Null(await Store.NextPollAsync(A)); // paused: kept for list, not polled
         Assert.NotNull(await Store.GetAsync(A));
 
@@ -246,7 +248,7 @@ public abstract class WatchStoreContract
     {
         Assert.Null(await Store.TryLeaseAsync(A, Time.GetUtcNow(), LeaseFor));
         await SubscribeAsync(A, "C0OPS");
-        await Store.UpdateAsync(A, r => r!.With(r.Of("C0OPS")! with { SuspendedReason = "is_archived" }));
+        await Store.UpdateAsync(A, r => r!.With(r.Of(Team, "C0OPS")! with { SuspendedReason = "is_archived" }));
 
         Assert.Null(await Store.TryLeaseAsync(A, Time.GetUtcNow(), LeaseFor));
         Time.Advance(Interval * 3);
