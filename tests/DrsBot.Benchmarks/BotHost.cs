@@ -45,6 +45,8 @@ internal sealed class BotHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("Slack:SigningSecret", Secret);
         builder.UseSetting("Watch:PollInterval", "01:00:00");
+        builder.UseSetting("Slack:RateLimit:PerUserPerMinute", "10000000"); // a load test is one user sending everything
+        builder.UseSetting("Slack:RateLimit:PerTeamPerMinute", "10000000");
         builder.UseSetting("Logging:LogLevel:Default", "Error");
         builder.UseSetting("Logging:LogLevel:DrsBot", "Error");
         builder.UseSetting("Logging:LogLevel:Polly", "None");

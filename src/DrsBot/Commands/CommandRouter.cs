@@ -13,6 +13,7 @@ public sealed partial class CommandRouter(
     InteractiveReplies replies,
     SubscriptionCommands subscriptions,
     IOptionsMonitor<SlackOptions> slack,
+    CommandRateLimiter limiter,
     DrsBotMetrics metrics,
     TimeProvider time,
     ILogger<CommandRouter> logger)
@@ -25,6 +26,13 @@ public sealed partial class CommandRouter(
             LogForeignTeam(logger, command.TeamId);
             metrics.Command("any", "not_allowed");
             return Task.FromResult(HelpMessages.NotAllowedTeam());
+        }
+
+        if (!limiter.TryAcquire(command))
+        {
+            LogRateLimited(logger, command.UserId, command.TeamId);
+            metrics.Command("any", "rate_limited");
+            return Task.FromResult(HelpMessages.SlowDown());
         }
 
         var parsed = CommandParser.Parse(command.Text);
@@ -65,6 +73,9 @@ public sealed partial class CommandRouter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "/drs-progress {Verb} from {User} in {Channel}")]
     private static partial void LogCommand(ILogger logger, string verb, string user, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rate-limited a command from {User} in workspace {Team}")]
+    private static partial void LogRateLimited(ILogger logger, string user, string team);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a command from workspace {Team}: not in Slack:AllowedTeamIds")]
     private static partial void LogForeignTeam(ILogger logger, string team);

@@ -30,4 +30,9 @@ public static class HelpMessages
     public static SlackMessage NotAllowedTeam() => new(
         "DrsBot is not enabled for this workspace.",
         [Blocks.Section(":no_entry: DrsBot is not enabled for this workspace. Ask whoever runs DrsBot to add it to `Slack:AllowedTeamIds`.")]);
+
+    public static SlackMessage SlowDown() => new(
+        "Too many commands in the last minute; please wait a moment and try again.",
+        [Blocks.Section(":turtle: That is a lot of commands in one minute, so I skipped this one. Wait a moment and try again. " +
+                        "To be told when a comparison changes, `/drs-progress subscribe` it instead of asking again and again.")]);
 }

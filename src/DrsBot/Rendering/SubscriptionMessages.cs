@@ -45,6 +45,11 @@ public static class SubscriptionMessages
         "Subscriptions need a channel.",
         [Blocks.Section(":thinking_face: Subscriptions belong to a channel, and Slack did not say which one this is. Try again from the channel you want notified.")]);
 
+    public static SlackMessage TooMany(string where, int limit, string setting) => new(
+        $"Not subscribed: {where} already watches {limit} comparisons, the most allowed.",
+        [Blocks.Section($":no_entry_sign: Not subscribed: {where} already watches {Format.Plural(limit, "comparison")}, the most allowed " +
+                        $"(`{setting}`). `/drs-progress list` shows them; unsubscribe from finished ones first.")]);
+
     public static SlackMessage BroadcastNotAllowed() => new(
         "Not subscribed: @here, @channel and @everyone are turned off for alerts in this workspace.",
         [Blocks.Section(":no_bell: Not subscribed: this DrsBot is set up not to use `@here`, `@channel` or `@everyone` on alerts " +

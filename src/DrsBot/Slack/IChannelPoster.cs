@@ -10,6 +10,8 @@ public enum PostOutcome
     ChannelUnavailable,
     /// <summary>Slack will never accept this message as it is (e.g. invalid_blocks).</summary>
     Rejected,
+    /// <summary>Slack refuses DrsBot itself (invalid_auth, token_revoked…): nothing posts until the configuration changes.</summary>
+    Misconfigured,
 }
 
 public sealed record PostResult(PostOutcome Outcome, string? Error = null, string? Timestamp = null)

@@ -18,6 +18,8 @@ public sealed class SlackOptions
     /// <summary>When not empty, only these workspaces (team ids) may use the bot.</summary>
     public string[] AllowedTeamIds { get; set; } = [];
 
+    public SlackRateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>False refuses @here, @channel and @everyone as alert mentions (a large channel's on-call etiquette).</summary>
     public bool AllowBroadcastMentions { get; set; } = true;
 
@@ -34,4 +36,12 @@ public sealed class SlackOptions
     /// <summary>Slack sends a few KB at most; anything larger is refused before it is read in full.</summary>
     [Range(1024, 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 32 * 1024;
+}
+
+/// <summary>The <c>Slack:RateLimit</c> section: commands per sliding minute.</summary>
+public sealed class SlackRateLimitOptions
+{
+    public int PerUserPerMinute { get; set; } = 20;
+
+    public int PerTeamPerMinute { get; set; } = 200;
 }

@@ -40,6 +40,11 @@ internal sealed class SlackOptionsValidator(IHostEnvironment environment) : Keye
             }
         }
 
+        if (options.RateLimit.PerUserPerMinute < 1 || options.RateLimit.PerTeamPerMinute < options.RateLimit.PerUserPerMinute)
+        {
+            problems.Add("Slack:RateLimit:PerUserPerMinute must be at least 1, and Slack:RateLimit:PerTeamPerMinute at least as large");
+        }
+
         if (options.MaxRequestBytes is < 1024 or > 1024 * 1024)
         {
             problems.Add("Slack:MaxRequestBytes must be between 1024 and 1048576");

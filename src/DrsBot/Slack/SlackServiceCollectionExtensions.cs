@@ -15,6 +15,8 @@ public static class SlackServiceCollectionExtensions
         // No HttpClient loggers (see ServiceDefaults): a response_url is itself a credential for its conversation.
         // Redirects are not followed: an allowed URL must not bounce the post to one that is not.
         services.AddSingleton<ResponseUrlPolicy>();
+        services.AddSingleton<CommandRateLimiter>();
+        services.AddSingleton<SlackDeliveryHealth>();
         services.AddHttpClient<ResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddStandardResilienceHandler();

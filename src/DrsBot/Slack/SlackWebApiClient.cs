@@ -82,8 +82,9 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
             or "restricted_action_read_only_channel" or "restricted_action_thread_only_channel"
             or "team_access_not_granted" or "ekm_access_denied" => PostOutcome.ChannelUnavailable,
         "invalid_blocks" or "invalid_blocks_format" or "msg_too_long" or "too_many_attachments" or "no_text" => PostOutcome.Rejected,
-        // ratelimited, invalid_auth, token_revoked, account_inactive, missing_scope, fatal_error, internal_error…:
-        // nothing about this message is wrong, so keep it until Slack or the operator recovers.
+        "invalid_auth" or "not_authed" or "token_revoked" or "token_expired" or "account_inactive" or "missing_scope"
+            or "not_allowed_token_type" or "no_permission" => PostOutcome.Misconfigured,
+        // ratelimited, fatal_error, internal_error…: nothing about this message is wrong, so keep it until Slack recovers.
         _ => PostOutcome.RetryLater,
     };
 

@@ -129,6 +129,14 @@ public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time)
         }
     }
 
+    public Task<int> CountSubscriptionsAsync(string teamId, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_entries.Values.Sum(e => e.Record!.Subscriptions.Count(s => s.TeamId == teamId)));
+        }
+    }
+
     public Task<WatchTotals> CountAsync(CancellationToken ct = default)
     {
         lock (_gate)

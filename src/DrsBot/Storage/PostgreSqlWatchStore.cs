@@ -220,6 +220,19 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 
+    public Task<int> CountSubscriptionsAsync(string teamId, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT count(*)::int FROM drsbot.watch w CROSS JOIN LATERAL jsonb_array_elements(w.record->'subscriptions') s
+                WHERE s.value->>'teamId' = $1
+                """, connection)
+            {
+                Parameters = { new() { Value = teamId } },
+            };
+            return (int)(await command.ExecuteScalarAsync(ct))!;
+        }, ct);
+
     public Task<WatchTotals> CountAsync(CancellationToken ct = default) =>
         Run(async connection =>
         {

@@ -30,7 +30,14 @@ public sealed partial class ComparisonPoll(
             var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Background, ct);
             var now = time.GetUtcNow();
             var decided = new List<(NotificationKind Kind, string Channel)>();
-            await store.UpdateAsync(comparison, current => Decide(current, result, now, decided), ct);
+            var dropped = new List<(PendingNotification Note, string Channel)>();
+            await store.UpdateAsync(comparison, current => Decide(current, result, now, decided, dropped), ct);
+            foreach (var (note, channel) in dropped)
+            {
+                metrics.Notification(DrsBotMetrics.Tag(note.Kind), "dropped");
+                LogOutboxFull(logger, note.Kind, comparison.Key, channel, options.Value.MaxOutbox);
+            }
+
             foreach (var (kind, channel) in decided)
             {
                 metrics.Notification(DrsBotMetrics.Tag(kind), "decided");
@@ -48,9 +55,12 @@ public sealed partial class ComparisonPoll(
     }
 
     /// <summary>The rules applied to the record as it is now; runs under the store's lock, so it does no I/O.</summary>
-    private WatchRecord? Decide(WatchRecord? record, CompareProgressResult result, DateTimeOffset now, List<(NotificationKind, string)> decided)
+    private WatchRecord? Decide(
+        WatchRecord? record, CompareProgressResult result, DateTimeOffset now,
+        List<(NotificationKind, string)> decided, List<(PendingNotification, string)> dropped)
     {
         decided.Clear();
+        dropped.Clear();
         if (record is not { NeedsReading: true })
         {
             return record; // everyone left (or paused) while DRS was answering
@@ -76,6 +86,14 @@ public sealed partial class ComparisonPoll(
             gone |= decision.StopWatching;
             var pending = subscription.Pending.AddRange(decision.Notifications.Select(kind =>
                 Pending(kind, subscription, record, observation, decision.State.FailureStreak, now)));
+            // A Slack that refuses for days must not grow an outbox without end: the oldest news goes first.
+            var excess = pending.Count - options.Value.MaxOutbox;
+            if (excess > 0)
+            {
+                dropped.AddRange(pending.Take(excess).Select(p => (p, subscription.ChannelId)));
+                pending = pending.RemoveRange(0, excess);
+            }
+
             record = record.With(subscription with { Rules = decision.State, Pending = pending });
             decided.AddRange(decision.Notifications.Select(kind => (kind, subscription.ChannelId)));
         }
@@ -98,6 +116,9 @@ public sealed partial class ComparisonPoll(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Decided {Kind} for {Comparison} in {Channel}")]
     private static partial void LogDecided(ILogger logger, NotificationKind kind, string comparison, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Kind} for {Comparison} in {Channel} undelivered: its outbox holds {Max} at most (Watch:MaxOutbox)")]
+    private static partial void LogOutboxFull(ILogger logger, NotificationKind kind, string comparison, string channel, int max);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped watching {Comparison}: DRS no longer knows it; its alerts are delivered before it is forgotten")]
     private static partial void LogGone(ILogger logger, string comparison);

@@ -46,6 +46,9 @@ public interface IWatchStore
     /// </summary>
     Task PollNoLaterThanAsync(DateTimeOffset latest, CancellationToken ct = default);
 
+    /// <summary>Subscriptions of one workspace, across all its channels (for <c>Watch:MaxSubscriptionsPerTeam</c>).</summary>
+    Task<int> CountSubscriptionsAsync(string teamId, CancellationToken ct = default);
+
     /// <summary>How much is stored, for the metrics: comparisons, subscriptions, notifications waiting in outboxes.</summary>
     Task<WatchTotals> CountAsync(CancellationToken ct = default);
 

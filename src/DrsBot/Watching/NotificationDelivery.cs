@@ -2,6 +2,7 @@ using System.Text.Json;
 using DrsBot.Drs;
 using DrsBot.Infrastructure;
 using DrsBot.Slack;
+using Microsoft.Extensions.Options;
 
 namespace DrsBot.Watching;
 
@@ -12,7 +13,13 @@ namespace DrsBot.Watching;
 /// A channel Slack will not post to is paused with the reason kept for <c>list</c>; anything else stays queued.
 /// </summary>
 public sealed partial class NotificationDelivery(
-    IWatchStore store, IChannelPoster poster, DrsBotMetrics metrics, TimeProvider time, ILogger<NotificationDelivery> logger)
+    IWatchStore store,
+    IChannelPoster poster,
+    SlackDeliveryHealth slack,
+    IOptions<WatchOptions> options,
+    DrsBotMetrics metrics,
+    TimeProvider time,
+    ILogger<NotificationDelivery> logger)
 {
     public async Task DeliverAsync(LeaseKeeper lease, CancellationToken ct)
     {
@@ -35,6 +42,17 @@ public sealed partial class NotificationDelivery(
     {
         while ((await store.GetAsync(comparison, ct))?.Of(channel.Team, channel.Id) is { IsSuspended: false, Pending: [var next, ..] })
         {
+            if (slack.HaltedBecause is not null)
+            {
+                return false; // kept for when the configuration is fixed
+            }
+
+            if (time.GetUtcNow() - next.CreatedAt > options.Value.MaxOutboxAge)
+            {
+                await ExpireAsync(comparison, channel, next, ct);
+                continue;
+            }
+
             if (!await lease.ConfirmAsync(ct))
             {
                 LogLeaseLost(logger, comparison.Key);
@@ -50,6 +68,15 @@ public sealed partial class NotificationDelivery(
         }
 
         return true;
+    }
+
+    private async Task ExpireAsync(ComparisonRef comparison, (string Team, string Id) channel, PendingNotification old, CancellationToken ct)
+    {
+        await store.UpdateAsync(comparison, record => record?.Of(channel.Team, channel.Id) is { } current
+            ? record.With(current with { Pending = current.Pending.RemoveAll(p => p.Id == old.Id) })
+            : record, ct);
+        metrics.Notification(DrsBotMetrics.Tag(old.Kind), "expired");
+        LogExpired(logger, old.Kind, comparison.Key, channel.Id, old.CreatedAt);
     }
 
     /// <summary>Writes one post's outcome; false when draining this channel should stop for now.</summary>
@@ -77,6 +104,7 @@ public sealed partial class NotificationDelivery(
         {
             PostOutcome.Delivered => "posted",
             PostOutcome.ChannelUnavailable => "paused",
+            PostOutcome.Misconfigured => "halted",
             PostOutcome.Rejected => "dropped",
             _ => "deferred",
         });
@@ -92,6 +120,9 @@ public sealed partial class NotificationDelivery(
                 // Even the plain-text fallback was refused: holding it would block every later notification.
                 LogDropped(logger, sent.Kind, channel.Id, result.Error);
                 return stored?.Of(channel.Team, channel.Id) is not null;
+            case PostOutcome.Misconfigured:
+                slack.Halt(result.Error);
+                return false;
             default:
                 LogDeferred(logger, sent.Kind, channel.Id, result.Error);
                 return false;
@@ -109,6 +140,9 @@ public sealed partial class NotificationDelivery(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not post {Kind} to {Channel} ({Error}); it stays queued for the next poll")]
     private static partial void LogDeferred(ILogger logger, NotificationKind kind, string channel, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Kind} for {Comparison} in {Channel} undelivered: decided at {CreatedAt}, older than Watch:MaxOutboxAge")]
+    private static partial void LogExpired(ILogger logger, NotificationKind kind, string comparison, string channel, DateTimeOffset createdAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped delivering for {Comparison}: this replica's poll lease was lost")]
     private static partial void LogLeaseLost(ILogger logger, string comparison);

@@ -12,6 +12,7 @@ public sealed partial class SubscriptionCommands(
     IDrsClient drs,
     IWatchStore store,
     IOptionsMonitor<SlackOptions> slack,
+    IOptions<WatchOptions> watch,
     TimeProvider time,
     ILogger<SubscriptionCommands> logger)
 {
@@ -27,8 +28,21 @@ public sealed partial class SubscriptionCommands(
             return SubscriptionMessages.BroadcastNotAllowed();
         }
 
-        // Subscribing checks with DRS first: a typo should fail now, not as "comparison gone" a minute later.
         var comparison = subscribe.Comparison;
+        try
+        {
+            if (await CapReachedAsync(command, comparison) is { } refusal)
+            {
+                return refusal;
+            }
+        }
+        catch (WatchStoreUnavailableException e)
+        {
+            LogStoreUnavailable(logger, e.Message);
+            return SubscriptionMessages.StorageUnavailable();
+        }
+
+        // Subscribing checks with DRS first: a typo should fail now, not as "comparison gone" a minute later.
         var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Interactive, ct);
         var now = time.GetUtcNow();
         if (result is ProgressFailed failed)
@@ -105,6 +119,32 @@ public sealed partial class SubscriptionCommands(
                 .Where(x => x.Subscription is not null)
                 .Select(x => (x.Subscription!, x.Watch))]);
         });
+    }
+
+    /// <summary>
+    /// A refusal when this would be the channel's or the workspace's subscription beyond the caps. Changing an
+    /// existing subscription is always allowed. Checked before DRS is asked; two racing subscribes may pass one over.
+    /// </summary>
+    private async Task<SlackMessage?> CapReachedAsync(SlashCommand command, ComparisonRef comparison)
+    {
+        var limits = watch.Value;
+        var inChannel = (await store.OfChannelAsync(command.ChannelId))
+            .Where(r => r.Of(command.TeamId, command.ChannelId) is not null)
+            .Select(r => r.Comparison)
+            .ToList();
+        if (inChannel.Contains(comparison))
+        {
+            return null;
+        }
+
+        if (inChannel.Count >= limits.MaxSubscriptionsPerChannel)
+        {
+            return SubscriptionMessages.TooMany("this channel", limits.MaxSubscriptionsPerChannel, "Watch:MaxSubscriptionsPerChannel");
+        }
+
+        return await store.CountSubscriptionsAsync(command.TeamId) >= limits.MaxSubscriptionsPerTeam
+            ? SubscriptionMessages.TooMany("this workspace", limits.MaxSubscriptionsPerTeam, "Watch:MaxSubscriptionsPerTeam")
+            : null;
     }
 
     /// <summary>A store that does not answer gets an honest "try again", never a 500 or a timeout.</summary>

@@ -34,6 +34,18 @@ public sealed class WatchOptions
     /// <summary>Polls one replica runs at once. They wait on DRS and Slack, not on a CPU, so this can be high.</summary>
     public int MaxConcurrentPolls { get; set; } = 64;
 
+    /// <summary>Comparisons one channel may watch; more is refused with an explanation.</summary>
+    public int MaxSubscriptionsPerChannel { get; set; } = 50;
+
+    /// <summary>Subscriptions one workspace may hold across its channels.</summary>
+    public int MaxSubscriptionsPerTeam { get; set; } = 500;
+
+    /// <summary>Notifications one subscription's outbox keeps while Slack refuses them; the oldest go first.</summary>
+    public int MaxOutbox { get; set; } = 20;
+
+    /// <summary>Notifications older than this are dropped undelivered: news of yesterday is noise today.</summary>
+    public TimeSpan MaxOutboxAge { get; set; } = TimeSpan.FromHours(24);
+
     public RuleSettings Rules => new(
         FailuresBeforeAlert, CompletionRearmBelowPercent, CatchUpRearmAboveSeconds, RecheckRearmAfterZeroPolls, NotFoundPollsBeforeGone);
 
@@ -80,6 +92,16 @@ internal sealed class WatchOptionsValidator : KeyedOptionsValidator<WatchOptions
         if (options.PollLease < TimeSpan.FromSeconds(1) || options.PollLease > TimeSpan.FromHours(1))
         {
             problems.Add("Watch:PollLease must be between 00:00:01 and 01:00:00");
+        }
+
+        if (options.MaxSubscriptionsPerChannel < 1 || options.MaxSubscriptionsPerTeam < options.MaxSubscriptionsPerChannel)
+        {
+            problems.Add("Watch:MaxSubscriptionsPerChannel must be at least 1, and Watch:MaxSubscriptionsPerTeam at least as large");
+        }
+
+        if (options.MaxOutbox is < 1 or > 1000 || options.MaxOutboxAge < TimeSpan.FromMinutes(1))
+        {
+            problems.Add("Watch:MaxOutbox must be between 1 and 1000, and Watch:MaxOutboxAge at least 00:01:00");
         }
 
         if (options.MaxConcurrentPolls is < 1 or > 1024)

@@ -10,6 +10,13 @@ public sealed class AbuseTests : EndToEndTest
 {
     private const string Ops = "C0OPS";
 
+    /// <summary>The production defaults, which other tests raise.</summary>
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["Slack:RateLimit:PerUserPerMinute"] = "20",
+        ["Slack:RateLimit:PerTeamPerMinute"] = "200",
+    };
+
     private Task<bool> PollAsync(string job, string compare) =>
         App.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef(job, compare));
 
@@ -129,5 +136,124 @@ public sealed class AbuseTests : EndToEndTest
 
         Assert.Equal(0, Drs.CallsFor("job-1", "cmp-1")); // refused before DRS is asked
         Assert.Contains("subscribed this channel", (await app.CommandAsync("subscribe job-1 cmp-1 <!subteam^S0DBA|@dba>", channel: Ops)).AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hundred_rapid_commands_from_one_user_make_at_most_the_allowed_drs_calls_and_page_nobody()
+    {
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+        Drs.Script("job-1", "typo", DrsAnswer.ServerError());
+        await App.CommandAsync("subscribe job-1 cmp-1 <!here>", channel: Ops, team: "T0OTHER"); // another team's on-call channel
+
+        var replies = new List<Reply>();
+        for (var i = 0; i < 100; i++)
+        {
+            replies.Add(await App.CommandAsync("job-1 typo", channel: "C0PLAY"));
+        }
+
+        Assert.InRange(replies.Count(r => r.AllText.Contains("a lot of commands", StringComparison.Ordinal)), 80, 100);
+        Assert.All(replies, r => Assert.Equal("ephemeral", r.ResponseType));
+        Assert.InRange(Drs.CallsFor("job-1", "typo"), 1, 20 * 3); // 20 commands at most, each one call and two retries
+        for (var i = 0; i < 4; i++)
+        {
+            await PollAsync("job-1", "cmp-1");
+        }
+
+        Assert.Empty(Slack.InChannel(Ops));
+    }
+
+    [Fact]
+    public async Task A_workspace_has_a_limit_of_its_own()
+    {
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?>
+        {
+            ["Slack:RateLimit:PerUserPerMinute"] = "3",
+            ["Slack:RateLimit:PerTeamPerMinute"] = "5",
+        });
+
+        var slowed = new List<bool>();
+        foreach (var user in new[] { "U0A", "U0A", "U0A", "U0A", "U0B", "U0B", "U0C" })
+        {
+            using var response = await app.PostSignedAsync(DrsBotApp.CommandBody("help", user: user));
+            slowed.Add((await response.Content.ReadAsStringAsync()).Contains("a lot of commands", StringComparison.Ordinal));
+        }
+
+        // U0A: 3 allowed, the 4th refused (user); U0B: 2 allowed (team reaches 5); U0C: refused (team).
+        Assert.Equal([false, false, false, true, false, false, true], slowed);
+        using var other = await app.PostSignedAsync(DrsBotApp.CommandBody("help", user: "U0A", team: "T0ELSE"));
+        Assert.DoesNotContain("a lot of commands", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_51st_subscription_in_a_channel_is_refused_and_changing_one_still_works()
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            Drs.Script("job-1", $"cmp-{i}", DrsAnswer.Progress(full: 40));
+            Assert.Contains("subscribed this channel", (await App.CommandAsync($"subscribe job-1 cmp-{i}", channel: Ops, team: "T0FILL", user: $"U0FILL{i}")).AllText, StringComparison.Ordinal);
+        }
+
+        Drs.Script("job-1", "cmp-50", DrsAnswer.Progress(full: 40));
+        var refused = await App.CommandAsync("subscribe job-1 cmp-50", channel: Ops, team: "T0FILL");
+        Assert.StartsWith("Not subscribed", refused.Text, StringComparison.Ordinal);
+        Assert.Contains("Watch:MaxSubscriptionsPerChannel", refused.AllText, StringComparison.Ordinal);
+        Assert.Equal(0, Drs.CallsFor("job-1", "cmp-50")); // refused before DRS is asked
+        Assert.Contains("updated this channel's subscription", (await App.CommandAsync("subscribe job-1 cmp-7 <!here>", channel: Ops, team: "T0FILL")).AllText, StringComparison.Ordinal);
+        Assert.Contains("subscribed this channel", (await App.CommandAsync("subscribe job-1 cmp-50", channel: "C0OTHER", team: "T0FILL")).AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_workspace_has_a_subscription_cap_across_channels()
+    {
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?>
+        {
+            ["Watch:MaxSubscriptionsPerChannel"] = "2",
+            ["Watch:MaxSubscriptionsPerTeam"] = "3",
+        });
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+        Drs.Script("job-1", "cmp-2", DrsAnswer.Progress(full: 40));
+
+        await app.CommandAsync("subscribe job-1 cmp-1", channel: "C0A");
+        await app.CommandAsync("subscribe job-1 cmp-2", channel: "C0A");
+        await app.CommandAsync("subscribe job-1 cmp-1", channel: "C0B");
+        var refused = await app.CommandAsync("subscribe job-1 cmp-2", channel: "C0B");
+
+        Assert.Contains("Watch:MaxSubscriptionsPerTeam", refused.AllText, StringComparison.Ordinal);
+        Assert.Contains("subscribed this channel", (await app.CommandAsync("subscribe job-1 cmp-2", channel: "C0B", team: "T0ELSE")).AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_outbox_keeps_the_newest_notifications_and_none_older_than_its_age()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?>
+        {
+            ["Watch:MaxOutbox"] = "1",
+            ["Watch:MaxOutboxAge"] = "00:10:00",
+        })
+        {
+            ConfigureTestServices = s => s.AddSingleton<TimeProvider>(clock),
+        };
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100), DrsAnswer.Progress(full: 5), DrsAnswer.Progress(full: 100));
+        await app.CommandAsync("subscribe job-1 cmp-1", channel: Ops);
+        var poll = () => app.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("job-1", "cmp-1"));
+        for (var i = 0; i < 3; i++)
+        {
+            Slack.FailNext("internal_error"); // refused without HTTP retries, whose backoff would wait on the fake clock
+        }
+
+        await poll(); // complete #1, Slack down
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await poll(); // 5 %: re-armed; Slack still down
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await poll(); // complete #2: the outbox holds one, so #1 is dropped
+        var record = await app.Services.GetRequiredService<IWatchStore>().GetAsync(new ComparisonRef("job-1", "cmp-1"));
+        var kept = Assert.Single(record!.Subscriptions.Single().Pending);
+        Assert.Equal(clock.GetUtcNow(), kept.CreatedAt);
+
+        clock.Advance(TimeSpan.FromMinutes(11)); // Slack is back, but the news is too old to post
+        await poll();
+        Assert.Empty(Slack.InChannel(Ops));
+        Assert.Empty((await app.Services.GetRequiredService<IWatchStore>().GetAsync(new ComparisonRef("job-1", "cmp-1")))!.Subscriptions.Single().Pending);
     }
 }

@@ -22,6 +22,7 @@ public sealed class ExampleSettingsTests
     public static TheoryData<string, Type> Sections => new()
     {
         { "Slack", typeof(SlackOptions) },
+        { "Slack:RateLimit", typeof(SlackRateLimitOptions) },
         { "Drs", typeof(DrsOptions) },
         { "Drs:Auth", typeof(DrsAuthOptions) },
         { "Watch", typeof(WatchOptions) },

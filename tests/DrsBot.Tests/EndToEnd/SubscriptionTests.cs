@@ -226,8 +226,9 @@ public sealed class SubscriptionTests : EndToEndTest
     [InlineData("msg_too_long", "text only")]
     [InlineData("is_archived", "paused")]
     [InlineData("channel_not_found", "paused")]
-    [InlineData("invalid_auth", "next poll")]
-    [InlineData("token_revoked", "next poll")]
+    [InlineData("invalid_auth", "halted")]
+    [InlineData("token_revoked", "halted")]
+    [InlineData("missing_scope", "halted")]
     [InlineData("ratelimited", "next poll")]
     [InlineData("internal_error", "next poll")]
     public async Task Each_slack_error_leads_to_the_right_outcome(string error, string outcome)
@@ -251,6 +252,12 @@ public sealed class SubscriptionTests : EndToEndTest
                 Assert.Empty(Slack.InChannel(Ops));
                 Assert.Equal(error, subscription.SuspendedReason);
                 Assert.Empty(subscription.Pending);
+                break;
+            case "halted":
+                // No retry fixes a revoked token: one attempt, then nothing until the settings change; still queued.
+                Assert.Empty(Slack.InChannel(Ops));
+                Assert.Equal(1, Slack.PostAttempts);
+                Assert.Single(subscription.Pending);
                 break;
             default:
                 Assert.Single(Slack.InChannel(Ops)); // kept, then delivered once on the next poll

@@ -33,6 +33,9 @@ public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, 
         ["Drs:Auth:Token"] = DrsToken,
         ["Drs:InteractiveBudget"] = "00:00:02",
         ["Watch:PollInterval"] = "01:00:00",
+        // Tests send many commands as one user; AbuseTests puts the production limits back.
+        ["Slack:RateLimit:PerUserPerMinute"] = "100000",
+        ["Slack:RateLimit:PerTeamPerMinute"] = "100000",
     };
 
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }
@@ -86,9 +89,9 @@ public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, 
     }
 
     /// <summary>Sends <c>/drs-progress {text}</c> and returns Slack's view of the reply.</summary>
-    public async Task<Reply> CommandAsync(string text, string channel = "C0CHANNEL1", Uri? responseUrl = null, string team = "T0TEAM")
+    public async Task<Reply> CommandAsync(string text, string channel = "C0CHANNEL1", Uri? responseUrl = null, string team = "T0TEAM", string user = "U0ALICE")
     {
-        using var response = await PostSignedAsync(CommandBody(text, channel, team, responseUrl));
+        using var response = await PostSignedAsync(CommandBody(text, channel, team, responseUrl, user));
         var json = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {json}");
         var reply = JsonDocument.Parse(json).RootElement.Clone();
