@@ -25,6 +25,12 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     public static readonly HttpRequestOptionsKey<DrsCallKind> CallKindOption = new("DrsBot.CallKind");
     private const int MaxMessageLength = 500;
 
+    /// <summary>
+    /// The most of any DRS or IAM answer DrsBot reads: a compare-progress answer is well under 2 KiB, so a larger or
+    /// endless body is an unreadable answer, never a reason to fill memory.
+    /// </summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
     public async Task<CompareProgressResult> GetCompareProgressAsync(
         ComparisonRef comparison, DrsCallKind kind, CancellationToken ct)
     {
@@ -84,6 +90,11 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         {
             return Failed(e.Failure);
         }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            return Failed(new DrsFailure(DrsFailureKind.InvalidResponse,
+                Message: $"DRS's answer was larger than {MaxBodyBytes / 1024} KiB, far more than any compare-progress answer."));
+        }
         catch (Exception e) when (e is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             return Failed(new DrsFailure(DrsFailureKind.Unreachable, Message: Describe(e)));
@@ -103,7 +114,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
             }
             catch (HttpRequestException) when (!ct.IsCancellationRequested)
             {
-                // The body broke off, or was larger than any compare-progress answer (1 MiB).
+                // The body broke off, or was larger than any compare-progress answer (MaxBodyBytes).
                 return Failed(new DrsFailure(DrsFailureKind.InvalidResponse, (int)response.StatusCode,
                     Message: "DRS's answer could not be read in full.", RequestId: requestId));
             }

@@ -10,6 +10,19 @@ namespace DrsBot.Drs;
 /// </summary>
 internal static class DrsResilience
 {
+    /// <summary>Stands in for a body that was over <see cref="DrsClient.MaxBodyBytes"/>: reading it fails as HttpClient would.</summary>
+    private sealed class OversizedContent : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, $"The answer was larger than {DrsClient.MaxBodyBytes} bytes.");
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, DrsOptions options)
     {
         pipeline.AddTimeout(new HttpTimeoutStrategyOptions
@@ -96,7 +109,19 @@ internal static class DrsResilience
         // The API gateway may answer throttling (APIG.0308) with a 4xx other than 429.
         if (status is >= 400 and < 500 && response.StatusCode != HttpStatusCode.NotFound)
         {
-            await response.Content.LoadIntoBufferAsync(context.CancellationToken);
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(DrsClient.MaxBodyBytes, context.CancellationToken);
+            }
+            catch (HttpRequestException)
+            {
+                // Far too large for a gateway error: not throttling. The half-read body cannot be read again, so the
+                // caller gets the same "over the limit" failure HttpClient itself reports for a large 200.
+                response.Content.Dispose();
+                response.Content = new OversizedContent();
+                return false;
+            }
+
             var body = await response.Content.ReadAsStringAsync(context.CancellationToken);
             return body.Contains("APIG.0308", StringComparison.Ordinal) || body.Contains("APIGW.0308", StringComparison.Ordinal);
         }

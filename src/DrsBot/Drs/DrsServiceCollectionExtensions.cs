@@ -20,13 +20,14 @@ public static class DrsServiceCollectionExtensions
             {
                 http.BaseAddress = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedIamEndpoint.AsBaseAddress();
                 http.Timeout = TimeSpan.FromSeconds(10);
+                http.MaxResponseContentBufferSize = DrsClient.MaxBodyBytes;
             });
 
         var client = services.AddHttpClient<IDrsClient, DrsClient>((sp, http) =>
             {
                 http.BaseAddress = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedEndpoint!.AsBaseAddress();
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
-                http.MaxResponseContentBufferSize = 1024 * 1024;
+                http.MaxResponseContentBufferSize = DrsClient.MaxBodyBytes;
             });
 
         // Handlers run in the order added: resilience outside, so every retry is authenticated afresh.

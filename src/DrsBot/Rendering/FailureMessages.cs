@@ -22,7 +22,8 @@ public static class FailureMessages
         }
 
         blocks.Add(Blocks.Context(ProgressMessages.ContextLine(comparison, at).Replace("· Read", "· Tried", StringComparison.Ordinal)));
-        var text = $"{title} (comparison {comparison.CompareJobId})" + (failure.Code is null ? "" : $" [{failure.Code}]");
+        // The fallback text is what a push notification shows: DRS's code is escaped there too, never a ping.
+        var text = $"{title} (comparison {comparison.CompareJobId})" + (failure.Code is null ? "" : $" [{Escape(failure.Code)}]");
         return new SlackMessage(text, blocks);
     }
 

@@ -21,7 +21,7 @@ public static class HelpMessages
         ]);
 
     public static SlackMessage Invalid(string problem) => new(
-        $"Sorry, I didn't understand that: {problem}",
+        $"Sorry, I didn't understand that: {Mrkdwn.Escape(problem)}",
         [
             Blocks.Section($":thinking_face: {Mrkdwn.Escape(problem)}"),
             Blocks.Section(Usage),

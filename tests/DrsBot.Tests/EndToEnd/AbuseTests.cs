@@ -256,4 +256,45 @@ public sealed class AbuseTests : EndToEndTest
         Assert.Empty(Slack.InChannel(Ops));
         Assert.Empty((await app.Services.GetRequiredService<IWatchStore>().GetAsync(new ComparisonRef("job-1", "cmp-1")))!.Subscriptions.Single().Pending);
     }
+
+    [Fact]
+    public async Task What_drs_says_is_escaped_in_blocks_and_in_the_fallback_text()
+    {
+        Drs.Script("job-1", "cmp-1", new DrsAnswer(400, """{"error_code":"<!channel>","error_msg":"<!here> <@U0BOSS> & <https://evil.example|click>"}"""));
+
+        var reply = await App.CommandAsync("job-1 cmp-1");
+
+        var raw = reply.Body.ToString();
+        Assert.DoesNotContain("<!channel>", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!here>", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("<@U0BOSS>", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("<https://evil", raw, StringComparison.Ordinal);
+        Assert.Contains("&lt;!channel&gt;", reply.Text, StringComparison.Ordinal);                       // the fallback text
+        Assert.Contains("&lt;!channel&gt;", JsonText.Strings(reply.Body.GetProperty("blocks")), StringComparison.Ordinal); // the blocks
+    }
+
+    [Fact]
+    public async Task User_input_echoed_in_help_is_escaped_in_the_text_too()
+    {
+        var reply = await App.CommandAsync("<!channel>");
+
+        Assert.DoesNotContain("<!channel>", reply.Body.ToString(), StringComparison.Ordinal);
+        Assert.Contains("&lt;!channel&gt;", reply.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(400)]
+    [InlineData(503)]
+    public async Task An_endless_drs_body_is_an_unreadable_answer_not_a_memory_problem(int status)
+    {
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Endless(status));
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var reply = await App.CommandAsync("job-1 cmp-1");
+
+        Assert.Contains("could not read", reply.AllText, StringComparison.Ordinal);
+        Assert.Contains("64 KiB", reply.AllText, StringComparison.Ordinal);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2.8), $"answered in {started.Elapsed}");
+    }
 }

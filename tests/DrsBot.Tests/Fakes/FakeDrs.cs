@@ -32,6 +32,11 @@ public sealed record DrsAnswer(int Status, string Body, TimeSpan Delay = default
     public static DrsAnswer NotFound() => new(400, """{"error_code":"DRS.10000010","error_msg":"Task information not found."}""",
         Headers: new Dictionary<string, string> { ["X-Request-Id"] = "req-404" });
 
+    /// <summary>A body that never ends (until the client hangs up, or 256 MiB): DrsBot must stop reading on its own.</summary>
+    public static DrsAnswer Endless(int status) => new(status, EndlessMarker);
+
+    public const string EndlessMarker = "<endless>";
+
     public static DrsAnswer ServerError() => new(500, """{"error_code":"DRS.00000001","error_msg":"Internal error."}""",
         Headers: new Dictionary<string, string> { ["X-Request-Id"] = "req-500" });
 }
@@ -97,6 +102,23 @@ public sealed class FakeDrs : LoopbackServer
 
                 http.Response.StatusCode = answer.Status;
                 http.Response.ContentType = "application/json";
+                if (answer.Body == DrsAnswer.EndlessMarker)
+                {
+                    var chunk = System.Text.Encoding.UTF8.GetBytes("{\"error_code\":\"DRS.1\",\"error_msg\":\"" + new string('x', 65536));
+                    try
+                    {
+                        for (var sent = 0L; sent < 256L << 20 && !http.RequestAborted.IsCancellationRequested; sent += chunk.Length)
+                        {
+                            await http.Response.Body.WriteAsync(chunk, http.RequestAborted);
+                        }
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or IOException)
+                    {
+                    }
+
+                    return;
+                }
+
                 await http.Response.WriteAsync(answer.Body);
             });
 }

@@ -17,6 +17,7 @@ public sealed class IamTokenException(DrsFailure failure)
 /// <c>Drs:Auth:Mode=Password</c>: exchanges the IAM user's password for a project-scoped token
 /// (<c>POST /v3/auth/tokens</c>) and caches it until an hour before it expires. Concurrent callers share one
 /// request; a token DRS rejects early (password changed, user disabled) is dropped and fetched again once.
+/// <c>nocatalog=true</c> leaves the service catalogue out of the answer, which keeps it far below the 64 KiB read cap.
 /// </summary>
 public sealed partial class IamTokenProvider(
     IHttpClientFactory clients, IOptions<DrsOptions> options, TimeProvider time, ILogger<IamTokenProvider> logger)
@@ -76,7 +77,7 @@ public sealed partial class IamTokenProvider(
         };
 
         // A client per fetch (the factory pools handlers), since this provider lives as long as the process.
-        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync("v3/auth/tokens", body, ct);
+        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync("v3/auth/tokens?nocatalog=true", body, ct);
         var requestId = HuaweiApiError.RequestId(response);
         if (response.StatusCode != HttpStatusCode.Created && response.StatusCode != HttpStatusCode.OK)
         {
