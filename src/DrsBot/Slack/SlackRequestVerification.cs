@@ -6,12 +6,17 @@ namespace DrsBot.Slack;
 public sealed record SlackRequestBody(byte[] Bytes);
 
 /// <summary>
-/// Runs before any other work on a <c>/slack</c> endpoint: bounds the body, checks Slack's signature over the
-/// raw bytes, and only then hands the body on. Anything unsigned, stale or tampered gets a bare 401.
+/// Runs before any other work on a <c>/slack</c> endpoint, cheapest check first: the declared size, then the
+/// signature headers (one of each, fresh, well-formed) before a byte of the body is read, then the body within
+/// its cap, then the HMAC over the raw bytes. Anything unsigned, stale or tampered gets a bare 401, and a flood of
+/// them cannot flood the log.
 /// </summary>
-internal sealed partial class SlackRequestVerification(
-    IOptionsMonitor<SlackOptions> options, TimeProvider time, ILogger<SlackRequestVerification> logger) : IEndpointFilter
+internal sealed class SlackRequestVerification(
+    IOptionsMonitor<SlackOptions> options, SlackRefusalLog refusals, TimeProvider time) : IEndpointFilter
 {
+    private const string TimestampHeader = "X-Slack-Request-Timestamp";
+    private const string SignatureHeader = "X-Slack-Signature";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -22,29 +27,46 @@ internal sealed partial class SlackRequestVerification(
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
+        var timestamps = http.Request.Headers[TimestampHeader];
+        var signatures = http.Request.Headers[SignatureHeader];
+        if (timestamps.Count > 1 || signatures.Count > 1)
+        {
+            return Refuse(http, "sent twice");
+        }
+
+        var timestamp = timestamps.ToString();
+        var signature = signatures.ToString();
+        var signed = signatures.Count == 1;
+        if (signed && !SlackSignature.HeadersAcceptable(timestamp, signature, time.GetUtcNow()))
+        {
+            return Refuse(http, "stale or malformed");
+        }
+
         var body = await ReadBoundedAsync(http.Request.Body, slack.MaxRequestBytes, http.RequestAborted);
         if (body is null)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        var timestamp = http.Request.Headers["X-Slack-Request-Timestamp"].ToString();
-        var signature = http.Request.Headers["X-Slack-Signature"].ToString();
+        if (!signed)
+        {
+            // Slack's URL verification probe is the one unsigned request we answer, and it gets nothing but a 200.
+            return IsSslCheck(body) ? Results.Ok() : Refuse(http, "missing");
+        }
 
         if (!SlackSignature.IsValid(slack.SigningSecret, timestamp, signature, body, time.GetUtcNow()))
         {
-            // Slack's URL verification probe is the one unsigned request we answer, and it gets nothing but a 200.
-            if (string.IsNullOrEmpty(signature) && IsSslCheck(body))
-            {
-                return Results.Ok();
-            }
-
-            LogRejected(logger, http.Request.Path, string.IsNullOrEmpty(signature) ? "missing" : "invalid or stale");
-            return Results.StatusCode(StatusCodes.Status401Unauthorized);
+            return Refuse(http, "invalid");
         }
 
         http.Features.Set(new SlackRequestBody(body));
         return await next(context);
+    }
+
+    private IResult Refuse(HttpContext http, string problem)
+    {
+        refusals.Add(http.Request.Path, problem);
+        return Results.StatusCode(StatusCodes.Status401Unauthorized);
     }
 
     private static bool IsSslCheck(byte[] body) => SlashCommand.FromForm(body).IsSslCheck;
@@ -67,6 +89,55 @@ internal sealed partial class SlackRequestVerification(
         return buffer.ToArray();
     }
 
+}
+
+/// <summary>
+/// Refused requests in the log, at most <see cref="PerMinute"/> lines a minute, then one line saying how many more
+/// there were: a flood of forged requests must not flood the log. One per process (filters are made per request).
+/// </summary>
+internal sealed partial class SlackRefusalLog(TimeProvider time, ILogger<SlackRefusalLog> logger)
+{
+    private const int PerMinute = 10;
+    private readonly Lock _gate = new();
+    private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
+    private int _logged;
+    private int _suppressed;
+
+    public void Add(string path, string problem)
+    {
+        int suppressedBefore;
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            suppressedBefore = 0;
+            if (now - _windowStart >= TimeSpan.FromMinutes(1))
+            {
+                suppressedBefore = _suppressed;
+                _windowStart = now;
+                _logged = 0;
+                _suppressed = 0;
+            }
+
+            if (_logged >= PerMinute)
+            {
+                _suppressed++;
+                return;
+            }
+
+            _logged++;
+        }
+
+        if (suppressedBefore > 0)
+        {
+            LogSuppressed(logger, suppressedBefore);
+        }
+
+        LogRejected(logger, path, problem);
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a request to {Path}: Slack signature {Problem}")]
     private static partial void LogRejected(ILogger logger, string path, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} more requests in the minute before, not logged one by one")]
+    private static partial void LogSuppressed(ILogger logger, int count);
 }

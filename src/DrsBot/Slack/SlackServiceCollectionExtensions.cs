@@ -11,6 +11,7 @@ public static class SlackServiceCollectionExtensions
         services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
         services.AddSingleton<SlackRequestVerification>();
+        services.AddSingleton<SlackRefusalLog>();
 
         // No HttpClient loggers (see ServiceDefaults): a response_url is itself a credential for its conversation.
         // Redirects are not followed: an allowed URL must not bounce the post to one that is not.

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -22,7 +23,23 @@ public static class SlackSignature
     public static bool IsValid(
         string signingSecret, string? timestamp, string? signature, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
-        if (string.IsNullOrEmpty(signingSecret) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
+        if (string.IsNullOrEmpty(signingSecret) || !HeadersAcceptable(timestamp, signature, now))
+        {
+            return false;
+        }
+
+        var presented = Convert.FromHexString(signature.AsSpan(Prefix.Length));
+        var expected = ComputeHash(signingSecret, timestamp, body);
+        return CryptographicOperations.FixedTimeEquals(expected, presented);
+    }
+
+    /// <summary>
+    /// What can be judged before reading a byte of the body: a fresh timestamp and a well-formed signature. Anything
+    /// failing here is refused without spending a read or an HMAC on it.
+    /// </summary>
+    public static bool HeadersAcceptable([NotNullWhen(true)] string? timestamp, [NotNullWhen(true)] string? signature, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
         {
             return false;
         }
@@ -32,30 +49,16 @@ public static class SlackSignature
             return false;
         }
 
-        var age = now.ToUnixTimeSeconds() - seconds;
-        if (Math.Abs(age) > ReplayWindow.TotalSeconds)
+        if (Math.Abs(now.ToUnixTimeSeconds() - seconds) > ReplayWindow.TotalSeconds)
         {
             return false;
         }
 
-        if (!signature.StartsWith(Prefix, StringComparison.Ordinal) || signature.Length != Prefix.Length + 64)
-        {
-            return false;
-        }
-
-        byte[] presented;
-        try
-        {
-            presented = Convert.FromHexString(signature.AsSpan(Prefix.Length));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var expected = ComputeHash(signingSecret, timestamp, body);
-        return CryptographicOperations.FixedTimeEquals(expected, presented);
+        return signature.StartsWith(Prefix, StringComparison.Ordinal) && signature.Length == Prefix.Length + 64
+               && signature.AsSpan(Prefix.Length).ContainsAnyExcept(HexDigits) is false;
     }
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     private static byte[] ComputeHash(string signingSecret, string timestamp, ReadOnlySpan<byte> body)
     {

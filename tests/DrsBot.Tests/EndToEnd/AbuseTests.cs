@@ -297,4 +297,93 @@ public sealed class AbuseTests : EndToEndTest
         Assert.Contains("64 KiB", reply.AllText, StringComparison.Ordinal);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(2.8), $"answered in {started.Elapsed}");
     }
+
+    private static HttpRequestMessage Signed(string body, long timestamp, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands")
+        {
+            Content = content ?? new StringContent(body, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Slack-Signature", DrsBotApp.Sign(body, timestamp));
+        return request;
+    }
+
+    [Fact]
+    public async Task Duplicate_signature_headers_are_refused_even_when_both_are_right()
+    {
+        var body = DrsBotApp.CommandBody("help");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = Signed(body, now);
+        request.Headers.TryAddWithoutValidation("X-Slack-Signature", DrsBotApp.Sign(body, now));
+
+        using var response = await App.CreateClient().SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    /// <summary>A body of unknown length (chunked), far over the cap.</summary>
+    private static StreamContent Chunked(int bytes)
+    {
+        var content = new StreamContent(new NonSeekable(new MemoryStream(new byte[bytes])));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        return content;
+    }
+
+    [Fact]
+    public async Task An_oversized_chunked_body_gets_413_and_a_stale_one_401_before_its_body_is_read()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using (var request = Signed("x", now, Chunked(2 * 1024 * 1024)))
+        {
+            request.Headers.TransferEncodingChunked = true;
+            using var response = await App.CreateClient().SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+
+        // Ten minutes old: refused on its headers alone, so the oversized body is never read (401, not 413).
+        using (var request = Signed("x", now - 600, Chunked(2 * 1024 * 1024)))
+        {
+            request.Headers.TransferEncodingChunked = true;
+            using var response = await App.CreateClient().SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        Assert.Empty(Drs.Requests);
+    }
+
+    [Fact]
+    public async Task A_flood_of_forged_requests_does_not_flood_the_log()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = new DrsBotApp(Drs, Slack)
+        {
+            ConfigureTestServices = s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs),
+        };
+        var client = app.CreateClient();
+        for (var i = 0; i < 200; i++)
+        {
+            using var request = Signed(DrsBotApp.CommandBody("help"), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            request.Headers.Remove("X-Slack-Signature");
+            request.Headers.Add("X-Slack-Signature", "v0=" + new string('0', 64));
+            using var response = await client.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        Assert.InRange(logs.Lines.Count(l => l.Contains("Refused a request to /slack/commands", StringComparison.Ordinal)), 1, 10);
+    }
+
+    private sealed class NonSeekable(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
