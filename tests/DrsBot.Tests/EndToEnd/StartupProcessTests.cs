@@ -6,8 +6,8 @@ namespace DrsBot.Tests.EndToEnd;
 /// <summary>Start-up as an operator sees it: the real process, its exit code and what it prints.</summary>
 public sealed class StartupProcessTests
 {
-    [Fact]
-    public async Task Missing_settings_in_production_exit_1_with_a_list_of_keys_not_a_stack_trace()
+    /// <summary>Runs the built DrsBot.dll in Production with these environment variables until it exits.</summary>
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment)
     {
         var dll = Directory.GetFiles(Repository.Path("src", "DrsBot", "bin"), "DrsBot.dll", SearchOption.AllDirectories)
             .OrderByDescending(File.GetLastWriteTimeUtc).First();
@@ -19,9 +19,9 @@ public sealed class StartupProcessTests
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        foreach (var key in new[] { "Slack__SigningSecret", "Slack__BotToken", "Drs__Endpoint", "Drs__Region", "Drs__ProjectId", "Drs__Auth__Token" })
+        foreach (var (key, value) in environment)
         {
-            start.Environment[key] = "";
+            start.Environment[key] = value;
         }
 
         using var process = Process.Start(start)!;
@@ -29,16 +29,24 @@ public sealed class StartupProcessTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
 
-        Assert.Equal(1, process.ExitCode);
-        var report = await stderr;
+    [Fact]
+    public async Task Missing_settings_in_production_exit_1_with_a_list_of_keys_not_a_stack_trace()
+    {
+        var (exitCode, stdout, report) = await RunAsync(
+            new[] { "Slack__SigningSecret", "Slack__BotToken", "Drs__Endpoint", "Drs__Region", "Drs__ProjectId", "Drs__Auth__Token" }
+                .ToDictionary(key => key, _ => ""));
+
+        Assert.Equal(1, exitCode);
         Assert.Contains("DrsBot cannot start: its configuration is incomplete.", report, StringComparison.Ordinal);
         foreach (var line in new[] { "  - Slack:SigningSecret is required", "  - Slack:BotToken is required", "  - Drs:Endpoint or Drs:Region is required", "  - Drs:ProjectId is required", "  - Drs:Auth:Token is required" })
         {
             Assert.Contains(line, report, StringComparison.Ordinal);
         }
 
-        Assert.DoesNotContain("simulator", await stdout + report, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("simulator", stdout + report, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
@@ -47,31 +55,19 @@ public sealed class StartupProcessTests
     [InlineData("Slack__SigningSecret", "short-secret", "Slack:SigningSecret must be at least 32 characters")]
     public async Task Laptop_settings_in_production_exit_1_naming_the_key(string key, string value, string expected)
     {
-        var dll = Directory.GetFiles(Repository.Path("src", "DrsBot", "bin"), "DrsBot.dll", SearchOption.AllDirectories)
-            .OrderByDescending(File.GetLastWriteTimeUtc).First();
-        var start = new ProcessStartInfo("dotnet", [dll])
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
+            ["Slack__SigningSecret"] = "0123456789abcdef0123456789abcdef",
+            ["Slack__BotToken"] = "xoxb-1",
+            ["Drs__Endpoint"] = "https://drs.example.com",
+            ["Drs__ProjectId"] = "p1",
+            ["Drs__Auth__Token"] = "t",
+            [key] = value,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["Slack__SigningSecret"] = "0123456789abcdef0123456789abcdef";
-        start.Environment["Slack__BotToken"] = "xoxb-1";
-        start.Environment["Drs__Endpoint"] = "https://drs.example.com";
-        start.Environment["Drs__ProjectId"] = "p1";
-        start.Environment["Drs__Auth__Token"] = "t";
-        start.Environment[key] = value;
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        var (exitCode, _, report) = await RunAsync(environment);
 
-        Assert.Equal(1, process.ExitCode);
-        var report = await stderr;
+        Assert.Equal(1, exitCode);
         Assert.Contains(expected, report, StringComparison.Ordinal);
         if (key == "Slack__SigningSecret")
         {
