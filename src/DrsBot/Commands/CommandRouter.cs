@@ -12,6 +12,7 @@ public sealed partial class CommandRouter(
     IDrsClient drs,
     InteractiveReplies replies,
     SubscriptionCommands subscriptions,
+    IWatchStore store,
     IOptionsMonitor<SlackOptions> slack,
     CommandRateLimiter limiter,
     DrsBotMetrics metrics,
@@ -46,7 +47,7 @@ public sealed partial class CommandRouter(
             ProgressCommand progress => replies.WithinBudgetAsync(
                 command,
                 Acknowledge($":hourglass_flowing_sand: Fetching progress of comparison `{progress.Comparison.CompareJobId}` from DRS…"),
-                ct => ShowProgressAsync(progress.Comparison, ct)),
+                ct => ShowProgressAsync(command, progress.Comparison, ct)),
             SubscribeCommand subscribe => replies.WithinBudgetAsync(
                 command,
                 Acknowledge($":hourglass_flowing_sand: Checking comparison `{subscribe.Comparison.CompareJobId}` with DRS before subscribing…").AsInChannel(),
@@ -57,16 +58,30 @@ public sealed partial class CommandRouter(
         };
     }
 
-    private async Task<SlackMessage> ShowProgressAsync(ComparisonRef comparison, CancellationToken ct)
+    private async Task<SlackMessage> ShowProgressAsync(SlashCommand command, ComparisonRef comparison, CancellationToken ct)
     {
         var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Interactive, ct);
         var now = time.GetUtcNow();
         return result switch
         {
-            ProgressRead read => ProgressMessages.Render(comparison, read.Progress, now),
+            ProgressRead read => ProgressMessages.Render(comparison, read.Progress, now,
+                ProgressMessages.Buttons(comparison, await IsSubscribedAsync(command, comparison, ct))),
             ProgressFailed failed => FailureMessages.Render(comparison, failed.Failure, now),
             _ => throw new InvalidOperationException("Unknown DRS result."),
         };
+    }
+
+    /// <summary>Whether this channel watches the comparison, for the Subscribe/Unsubscribe button; without storage, no.</summary>
+    private async Task<bool> IsSubscribedAsync(SlashCommand command, ComparisonRef comparison, CancellationToken ct)
+    {
+        try
+        {
+            return (await store.GetAsync(comparison, ct))?.Of(command.TeamId, command.ChannelId) is not null;
+        }
+        catch (WatchStoreUnavailableException)
+        {
+            return false;
+        }
     }
 
     private static SlackMessage Acknowledge(string text) => new(text, [Blocks.Section(text)]);

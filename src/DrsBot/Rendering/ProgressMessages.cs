@@ -7,7 +7,14 @@ namespace DrsBot.Rendering;
 /// <summary>The Block Kit card for one reading of a comparison's progress.</summary>
 public static class ProgressMessages
 {
-    public static SlackMessage Render(ComparisonRef comparison, CompareProgress progress, DateTimeOffset readAt)
+    /// <summary>Refresh, and Subscribe or Unsubscribe, whichever applies to the channel the card is shown in.</summary>
+    public static ActionsBlock Buttons(ComparisonRef comparison, bool subscribed) => Blocks.Actions(
+        Blocks.Button("Refresh", Interaction.Refresh, comparison.Key),
+        subscribed
+            ? Blocks.Button("Unsubscribe", Interaction.Unsubscribe, comparison.Key)
+            : Blocks.Button("Subscribe this channel", Interaction.Subscribe, comparison.Key, style: "primary"));
+
+    public static SlackMessage Render(ComparisonRef comparison, CompareProgress progress, DateTimeOffset readAt, ActionsBlock? buttons = null)
     {
         var status = ComparisonStatus.Of(progress);
         var blocks = new List<Block>
@@ -49,6 +56,11 @@ public static class ProgressMessages
         }
 
         blocks.Add(Blocks.Context(ContextLine(comparison, readAt)));
+        if (buttons is not null)
+        {
+            blocks.Add(buttons);
+        }
+
         return new SlackMessage(FallbackText(comparison, progress, status), blocks);
     }
 

@@ -10,6 +10,7 @@ namespace DrsBot.Slack;
 [JsonDerivedType(typeof(SectionBlock), "section")]
 [JsonDerivedType(typeof(ContextBlock), "context")]
 [JsonDerivedType(typeof(DividerBlock), "divider")]
+[JsonDerivedType(typeof(ActionsBlock), "actions")]
 public abstract record Block;
 
 // Text objects are declared as TextObject everywhere so the serializer always writes their "type".
@@ -20,6 +21,20 @@ public sealed record SectionBlock(TextObject? Text, IReadOnlyList<TextObject>? F
 public sealed record ContextBlock(IReadOnlyList<TextObject> Elements) : Block;
 
 public sealed record DividerBlock : Block;
+
+public sealed record ActionsBlock(IReadOnlyList<ButtonElement> Elements) : Block;
+
+/// <summary>A button: an action (id and value come back in a block_actions payload) or a link (url, no payload).</summary>
+public sealed record ButtonElement(TextObject Text, [property: JsonPropertyName("action_id")] string ActionId)
+{
+    public string Type => "button";
+
+    public string? Value { get; init; }
+
+    public string? Url { get; init; }
+
+    public string? Style { get; init; }
+}
 
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(PlainText), "plain_text")]
@@ -58,6 +73,14 @@ public static class Blocks
         new([.. mrkdwn.Take(MaxContextElements).Select(t => (TextObject)new MrkdwnText(Fit(t, MaxFieldText)))]);
 
     public static DividerBlock Divider() => new();
+
+    public const int MaxButtonText = 75;
+    public const int MaxButtonValue = 2000;
+
+    public static ActionsBlock Actions(params IEnumerable<ButtonElement> buttons) => new([.. buttons.Take(25)]);
+
+    public static ButtonElement Button(string text, string actionId, string value, string? style = null) =>
+        new(new PlainText(Fit(text, MaxButtonText)), actionId) { Value = Fit(value, MaxButtonValue), Style = style };
 
     /// <summary>Shortens text to at most <paramref name="max"/> characters, marking the cut with an ellipsis.</summary>
     public static string Fit(string text, int max) =>

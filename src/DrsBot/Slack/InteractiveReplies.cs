@@ -22,6 +22,11 @@ public sealed partial class InteractiveReplies(
         // The request's own token dies with the HTTP response, and ApplicationStopping with the first second of a
         // deploy; the work must outlive both, so only the end of the shutdown timeout cancels it.
         var task = Run(work, followUps.Aborted);
+        if (command.FromButton)
+        {
+            return await task;
+        }
+
         using var budgetTimer = new CancellationTokenSource();
         var budget = Task.Delay(drs.Value.InteractiveBudget, time, budgetTimer.Token);
         var first = await Task.WhenAny(task, budget);

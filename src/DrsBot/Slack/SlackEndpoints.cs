@@ -10,6 +10,7 @@ public static partial class SlackEndpoints
     {
         var slack = app.MapGroup("/slack").AddEndpointFilter<SlackRequestVerification>();
         slack.MapPost("/commands", HandleCommandAsync);
+        slack.MapPost("/interactions", HandleInteraction);
         return slack;
     }
 
@@ -43,6 +44,22 @@ public static partial class SlackEndpoints
         }
 
         return TypedResults.Json(reply, SlackJson.Options);
+    }
+
+    /// <summary>Button presses: acknowledged at once with an empty 200; the answer follows through response_url.</summary>
+    private static IResult HandleInteraction(HttpContext http, InteractionHandler handler)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        if (Interaction.FromForm(http.Features.Get<SlackRequestBody>()!.Bytes) is { } interaction)
+        {
+            handler.Accept(interaction);
+        }
+
+        return TypedResults.Ok();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Slash command failed")]

@@ -18,6 +18,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<ResponseUrlPolicy>();
         services.AddSingleton<CommandRateLimiter>();
         services.AddSingleton<SlackDeliveryHealth>();
+        services.AddSingleton<InteractionHandler>();
         services.AddHttpClient<ResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddStandardResilienceHandler();

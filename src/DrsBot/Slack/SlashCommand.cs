@@ -14,6 +14,12 @@ public sealed record SlashCommand(
     Uri? ResponseUrl,
     bool IsSslCheck = false)
 {
+    /// <summary>
+    /// A button press turned into its command: it was acknowledged already, so its work runs to the end and its
+    /// answer goes to <see cref="ResponseUrl"/>, with no second acknowledgement.
+    /// </summary>
+    public bool FromButton { get; init; }
+
     /// <summary>Set for Enterprise Grid workspaces; kept with a subscription beside the team id.</summary>
     public string? EnterpriseId { get; init; }
 

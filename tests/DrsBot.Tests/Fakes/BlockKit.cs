@@ -79,6 +79,40 @@ public static class BlockKit
                     break;
                 case "divider":
                     break;
+                case "actions":
+                    var buttons = block.GetProperty("elements");
+                    if (buttons.GetArrayLength() is 0 or > 25)
+                    {
+                        problems.Add("actions elements: 1 to 25");
+                    }
+
+                    var actionIds = new HashSet<string>();
+                    foreach (var button in buttons.EnumerateArray())
+                    {
+                        if (button.GetProperty("type").GetString() != "button")
+                        {
+                            problems.Add("actions: only buttons are used");
+                        }
+
+                        Text(button, "text", problems, "button", 75, plainOnly: true);
+                        var actionId = button.TryGetProperty("action_id", out var a) ? a.GetString() ?? "" : "";
+                        if (actionId.Length is 0 or > 255 || !actionIds.Add(actionId))
+                        {
+                            problems.Add($"button action_id '{actionId}' missing, too long or repeated");
+                        }
+
+                        if (button.TryGetProperty("value", out var value) && value.GetString()!.Length > 2000)
+                        {
+                            problems.Add("button value over 2000 characters");
+                        }
+
+                        if (button.TryGetProperty("style", out var style) && style.GetString() is not ("primary" or "danger"))
+                        {
+                            problems.Add("button style must be primary or danger");
+                        }
+                    }
+
+                    break;
                 default:
                     problems.Add($"unknown block type {type}");
                     break;

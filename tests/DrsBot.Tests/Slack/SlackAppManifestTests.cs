@@ -68,6 +68,19 @@ public sealed class SlackAppManifestTests
     }
 
     [Fact]
+    public void Interactivity_points_at_the_buttons_endpoint_on_the_same_host()
+    {
+        var interactivity = Manifest().GetProperty("settings").GetProperty("interactivity");
+        Assert.True(interactivity.GetProperty("is_enabled").GetBoolean());
+        var buttons = new Uri(interactivity.GetProperty("request_url").GetString()!);
+        var commands = new Uri(Manifest().GetProperty("features").GetProperty("slash_commands")[0].GetProperty("url").GetString()!);
+        Assert.Equal("/slack/interactions", buttons.AbsolutePath);
+        Assert.Equal(commands.Authority, buttons.Authority);
+        Assert.Equal("https", buttons.Scheme);
+        Assert.Contains("slack.MapPost(\"/interactions\"", File.ReadAllText(Repository.Path("src", "DrsBot", "Slack", "SlackEndpoints.cs")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Display_name_fits_slacks_limit()
     {
         var manifest = Manifest();

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DrsBot.Slack;
+
+/// <summary>
+/// A button press (<c>block_actions</c>), reduced to what DrsBot acts on. Every field comes from outside: the ids are
+/// checked by the same rules as a typed command's before anything uses them, and <c>response_url</c> by the policy.
+/// </summary>
+public sealed record Interaction(string TeamId, string? EnterpriseId, string ChannelId, string UserId, Uri? ResponseUrl, string ActionId, string Value)
+{
+    public const string Refresh = "drs.refresh";
+    public const string Subscribe = "drs.subscribe";
+    public const string Unsubscribe = "drs.unsubscribe";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
+
+    /// <summary>The first action of a block_actions payload; null for anything else or anything unreadable.</summary>
+    public static Interaction? FromForm(byte[] body)
+    {
+        if (!SlashCommand.ParseForm(body).TryGetValue("payload", out var json))
+        {
+            return null;
+        }
+
+        Payload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize<Payload>(json, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        if (payload is not { Type: "block_actions", Actions: [var action, ..] })
+        {
+            return null;
+        }
+
+        Uri.TryCreate(payload.ResponseUrl, UriKind.Absolute, out var responseUrl);
+        return new Interaction(
+            payload.Team?.Id ?? "", payload.Enterprise?.Id, payload.Channel?.Id ?? "", payload.User?.Id ?? "",
+            responseUrl, action.ActionId ?? "", action.Value ?? "");
+    }
+
+    private sealed record Payload(
+        string? Type, Ref? User, Ref? Team, Ref? Enterprise, Ref? Channel,
+        [property: JsonPropertyName("response_url")] string? ResponseUrl, IReadOnlyList<Action>? Actions);
+
+    private sealed record Ref(string? Id);
+
+    private sealed record Action([property: JsonPropertyName("action_id")] string? ActionId, string? Value);
+}

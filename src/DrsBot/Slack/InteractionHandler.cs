@@ -1,0 +1,82 @@
+using DrsBot.Commands;
+using DrsBot.Drs;
+using DrsBot.Rendering;
+
+namespace DrsBot.Slack;
+
+/// <summary>
+/// Turns a button press into the command it stands for and answers through <c>response_url</c>: Refresh replaces
+/// the card in place; Subscribe and Unsubscribe answer exactly as the typed commands do. The press is acknowledged
+/// at once (Slack's 3 seconds); the work runs after, tracked so a deploy does not swallow it. The command goes
+/// through the same router, so workspace checks, rate limits and id rules all apply.
+/// </summary>
+public sealed partial class InteractionHandler(
+    IServiceScopeFactory scopes, FollowUps followUps, ResponseUrlPolicy policy, ILogger<InteractionHandler> logger)
+{
+    public void Accept(Interaction interaction)
+    {
+        var verb = interaction.ActionId switch
+        {
+            Interaction.Refresh => "",
+            Interaction.Subscribe => "subscribe ",
+            Interaction.Unsubscribe => "unsubscribe ",
+            _ => null,
+        };
+        if (verb is null)
+        {
+            LogUnknownAction(logger, interaction.ActionId.Length > 64 ? interaction.ActionId[..64] : interaction.ActionId);
+            return; // not ours: acknowledged, nothing done
+        }
+
+        if (!policy.IsAllowed(interaction.ResponseUrl))
+        {
+            LogNoResponseUrl(logger, interaction.ResponseUrl?.Host);
+            return; // nowhere we may answer, so no work either
+        }
+
+        followUps.Track(AnswerAsync(interaction, verb));
+    }
+
+    private async Task AnswerAsync(Interaction interaction, string verb)
+    {
+        await Task.Yield();
+        await using var scope = scopes.CreateAsyncScope();
+        var responseUrl = scope.ServiceProvider.GetRequiredService<ResponseUrlClient>();
+        SlackMessage reply;
+        if (ComparisonRef.FromKey(interaction.Value) is not { } comparison)
+        {
+            reply = HelpMessages.Invalid("That button does not carry a DRS job and comparison DrsBot can use. Type the command instead.");
+        }
+        else
+        {
+            var command = new SlashCommand(interaction.TeamId, interaction.ChannelId, "", interaction.UserId, "/drs-progress",
+                $"{verb}{comparison.JobId} {comparison.CompareJobId}", interaction.ResponseUrl)
+            {
+                EnterpriseId = interaction.EnterpriseId,
+                FromButton = true,
+            };
+            try
+            {
+                reply = await scope.ServiceProvider.GetRequiredService<CommandRouter>().HandleAsync(command);
+            }
+            catch (Exception e) when (!followUps.Aborted.IsCancellationRequested)
+            {
+                LogFailed(logger, e);
+                reply = new SlackMessage(":x: Sorry, something went wrong on DrsBot's side. It has been logged; please try again.");
+            }
+        }
+
+        // Refresh replaces the card it was pressed on; the others answer as new messages, like the typed commands.
+        reply = reply with { ReplaceOriginal = interaction.ActionId == Interaction.Refresh };
+        await responseUrl.PostAsync(interaction.ResponseUrl!, reply, CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a button press with unknown action {ActionId}")]
+    private static partial void LogUnknownAction(ILogger logger, string actionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a button press whose response_url on {Host} is not under Slack:ResponseUrlPrefixes")]
+    private static partial void LogNoResponseUrl(ILogger logger, string? host);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A button press failed")]
+    private static partial void LogFailed(ILogger logger, Exception e);
+}
