@@ -9,7 +9,8 @@ public sealed record HelpCommand : Command;
 
 public sealed record ProgressCommand(ComparisonRef Comparison) : Command;
 
-public sealed record SubscribeCommand(ComparisonRef Comparison, IReadOnlyList<string> Mentions) : Command;
+/// <summary><paramref name="Threaded"/> false (<c>--no-thread</c>): every notification is its own channel message.</summary>
+public sealed record SubscribeCommand(ComparisonRef Comparison, IReadOnlyList<string> Mentions, bool Threaded = true) : Command;
 
 public sealed record UnsubscribeCommand(ComparisonRef Comparison) : Command;
 

@@ -5,13 +5,14 @@ namespace DrsBot.Commands;
 
 /// <summary>
 /// The grammar of <c>/drs-progress</c>:
-/// <c>help</c> | <c>&lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>subscribe &lt;job_id&gt; &lt;compare_job_id&gt; [mentions…]</c>
+/// <c>help</c> | <c>&lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>subscribe &lt;job_id&gt; &lt;compare_job_id&gt; [mentions…] [--no-thread]</c>
 /// | <c>unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>list</c>.
 /// </summary>
 public static partial class CommandParser
 {
     public const int MaxTextLength = 2000;
     public const int MaxMentions = 10;
+    public const string NoThread = "--no-thread";
 
     public static Command Parse(string? text)
     {
@@ -58,7 +59,8 @@ public static partial class CommandParser
             return new InvalidCommand(problem!);
         }
 
-        var mentions = args[2..];
+        var threaded = !args.Skip(2).Contains(NoThread, StringComparer.OrdinalIgnoreCase);
+        var mentions = args[2..].Where(a => !a.Equals(NoThread, StringComparison.OrdinalIgnoreCase)).ToArray();
         if (mentions.Length > MaxMentions)
         {
             return new InvalidCommand($"At most {MaxMentions} people or groups can be mentioned.");
@@ -71,7 +73,7 @@ public static partial class CommandParser
                 $"`{Clip(notMention)}` is not a Slack mention. After the ids, name people or groups with @, or use @here / @channel.");
         }
 
-        return new SubscribeCommand(comparison, [.. mentions.Distinct(StringComparer.Ordinal)]);
+        return new SubscribeCommand(comparison, [.. mentions.Distinct(StringComparer.Ordinal)], threaded);
     }
 
     private static (ComparisonRef? Comparison, string? Problem) ParseComparison(string? verb, string[] args, bool exact)

@@ -10,6 +10,8 @@ public enum PostOutcome
     ChannelUnavailable,
     /// <summary>Slack will never accept this message as it is (e.g. invalid_blocks).</summary>
     Rejected,
+    /// <summary>The message to update or to reply under is gone (deleted): start a new one.</summary>
+    MessageGone,
     /// <summary>Slack refuses DrsBot itself (invalid_auth, token_revoked…): nothing posts until the configuration changes.</summary>
     Misconfigured,
 }
@@ -19,8 +21,16 @@ public sealed record PostResult(PostOutcome Outcome, string? Error = null, strin
     public static readonly PostResult Ok = new(PostOutcome.Delivered);
 }
 
-/// <summary>Posts a message into a channel: Slack's chat.postMessage, or the local console in development.</summary>
+/// <summary>Where a post goes within its channel: a thread (and whether the reply is also shown in the channel).</summary>
+public sealed record PostPlacement(string? ThreadTs = null, bool AlsoToChannel = false)
+{
+    public static readonly PostPlacement Channel = new();
+}
+
+/// <summary>Posts and updates messages in a channel: Slack's chat.postMessage and chat.update, or the local console.</summary>
 public interface IChannelPoster
 {
-    Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct);
+    Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct, PostPlacement? placement = null);
+
+    Task<PostResult> UpdateAsync(string channelId, string ts, SlackMessage message, CancellationToken ct);
 }

@@ -6,31 +6,38 @@ using Microsoft.Extensions.Options;
 
 namespace DrsBot.Slack;
 
-/// <summary>Typed client for Slack's Web API (<c>chat.postMessage</c>), authenticated with the bot token.</summary>
+/// <summary>Typed client for Slack's Web API (<c>chat.postMessage</c>, <c>chat.update</c>), authenticated with the bot token.</summary>
 public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<SlackOptions> options, ILogger<SlackWebApiClient> logger)
     : IChannelPoster
 {
-    public async Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct)
+    public Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct, PostPlacement? placement = null) =>
+        WithTextFallbackAsync(channelId, message, m => new PostMessageRequest(
+            channelId, m.Text, m.Blocks, placement?.ThreadTs, placement is { ThreadTs: not null, AlsoToChannel: true } ? true : null,
+            UnfurlLinks: false, UnfurlMedia: false), "chat.postMessage", ct);
+
+    public Task<PostResult> UpdateAsync(string channelId, string ts, SlackMessage message, CancellationToken ct) =>
+        WithTextFallbackAsync(channelId, message, m => new UpdateMessageRequest(channelId, ts, m.Text, m.Blocks), "chat.update", ct);
+
+    private async Task<PostResult> WithTextFallbackAsync(
+        string channelId, SlackMessage message, Func<SlackMessage, object> body, string method, CancellationToken ct)
     {
-        var result = await SendAsync(channelId, message, ct);
+        var result = await SendAsync(channelId, body(message), method, ct);
 
         // A message Slack finds too large or malformed still owes the channel its news: send the plain text.
         if (result.Outcome == PostOutcome.Rejected && message.Blocks is not null)
         {
             LogFallback(logger, channelId, result.Error);
-            result = await SendAsync(channelId, message with { Blocks = null }, ct);
+            result = await SendAsync(channelId, body(message with { Blocks = null }), method, ct);
         }
 
         return result;
     }
 
-    private async Task<PostResult> SendAsync(string channelId, SlackMessage message, CancellationToken ct)
+    private async Task<PostResult> SendAsync(string channelId, object body, string method, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "chat.postMessage")
+        using var request = new HttpRequestMessage(HttpMethod.Post, method)
         {
-            Content = JsonContent.Create(
-                new PostMessageRequest(channelId, message.Text, message.Blocks, UnfurlLinks: false, UnfurlMedia: false),
-                options: SlackJson.Options),
+            Content = JsonContent.Create(body, body.GetType(), options: SlackJson.Options),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
 
@@ -54,21 +61,21 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
                 return new PostResult(PostOutcome.RetryLater, $"http_{(int)response.StatusCode}");
             }
 
-            PostMessageResponse? body = null;
+            PostMessageResponse? answer = null;
             try
             {
-                body = await response.Content.ReadFromJsonAsync<PostMessageResponse>(SlackJson.Options, ct);
+                answer = await response.Content.ReadFromJsonAsync<PostMessageResponse>(SlackJson.Options, ct);
             }
             catch (System.Text.Json.JsonException)
             {
             }
 
-            if (body is { Ok: true })
+            if (answer is { Ok: true })
             {
-                return PostResult.Ok with { Timestamp = body.Ts };
+                return PostResult.Ok with { Timestamp = answer.Ts };
             }
 
-            var error = body?.Error ?? $"http_{(int)response.StatusCode}";
+            var error = answer?.Error ?? $"http_{(int)response.StatusCode}";
             var outcome = Classify(error);
             LogRefused(logger, channelId, error, outcome);
             return new PostResult(outcome, error);
@@ -82,6 +89,7 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
             or "restricted_action_read_only_channel" or "restricted_action_thread_only_channel"
             or "team_access_not_granted" or "ekm_access_denied" => PostOutcome.ChannelUnavailable,
         "invalid_blocks" or "invalid_blocks_format" or "msg_too_long" or "too_many_attachments" or "no_text" => PostOutcome.Rejected,
+        "message_not_found" or "thread_not_found" or "cant_update_message" or "edit_window_closed" => PostOutcome.MessageGone,
         "invalid_auth" or "not_authed" or "token_revoked" or "token_expired" or "account_inactive" or "missing_scope"
             or "not_allowed_token_type" or "no_permission" => PostOutcome.Misconfigured,
         // ratelimited, fatal_error, internal_error…: nothing about this message is wrong, so keep it until Slack recovers.
@@ -90,8 +98,12 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
 
     private sealed record PostMessageRequest(
         string Channel, string Text, IReadOnlyList<Block>? Blocks,
+        [property: JsonPropertyName("thread_ts")] string? ThreadTs,
+        [property: JsonPropertyName("reply_broadcast")] bool? ReplyBroadcast,
         [property: JsonPropertyName("unfurl_links")] bool UnfurlLinks,
         [property: JsonPropertyName("unfurl_media")] bool UnfurlMedia);
+
+    private sealed record UpdateMessageRequest(string Channel, string Ts, string Text, IReadOnlyList<Block>? Blocks);
 
     private sealed record PostMessageResponse(bool Ok, string? Error, string? Ts);
 

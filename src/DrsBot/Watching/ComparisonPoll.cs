@@ -52,6 +52,7 @@ public sealed partial class ComparisonPoll(
 
         // A comparison DRS no longer knows is not read again, but what it owes the channels is still delivered.
         await delivery.DeliverAsync(lease, ct);
+        await delivery.RefreshParentsAsync(lease, ct);
     }
 
     /// <summary>The rules applied to the record as it is now; runs under the store's lock, so it does no I/O.</summary>

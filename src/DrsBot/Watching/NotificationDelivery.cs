@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DrsBot.Drs;
 using DrsBot.Infrastructure;
+using DrsBot.Rendering;
 using DrsBot.Slack;
 using Microsoft.Extensions.Options;
 
@@ -59,8 +60,27 @@ public sealed partial class NotificationDelivery(
                 return false;
             }
 
+            var placement = PostPlacement.Channel;
+            var subscription = (await store.GetAsync(comparison, ct))?.Of(channel.Team, channel.Id);
+            if (subscription is { Flat: false })
+            {
+                // One thread per comparison per channel: its parent first, then every notification as a reply.
+                if ((subscription.ThreadTs ?? await StartThreadAsync(comparison, channel, ct)) is not { } thread)
+                {
+                    return true; // the parent could not be posted; the outcome is recorded, the entry waits
+                }
+
+                placement = new PostPlacement(thread, ThreadMessages.AlsoToChannel(next.Kind));
+            }
+
             var message = JsonSerializer.Deserialize<SlackMessage>(next.MessageJson, SlackJson.Options)!;
-            var result = await poster.PostAsync(channel.Id, message, ct);
+            var result = await poster.PostAsync(channel.Id, message, ct, placement);
+            if (result.Outcome == PostOutcome.MessageGone && placement.ThreadTs is not null)
+            {
+                await ForgetThreadAsync(comparison, channel, ct); // its parent was deleted: the next try starts a new one
+                continue;
+            }
+
             if (!await RecordAsync(comparison, channel, next, result, ct))
             {
                 return true;
@@ -69,6 +89,89 @@ public sealed partial class NotificationDelivery(
 
         return true;
     }
+
+    /// <summary>
+    /// Keeps each thread parent current: after a poll, a parent whose state changed is updated with chat.update, at
+    /// most once per <see cref="WatchOptions.ThreadUpdateMinInterval"/>; a deleted parent is replaced by a new one.
+    /// </summary>
+    public async Task RefreshParentsAsync(LeaseKeeper lease, CancellationToken ct)
+    {
+        var comparison = lease.Lease.Comparison;
+        if (await store.GetAsync(comparison, ct) is not { } record || slack.HaltedBecause is not null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var state = ThreadMessages.State(record);
+        foreach (var s in record.Subscriptions.Where(s => s is { Flat: false, IsSuspended: false, ThreadTs: not null }))
+        {
+            if (s.ParentShows == state || now - s.ParentUpdatedAt < options.Value.ThreadUpdateMinInterval || !await lease.ConfirmAsync(ct))
+            {
+                continue;
+            }
+
+            var channel = (s.TeamId, s.ChannelId);
+            var result = await poster.UpdateAsync(s.ChannelId, s.ThreadTs!, ThreadMessages.Parent(record, now), ct);
+            switch (result.Outcome)
+            {
+                case PostOutcome.Delivered:
+                    await SetThreadAsync(comparison, channel, s.ThreadTs!, state, now, ct);
+                    break;
+                case PostOutcome.MessageGone:
+                    await ForgetThreadAsync(comparison, channel, ct);
+                    await StartThreadAsync(comparison, channel, ct);
+                    break;
+                case PostOutcome.Misconfigured:
+                    slack.Halt(result.Error);
+                    return;
+                default:
+                    LogParentNotUpdated(logger, comparison.Key, s.ChannelId, result.Error);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Posts the thread parent and remembers its ts; null when Slack did not take it (the outcome is recorded).</summary>
+    private async Task<string?> StartThreadAsync(ComparisonRef comparison, (string Team, string Id) channel, CancellationToken ct)
+    {
+        if (await store.GetAsync(comparison, ct) is not { } record)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var result = await poster.PostAsync(channel.Id, ThreadMessages.Parent(record, now), ct);
+        switch (result.Outcome)
+        {
+            case PostOutcome.Delivered when result.Timestamp is { } ts:
+                await SetThreadAsync(comparison, channel, ts, ThreadMessages.State(record), now, ct);
+                LogThreadStarted(logger, comparison.Key, channel.Id);
+                return ts;
+            case PostOutcome.ChannelUnavailable:
+                await store.UpdateAsync(comparison, r => r?.Of(channel.Team, channel.Id) is { } current
+                    ? r.With(current with { Pending = [], SuspendedReason = result.Error, SuspendedAt = now })
+                    : r, ct);
+                LogSuspended(logger, comparison.Key, channel.Id, result.Error);
+                return null;
+            case PostOutcome.Misconfigured:
+                slack.Halt(result.Error);
+                return null;
+            default:
+                LogParentNotUpdated(logger, comparison.Key, channel.Id, result.Error ?? "no ts");
+                return null;
+        }
+    }
+
+    private Task SetThreadAsync(ComparisonRef comparison, (string Team, string Id) channel, string ts, string state, DateTimeOffset at, CancellationToken ct) =>
+        store.UpdateAsync(comparison, r => r?.Of(channel.Team, channel.Id) is { } current
+            ? r.With(current with { ThreadTs = ts, ParentShows = state, ParentUpdatedAt = at })
+            : r, ct);
+
+    private Task ForgetThreadAsync(ComparisonRef comparison, (string Team, string Id) channel, CancellationToken ct) =>
+        store.UpdateAsync(comparison, r => r?.Of(channel.Team, channel.Id) is { } current
+            ? r.With(current with { ThreadTs = null, ParentShows = null, ParentUpdatedAt = null })
+            : r, ct);
 
     private async Task ExpireAsync(ComparisonRef comparison, (string Team, string Id) channel, PendingNotification old, CancellationToken ct)
     {
@@ -143,6 +246,12 @@ public sealed partial class NotificationDelivery(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Kind} for {Comparison} in {Channel} undelivered: decided at {CreatedAt}, older than Watch:MaxOutboxAge")]
     private static partial void LogExpired(ILogger logger, NotificationKind kind, string comparison, string channel, DateTimeOffset createdAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started the thread for {Comparison} in {Channel}")]
+    private static partial void LogThreadStarted(ILogger logger, string comparison, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not post or update the thread parent for {Comparison} in {Channel} ({Error}); trying again later")]
+    private static partial void LogParentNotUpdated(ILogger logger, string comparison, string channel, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped delivering for {Comparison}: this replica's poll lease was lost")]
     private static partial void LogLeaseLost(ILogger logger, string comparison);

@@ -25,6 +25,17 @@ public sealed record Subscription(
 
     public DateTimeOffset? MentionsChangedAt { get; init; }
 
+    /// <summary>True (<c>--no-thread</c>): notifications are plain channel messages, as before threads.</summary>
+    public bool Flat { get; init; }
+
+    /// <summary>The <c>ts</c> of this channel's thread parent for the comparison; null until the first notification.</summary>
+    public string? ThreadTs { get; init; }
+
+    /// <summary>What the parent last showed (its summary line) and when it was last updated, to update only on change.</summary>
+    public string? ParentShows { get; init; }
+
+    public DateTimeOffset? ParentUpdatedAt { get; init; }
+
     public bool Is(string teamId, string channelId) => TeamId == teamId && ChannelId == channelId;
 
     /// <summary>Notifications decided but not yet confirmed delivered, oldest first (the outbox).</summary>

@@ -61,13 +61,14 @@ public sealed partial class SubscriptionCommands(
                 record ??= new WatchRecord(comparison, now);
                 existing = record.Of(command.TeamId, command.ChannelId);
                 var subscription = existing is { IsSuspended: false }
-                    ? existing.Mentions.SequenceEqual(mentions)
+                    ? (existing.Mentions.SequenceEqual(mentions)
                         ? existing
-                        : existing with { Mentions = mentions, MentionsChangedBy = command.UserId, MentionsChangedAt = now }
+                        : existing with { Mentions = mentions, MentionsChangedBy = command.UserId, MentionsChangedAt = now }) with { Flat = !subscribe.Threaded }
                     : new Subscription(comparison, command.ChannelId, mentions, command.UserId, now, RuleState.Baseline(progress))
                     {
                         TeamId = command.TeamId,
                         EnterpriseId = command.EnterpriseId,
+                        Flat = !subscribe.Threaded,
                     };
                 // DRS just answered, so whatever an earlier "gone" said no longer holds.
                 return record.With(subscription) with { LastProgress = progress, LastReadAt = now, GoneAt = null };

@@ -46,6 +46,9 @@ public sealed class WatchOptions
     /// <summary>Notifications older than this are dropped undelivered: news of yesterday is noise today.</summary>
     public TimeSpan MaxOutboxAge { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>A thread parent is updated (chat.update) at most this often, and only when what it shows changed.</summary>
+    public TimeSpan ThreadUpdateMinInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public RuleSettings Rules => new(
         FailuresBeforeAlert, CompletionRearmBelowPercent, CatchUpRearmAboveSeconds, RecheckRearmAfterZeroPolls, NotFoundPollsBeforeGone);
 

@@ -67,7 +67,8 @@ public sealed class DemoTests : IAsyncLifetime
         Assert.Contains("Subscribed this channel", DemoApp.Text(subscribed), StringComparison.Ordinal);
 
         // fast-cmp reaches 100 % ten seconds after start; polls run every 5 s in Development.
-        var complete = await _app.WaitForEntryAsync(e => DemoApp.Kind(e) == "channel", TimeSpan.FromSeconds(40));
+        var complete = await _app.WaitForEntryAsync(
+            e => DemoApp.Kind(e) == "channel" && !DemoApp.Text(e).StartsWith("Watching comparison", StringComparison.Ordinal), TimeSpan.FromSeconds(40));
         Assert.Contains("Full comparison complete", DemoApp.Text(complete), StringComparison.Ordinal);
     }
 

@@ -74,7 +74,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         Assert.Contains("<!here>", list.AllText, StringComparison.Ordinal);
 
         // Nobody polls by hand now: the Hangfire tick on PostgreSQL finds cmp-2 due and delivers its outbox.
-        await _slack.WaitForAsync(m => m.Channel == Ops && m.AllText.Contains("cmp-2", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent && m.AllText.Contains("cmp-2", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         await PollAsync(after, "cmp-1"); // reads 100 again: already announced before the restart
         await Task.Delay(TimeSpan.FromSeconds(6)); // and a scheduled round more
 
@@ -100,8 +100,8 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         // Both replicas' Hangfire servers tick and both dispatchers poll; leases keep it to one poll at a time.
         var polls = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => PollAsync(i % 2 == 0 ? one : two, "cmp-1")));
         Assert.Contains(true, polls);
-        await _slack.WaitForAsync(m => m.Channel == Ops, TimeSpan.FromSeconds(20));
-        await _slack.WaitForAsync(m => m.Channel == Dba, TimeSpan.FromSeconds(20));
+        await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(20));
+        await _slack.WaitForAsync(m => m.Channel == Dba && !m.IsThreadParent, TimeSpan.FromSeconds(20));
         await Task.Delay(TimeSpan.FromSeconds(11)); // two more scheduled rounds on both replicas
 
         Assert.Single(_slack.InChannel(Ops));

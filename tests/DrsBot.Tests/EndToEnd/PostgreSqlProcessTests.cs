@@ -70,7 +70,7 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         _slack.Down = false;
 
         var second = await StartAsync(database);
-        var message = await _slack.WaitForAsync(m => m.Channel == Ops, TimeSpan.FromSeconds(40));
+        var message = await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(40));
         Assert.Contains("Full comparison complete", message.Text, StringComparison.Ordinal);
         await Task.Delay(TimeSpan.FromSeconds(12)); // more polls, on the schedule, reading 100 again
         Assert.Single(_slack.InChannel(Ops));
@@ -88,8 +88,8 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         await one.CommandAsync("subscribe job-1 cmp-1", Ops);
         await two.CommandAsync("subscribe job-1 cmp-1", Dba);
 
-        await _slack.WaitForAsync(m => m.Channel == Ops, TimeSpan.FromSeconds(40));
-        await _slack.WaitForAsync(m => m.Channel == Dba, TimeSpan.FromSeconds(40));
+        await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(40));
+        await _slack.WaitForAsync(m => m.Channel == Dba && !m.IsThreadParent, TimeSpan.FromSeconds(40));
         await Task.Delay(TimeSpan.FromSeconds(12));
 
         Assert.Single(_slack.InChannel(Ops));

@@ -30,7 +30,8 @@ public sealed class ProgressCommandTests : EndToEndTest
         Assert.Contains(Job, all, StringComparison.Ordinal);
         Assert.Contains(Compare, all, StringComparison.Ordinal);
         Assert.Equal("header", reply.Blocks[0].GetProperty("type").GetString());
-        Assert.Equal("context", reply.Blocks[^1].GetProperty("type").GetString());
+        Assert.Equal("context", reply.Blocks[^2].GetProperty("type").GetString());
+        Assert.Equal("actions", reply.Blocks[^1].GetProperty("type").GetString()); // Refresh, Subscribe
         Assert.Equal(1, Drs.CallsFor(Job, Compare));
     }
 

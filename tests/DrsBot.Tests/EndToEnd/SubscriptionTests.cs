@@ -96,7 +96,7 @@ public sealed class SubscriptionTests : EndToEndTest
     public async Task Slack_429_with_retry_after_then_ok_delivers_exactly_once()
     {
         Drs.Script(Job, Compare, DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
-        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+        await App.CommandAsync($"subscribe {Job} {Compare} --no-thread", channel: Ops);
         Slack.RateLimitNext(retryAfterSeconds: 1);
 
         var started = DateTime.UtcNow;
@@ -234,7 +234,7 @@ public sealed class SubscriptionTests : EndToEndTest
     public async Task Each_slack_error_leads_to_the_right_outcome(string error, string outcome)
     {
         Drs.Script(Job, Compare, DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
-        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+        await App.CommandAsync($"subscribe {Job} {Compare} --no-thread", channel: Ops);
         Slack.FailNext(error);
 
         await PollAsync();
@@ -404,7 +404,7 @@ public sealed class HangfireScheduleTests : EndToEndTest
             Assert.Equal("* * * * * *", job.Cron); // a 5-second interval needs a tick every second
         }
 
-        var message = await Slack.WaitForAsync(m => m.Channel == "C0HANG", TimeSpan.FromSeconds(20));
+        var message = await Slack.WaitForAsync(m => m.Channel == "C0HANG" && !m.IsThreadParent, TimeSpan.FromSeconds(20));
         Assert.Contains("Full comparison complete", message.Text, StringComparison.Ordinal);
     }
 }

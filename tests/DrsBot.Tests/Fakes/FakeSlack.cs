@@ -8,7 +8,17 @@ namespace DrsBot.Tests.Fakes;
 /// <summary>A message as the fake Slack received it, from chat.postMessage or a response_url.</summary>
 public sealed record ReceivedMessage(string Endpoint, string? Channel, string? Authorization, JsonElement Body)
 {
+    /// <summary>The ts the fake Slack gave this message (chat.postMessage), or the one it updated (chat.update).</summary>
+    public string? Ts { get; init; }
+
     public string Text => Body.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";
+
+    public string? ThreadTs => Body.TryGetProperty("thread_ts", out var t) ? t.GetString() : null;
+
+    public bool ReplyBroadcast => Body.TryGetProperty("reply_broadcast", out var b) && b.GetBoolean();
+
+    /// <summary>A thread parent DrsBot keeps current, rather than news (see Rendering/ThreadMessages).</summary>
+    public bool IsThreadParent => Text.StartsWith("Watching comparison", StringComparison.Ordinal);
 
     /// <summary>Every piece of text in the message, blocks included, for "is this visible" assertions.</summary>
     public string AllText => JsonText.Strings(Body);
@@ -39,10 +49,29 @@ public sealed class FakeSlack : LoopbackServer
     /// <summary>From now on, posts to a response URL are answered 302 to <paramref name="target"/> (a hostile hop).</summary>
     public void RedirectResponsesTo(Uri target) => _redirectResponsesTo = target;
 
+    private string NextTs()
+    {
+        var micros = Interlocked.Increment(ref _ts);
+        return $"{micros / 1_000_000}.{micros % 1_000_000:000000}";
+    }
+
     public Uri NewResponseUrl() => new(BaseUrl, $"response/{Guid.NewGuid():N}");
 
+    /// <summary>The notifications a channel received, in its threads or not; thread parents and their updates apart.</summary>
     public IReadOnlyList<ReceivedMessage> InChannel(string channel) =>
-        [.. Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == channel)];
+        [.. Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == channel && !m.IsThreadParent)];
+
+    public IReadOnlyList<ReceivedMessage> Parents(string channel) =>
+        [.. Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == channel && m.IsThreadParent)];
+
+    public IReadOnlyList<ReceivedMessage> Updates(string channel) =>
+        [.. Messages.Where(m => m.Endpoint == "chat.update" && m.Channel == channel)];
+
+    private readonly ConcurrentDictionary<string, byte> _deleted = new();
+    private long _ts = 1_700_000_000_000_000;
+
+    /// <summary>Someone deleted this message in Slack: chat.update on it answers message_not_found.</summary>
+    public void Delete(string ts) => _deleted[ts] = 0;
 
     public IReadOnlyList<ReceivedMessage> ToResponseUrl(Uri url) =>
         [.. Messages.Where(m => m.Endpoint == url.AbsolutePath)];
@@ -130,8 +159,37 @@ public sealed class FakeSlack : LoopbackServer
             }
 
             var channel = root.TryGetProperty("channel", out var c) ? c.GetString() : null;
-            Messages.Enqueue(new ReceivedMessage("chat.postMessage", channel, http.Request.Headers.Authorization, root));
-            await http.Response.WriteAsJsonAsync(new { ok = true, channel, ts = $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0:0.000000}" });
+            if (root.TryGetProperty("thread_ts", out var thread) && _deleted.ContainsKey(thread.GetString()!))
+            {
+                await http.Response.WriteAsJsonAsync(new { ok = false, error = "thread_not_found" });
+                return;
+            }
+
+            var ts = NextTs();
+            Messages.Enqueue(new ReceivedMessage("chat.postMessage", channel, http.Request.Headers.Authorization, root) { Ts = ts });
+            await http.Response.WriteAsJsonAsync(new { ok = true, channel, ts });
+        });
+
+        app.MapPost("/api/chat.update", async (HttpContext http) =>
+        {
+            var root = (await JsonDocument.ParseAsync(http.Request.Body)).RootElement.Clone();
+            var ts = root.GetProperty("ts").GetString()!;
+            var channel = root.GetProperty("channel").GetString();
+            if (_deleted.ContainsKey(ts) || !Messages.Any(m => m.Endpoint == "chat.postMessage" && m.Ts == ts && m.Channel == channel))
+            {
+                await http.Response.WriteAsJsonAsync(new { ok = false, error = "message_not_found" });
+                return;
+            }
+
+            if (BlockKit.Problems(root) is { Count: > 0 } problems)
+            {
+                InvalidMessages.Enqueue(string.Join("; ", problems));
+                await http.Response.WriteAsJsonAsync(new { ok = false, error = "invalid_blocks" });
+                return;
+            }
+
+            Messages.Enqueue(new ReceivedMessage("chat.update", channel, http.Request.Headers.Authorization, root) { Ts = ts });
+            await http.Response.WriteAsJsonAsync(new { ok = true, channel, ts });
         });
 
         app.MapPost("/response/{id}", async (HttpContext http) =>
