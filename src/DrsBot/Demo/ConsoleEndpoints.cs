@@ -16,11 +16,14 @@ public static class ConsoleEndpoints
 
     public sealed record CommandRequest(string? Text);
 
+    public sealed record ButtonRequest(long Entry, string? ActionId, string? Value);
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var console = app.MapGroup("/console").ExcludeFromDescription().AddEndpointFilter(LoopbackOnly);
         console.MapGet("/api/entries", (long? after, ConsoleFeed feed) => Results.Json(feed.Since(after ?? 0), SlackJson.Options));
         console.MapPost("/api/commands", SendCommandAsync);
+        console.MapPost("/api/actions", PressButtonAsync);
         // The sidebar's list of ids to try comes from the simulator itself, so the two cannot drift apart.
         console.MapGet("/api/scenarios", (DemoMode mode) => Results.Json(mode.SimulatedDrs
             ? DrsSimulator.Scenarios.Where(s => !s.CompareId.StartsWith("load-", StringComparison.Ordinal))
@@ -83,15 +86,7 @@ public static class ConsoleEndpoints
             ["trigger_id"] = "demo",
         }).ReadAsStringAsync();
 
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(self.BaseUrl, "slack/commands"))
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
-        };
-        post.Headers.Add("X-Slack-Request-Timestamp", timestamp);
-        post.Headers.Add("X-Slack-Signature", SlackSignature.Compute(slack.CurrentValue.SigningSecret, timestamp, Encoding.UTF8.GetBytes(body)));
-
-        using var response = await clients.CreateClient("console").SendAsync(post);
+        using var response = await PostSignedAsync(clients, self, slack, "slack/commands", body);
         var json = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
@@ -105,5 +100,54 @@ public static class ConsoleEndpoints
         }
 
         return Results.Ok();
+    }
+
+    /// <summary>
+    /// A button pressed in the console, sent as Slack sends it: a signed block_actions payload. Refresh answers into
+    /// the slot of the card it was pressed on (so replace_original replaces that card); other buttons get a new one.
+    /// </summary>
+    private static async Task<IResult> PressButtonAsync(
+        ButtonRequest request, ConsoleFeed feed, SelfAddress self, IHttpClientFactory clients, IOptionsMonitor<SlackOptions> slack)
+    {
+        var slot = (request.ActionId == Interaction.Refresh ? feed.SlotOf(request.Entry) : null) ?? feed.OpenReply();
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = User, ["username"] = "you" },
+            ["team"] = new JsonObject { ["id"] = "T0DEMO", ["domain"] = "demo" },
+            ["channel"] = new JsonObject { ["id"] = ConsoleFeed.Channel, ["name"] = ConsoleFeed.ChannelName },
+            ["api_app_id"] = "A0DEMO",
+            ["trigger_id"] = "demo",
+            ["response_url"] = new Uri(self.BaseUrl, $"console/response/{slot}").ToString(),
+            ["actions"] = new JsonArray(new JsonObject
+            {
+                ["action_id"] = request.ActionId ?? "",
+                ["block_id"] = "demo",
+                ["type"] = "button",
+                ["value"] = request.Value ?? "",
+                ["action_ts"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            }),
+        };
+        var body = await new FormUrlEncodedContent(new Dictionary<string, string> { ["payload"] = payload.ToJsonString() }).ReadAsStringAsync();
+        using var response = await PostSignedAsync(clients, self, slack, "slack/interactions", body);
+        if (!response.IsSuccessStatusCode)
+        {
+            feed.Add("error", ConsoleFeed.Channel, null, new JsonObject { ["text"] = $"DrsBot answered HTTP {(int)response.StatusCode}." });
+        }
+
+        return Results.Ok();
+    }
+
+    private static async Task<HttpResponseMessage> PostSignedAsync(
+        IHttpClientFactory clients, SelfAddress self, IOptionsMonitor<SlackOptions> slack, string path, string body)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(self.BaseUrl, path))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        post.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        post.Headers.Add("X-Slack-Signature", SlackSignature.Compute(slack.CurrentValue.SigningSecret, timestamp, Encoding.UTF8.GetBytes(body)));
+        return await clients.CreateClient("console").SendAsync(post);
     }
 }

@@ -94,6 +94,15 @@ public sealed class ConsoleFeed(TimeProvider time)
         }
     }
 
+    /// <summary>The response_url slot whose reply occupies this entry, so a button on it can replace it; null if none.</summary>
+    public string? SlotOf(long entryId)
+    {
+        lock (_lock)
+        {
+            return _replies.FirstOrDefault(r => r.Value == entryId).Key;
+        }
+    }
+
     public IReadOnlyList<ConsoleEntry> Since(long seq)
     {
         lock (_lock)

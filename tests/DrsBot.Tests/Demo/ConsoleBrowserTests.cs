@@ -71,7 +71,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     [InlineData("{ type: 'divider' }", "<hr class=\"b-divider\">")]
     [InlineData("{ type: 'section', text: { type: 'mrkdwn', text: '*a*' }, fields: [{ type: 'mrkdwn', text: '*F*\\n1' }] }", "<div class=\"fields\"><div><b>F</b><br>1</div></div>")]
     [InlineData("{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Job `j`' }, { type: 'plain_text', text: '<b>' }] }", "<span>Job <code>j</code></span><span>&lt;b&gt;</span>")]
-    [InlineData("{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Refresh' }, style: 'primary', action_id: 'refresh' }] }", "<button class=\"primary\" title=\"refresh\">Refresh</button>")]
+    [InlineData("{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Refresh' }, style: 'primary', action_id: 'refresh', value: 'j:c' }] }", "<button class=\"primary\" title=\"refresh\" data-action=\"refresh\" data-value=\"j:c\">Refresh</button>")]
     public async Task Blocks_render_as_slack_lays_them_out(string block, string html)
     {
         var page = await OpenConsoleAsync();
@@ -127,5 +127,28 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         var path = Path.Combine(screenshots, "console.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         Assert.True(new FileInfo(path).Length > 10_000, "the screenshot has content");
+    }
+
+    [ChromiumFact]
+    public async Task Clicking_refresh_replaces_the_card_and_subscribe_subscribes_the_channel()
+    {
+        var page = await OpenConsoleAsync();
+        await page.FillAsync("#text", "demo-job dynamic-cmp");
+        await page.PressAsync("#text", "Enter");
+        var card = page.Locator(".msg.ephemeral", new() { HasText = "Comparison dynamic-cmp" }).Last;
+        await card.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        var entry = await card.GetAttributeAsync("data-entry");
+        var before = await card.Locator(".b-context").Last.InnerTextAsync();
+
+        await Task.Delay(1100); // the card's "Read" time is to the second
+        await card.Locator("button", new() { HasText = "Refresh" }).ClickAsync();
+        var refreshed = page.Locator($".msg[data-entry='{entry}']");
+        await Assertions.Expect(refreshed.Locator(".b-context").Last).Not.ToHaveTextAsync(before, new() { Timeout = 15_000 });
+        Assert.Equal(1, await page.Locator(".msg.ephemeral", new() { HasText = "Comparison dynamic-cmp" }).CountAsync()); // replaced, not added
+
+        await refreshed.Locator("button", new() { HasText = "Subscribe this channel" }).ClickAsync();
+        var subscribed = page.Locator(".msg.in_channel", new() { HasText = "subscribed this channel" }).Last;
+        await subscribed.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        Assert.Contains("dynamic-cmp", await subscribed.InnerTextAsync(), StringComparison.Ordinal);
     }
 }
