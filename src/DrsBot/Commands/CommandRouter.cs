@@ -14,6 +14,7 @@ public sealed partial class CommandRouter(
     SubscriptionCommands subscriptions,
     IWatchStore store,
     IOptionsMonitor<SlackOptions> slack,
+    IOptions<DrsOptions> drsOptions,
     CommandRateLimiter limiter,
     DrsBotMetrics metrics,
     TimeProvider time,
@@ -65,7 +66,7 @@ public sealed partial class CommandRouter(
         return result switch
         {
             ProgressRead read => ProgressMessages.Render(comparison, read.Progress, now,
-                ProgressMessages.Buttons(comparison, await IsSubscribedAsync(command, comparison, ct))),
+                ProgressMessages.Buttons(comparison, await IsSubscribedAsync(command, comparison, ct), drsOptions.Value.ConsoleLink(comparison.JobId))),
             ProgressFailed failed => FailureMessages.Render(comparison, failed.Failure, now),
             _ => throw new InvalidOperationException("Unknown DRS result."),
         };

@@ -13,6 +13,25 @@ public sealed class DrsOptions
 
     public string ProjectId { get; set; } = "";
 
+    /// <summary>
+    /// Where "Open in DRS console" leads: a URL template with <c>{region}</c>, <c>{project_id}</c> and <c>{job_id}</c>.
+    /// Unset, it is DRS in the Huawei Cloud console of <see cref="Region"/>; with neither, the button is left out.
+    /// </summary>
+    public string? ConsoleUrl { get; set; }
+
+    public const string DefaultConsoleUrl = "https://console-intl.huaweicloud.com/drs/?region={region}";
+
+    /// <summary>The console link for one job, or null when there is none to give.</summary>
+    public Uri? ConsoleLink(string jobId)
+    {
+        var template = string.IsNullOrWhiteSpace(ConsoleUrl) ? (string.IsNullOrWhiteSpace(Region) ? null : DefaultConsoleUrl) : ConsoleUrl;
+        var url = template?
+            .Replace("{region}", Uri.EscapeDataString(Region?.Trim() ?? ""), StringComparison.Ordinal)
+            .Replace("{project_id}", Uri.EscapeDataString(ProjectId), StringComparison.Ordinal)
+            .Replace("{job_id}", Uri.EscapeDataString(jobId), StringComparison.Ordinal);
+        return Uri.TryCreate(url, UriKind.Absolute, out var link) && link.Scheme == Uri.UriSchemeHttps ? link : null;
+    }
+
     /// <summary><c>en-us</c> or <c>zh-cn</c>: the language of DRS's error messages.</summary>
     public string Language { get; set; } = "en-us";
 

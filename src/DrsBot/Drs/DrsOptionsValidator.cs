@@ -29,6 +29,11 @@ internal sealed class DrsOptionsValidator(IHostEnvironment environment) : KeyedO
             problems.Add("Drs:Region must look like ap-southeast-1");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.ConsoleUrl) && options.ConsoleLink("job") is null)
+        {
+            problems.Add("Drs:ConsoleUrl must be an https URL; it may use {region}, {project_id} and {job_id}");
+        }
+
         Require(problems, options.ProjectId, "Drs:ProjectId");
         if (!string.IsNullOrEmpty(options.ProjectId) && !ComparisonRef.IsValidId(options.ProjectId))
         {

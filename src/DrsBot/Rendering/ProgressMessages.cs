@@ -7,12 +7,26 @@ namespace DrsBot.Rendering;
 /// <summary>The Block Kit card for one reading of a comparison's progress.</summary>
 public static class ProgressMessages
 {
-    /// <summary>Refresh, and Subscribe or Unsubscribe, whichever applies to the channel the card is shown in.</summary>
-    public static ActionsBlock Buttons(ComparisonRef comparison, bool subscribed) => Blocks.Actions(
-        Blocks.Button("Refresh", Interaction.Refresh, comparison.Key),
-        subscribed
-            ? Blocks.Button("Unsubscribe", Interaction.Unsubscribe, comparison.Key)
-            : Blocks.Button("Subscribe this channel", Interaction.Subscribe, comparison.Key, style: "primary"));
+    /// <summary>
+    /// Refresh; Subscribe or Unsubscribe, whichever applies to the channel the card is shown in; and a link to the job
+    /// in the DRS console when there is one (a link: Slack opens it, and its press asks nothing of DrsBot).
+    /// </summary>
+    public static ActionsBlock Buttons(ComparisonRef comparison, bool subscribed, Uri? console = null)
+    {
+        var buttons = new List<ButtonElement>
+        {
+            Blocks.Button("Refresh", Interaction.Refresh, comparison.Key),
+            subscribed
+                ? Blocks.Button("Unsubscribe", Interaction.Unsubscribe, comparison.Key)
+                : Blocks.Button("Subscribe this channel", Interaction.Subscribe, comparison.Key, style: "primary"),
+        };
+        if (console is not null)
+        {
+            buttons.Add(Blocks.LinkButton("Open in DRS console", Interaction.OpenConsole, console));
+        }
+
+        return Blocks.Actions(buttons);
+    }
 
     public static SlackMessage Render(ComparisonRef comparison, CompareProgress progress, DateTimeOffset readAt, ActionsBlock? buttons = null)
     {

@@ -79,6 +79,9 @@ public static class Blocks
 
     public static ActionsBlock Actions(params IEnumerable<ButtonElement> buttons) => new([.. buttons.Take(25)]);
 
+    public static ButtonElement LinkButton(string text, string actionId, Uri url) =>
+        new(new PlainText(Fit(text, MaxButtonText)), actionId) { Url = url.AbsoluteUri.Length <= 3000 ? url.AbsoluteUri : null };
+
     public static ButtonElement Button(string text, string actionId, string value, string? style = null) =>
         new(new PlainText(Fit(text, MaxButtonText)), actionId) { Value = Fit(value, MaxButtonValue), Style = style };
 

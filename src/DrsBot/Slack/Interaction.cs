@@ -13,6 +13,9 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
     public const string Subscribe = "drs.subscribe";
     public const string Unsubscribe = "drs.unsubscribe";
 
+    /// <summary>A link button: Slack still reports the press, and DrsBot has nothing to do for it.</summary>
+    public const string OpenConsole = "drs.console";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
 
     /// <summary>The first action of a block_actions payload; null for anything else or anything unreadable.</summary>

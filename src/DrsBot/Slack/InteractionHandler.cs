@@ -22,6 +22,11 @@ public sealed partial class InteractionHandler(
             Interaction.Unsubscribe => "unsubscribe ",
             _ => null,
         };
+        if (interaction.ActionId == Interaction.OpenConsole)
+        {
+            return; // the browser opened the link; Slack only tells us it was clicked
+        }
+
         if (verb is null)
         {
             LogUnknownAction(logger, interaction.ActionId.Length > 64 ? interaction.ActionId[..64] : interaction.ActionId);

@@ -146,4 +146,27 @@ public sealed class InteractionTests : EndToEndTest
         Assert.Empty(elsewhere.Requests);
         Assert.Empty(Drs.Requests);
     }
+
+    [Theory]
+    [InlineData(null, "ap-southeast-1", "https://console-intl.huaweicloud.com/drs/?region=ap-southeast-1")]
+    [InlineData("https://console.example.com/drs/{region}/jobs/{job_id}?project={project_id}", "ap-southeast-1",
+        "https://console.example.com/drs/ap-southeast-1/jobs/job-1?project=5237e10fe9aa4ad5b16b6a5245248314")]
+    [InlineData(null, null, null)]
+    public async Task The_card_links_to_the_job_in_the_drs_console_when_it_can(string? template, string? region, string? expected)
+    {
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?> { ["Drs:ConsoleUrl"] = template, ["Drs:Region"] = region });
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+
+        var card = await app.CommandAsync("job-1 cmp-1", channel: Ops);
+
+        var link = card.Blocks.Where(b => b.GetProperty("type").GetString() == "actions")
+            .SelectMany(b => b.GetProperty("elements").EnumerateArray())
+            .FirstOrDefault(e => e.GetProperty("action_id").GetString() == "drs.console");
+        Assert.Equal(expected, link.ValueKind == JsonValueKind.Undefined ? null : link.GetProperty("url").GetString());
+
+        // Slack reports a link's press too; it asks nothing of DrsBot.
+        Assert.Equal(HttpStatusCode.OK, (await app.PostSignedAsync(Payload("drs.console", "", Slack.NewResponseUrl()), path: "/slack/interactions")).StatusCode);
+        await Task.Delay(300);
+        Assert.Equal(1, Drs.CallsFor("job-1", "cmp-1"));
+    }
 }
