@@ -7,7 +7,7 @@ public static class HelpMessages
 {
     public const string Usage =
         "*`/drs-progress &lt;job_id&gt; &lt;compare_job_id&gt;`* — show a comparison's progress now\n" +
-        "*`/drs-progress subscribe &lt;job_id&gt; &lt;compare_job_id&gt; [@people…]`* — tell this channel when it completes, catches up or needs attention\n" +
+        "*`/drs-progress subscribe &lt;job_id&gt; &lt;compare_job_id&gt; [@people…] [--no-thread]`* — tell this channel when it completes, catches up or needs attention, in one thread per comparison\n" +
         "*`/drs-progress unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;`* — stop telling this channel\n" +
         "*`/drs-progress list`* — what this channel watches\n" +
         "*`/drs-progress help`* — this message";
@@ -17,7 +17,8 @@ public static class HelpMessages
         [
             Blocks.Section(":wave: *DrsBot* shows Huawei Cloud DRS data comparisons in Slack."),
             Blocks.Section(Usage),
-            Blocks.Context("Ids are in the DRS console: the job id on the task list, the comparison id on the job's *Data Comparison* tab."),
+            Blocks.Context("Ids are in the DRS console: the job id on the task list, the comparison id on the job's *Data Comparison* tab. " +
+                           "A progress card has buttons: Refresh, Subscribe or Unsubscribe, and Open in DRS console."),
         ]);
 
     public static SlackMessage Invalid(string problem) => new(
