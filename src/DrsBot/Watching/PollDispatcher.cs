@@ -24,6 +24,7 @@ public sealed partial class PollDispatcher(
     private readonly CancellationTokenSource _abort = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private int _cycle;
+    private int _storeDown;
     private volatile bool _stopping;
 
     /// <summary>One cycle: polls whatever is due until nothing is. A cycle already running on this replica suffices.</summary>
@@ -80,10 +81,18 @@ public sealed partial class PollDispatcher(
                 try
                 {
                     leased = await store.LeaseDueAsync(time.GetUtcNow(), max - running.Count, options.Value.PollLease, CancellationToken.None);
+                    if (Interlocked.Exchange(ref _storeDown, 0) == 1)
+                    {
+                        LogStoreBack(logger);
+                    }
                 }
                 catch (WatchStoreUnavailableException e)
                 {
-                    LogStoreUnavailable(logger, e.Message); // the next tick tries again; nothing is lost meanwhile
+                    // The next tick tries again and nothing is lost meanwhile; one line per outage, not one a second.
+                    if (Interlocked.Exchange(ref _storeDown, 1) == 0)
+                    {
+                        LogStoreUnavailable(logger, e.Message);
+                    }
                 }
             }
 
@@ -179,6 +188,9 @@ public sealed partial class PollDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable; polls wait for it: {Reason}")]
     private static partial void LogStoreUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage answers again; polls resume")]
+    private static partial void LogStoreBack(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Poll of {Comparison} failed")]
     private static partial void LogFailed(ILogger logger, string comparison, Exception e);
