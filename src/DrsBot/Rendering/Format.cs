@@ -35,5 +35,16 @@ public static class Format
     public static string Plural(double count, string unit, string? plural = null) =>
         string.Create(Invariant, $"{count:0} {(count == 1 ? unit : plural ?? unit + "s")}");
 
+    /// <summary>"45 s", "30 min", "2 h 5 min", "3 days": how long something has lasted, to the unit that matters.</summary>
+    public static string Duration(TimeSpan t) => t.TotalSeconds switch
+    {
+        < 90 => string.Create(Invariant, $"{Math.Max(0, Math.Round(t.TotalSeconds)):0} s"),
+        < 90 * 60 => string.Create(Invariant, $"{Math.Round(t.TotalMinutes):0} min"),
+        < 48 * 3600 => t.Minutes == 0
+            ? string.Create(Invariant, $"{Math.Floor(t.TotalHours):0} h")
+            : string.Create(Invariant, $"{Math.Floor(t.TotalHours):0} h {t.Minutes} min"),
+        _ => Plural(Math.Floor(t.TotalDays), "day"),
+    };
+
     public static string Rows(long count) => $"{Count(count)} row{(count == 1 ? "" : "s")}";
 }

@@ -33,6 +33,11 @@ public static class NotificationMessages
                 "Its notifications are on hold until DRS answers again.", true),
             NotificationKind.DrsRecovered => (":large_green_circle:", "DRS is answering again",
                 $"DrsBot can read comparison {id} again; notifications have resumed.", false),
+            NotificationKind.Stalled => (":snail:", "No progress",
+                $"The full comparison {id} has stayed at {(progress?.Full?.Progress is { } p ? Format.Percent(p) : "the same value")} for {Format.Duration(subscription.Rules.ProgressSince is { } since ? at - since : TimeSpan.Zero)}. Check the job in the DRS console (job {Code(c.JobId)}): it may be paused, throttled or waiting on the source.", true),
+            NotificationKind.FallingBehind => (":chart_with_upwards_trend:", "Incremental comparison falling behind",
+                $"The incremental delay of comparison {id} has grown on every check for {Format.Duration(subscription.Rules.DelayRisingSince is { } since ? at - since : TimeSpan.Zero)}" +
+                $"{(progress?.Incremental?.Delay is { } d ? $", now {Format.DelayPhrase(d)}" : "")}. The comparison is not keeping up with changes on the source.", true),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 

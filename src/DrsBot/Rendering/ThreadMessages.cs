@@ -61,5 +61,6 @@ public static class ThreadMessages
 
     /// <summary>Completion and on-call alerts are also shown in the channel; the rest stays in the thread.</summary>
     public static bool AlsoToChannel(NotificationKind kind) => kind is NotificationKind.FullComplete
-        or NotificationKind.RecheckNeeded or NotificationKind.ComparisonGone or NotificationKind.DrsFailing;
+        or NotificationKind.RecheckNeeded or NotificationKind.ComparisonGone or NotificationKind.DrsFailing
+        or NotificationKind.Stalled or NotificationKind.FallingBehind;
 }

@@ -83,7 +83,7 @@ public sealed partial class ComparisonPoll(
         var gone = false;
         foreach (var subscription in record.Subscriptions.Where(s => !s.IsSuspended))
         {
-            var decision = WatchRules.Decide(subscription.Rules, observation, options.Value.Rules);
+            var decision = WatchRules.Decide(subscription.Rules, observation, options.Value.Rules, now);
             gone |= decision.StopWatching;
             var pending = subscription.Pending.AddRange(decision.Notifications.Select(kind =>
                 Pending(kind, subscription, record, observation, decision.State.FailureStreak, now)));

@@ -49,8 +49,11 @@ public sealed class WatchOptions
     /// <summary>A thread parent is updated (chat.update) at most this often, and only when what it shows changed.</summary>
     public TimeSpan ThreadUpdateMinInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Full progress unchanged, or the delay rising on every poll, this long: one on-call alert.</summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromMinutes(30);
+
     public RuleSettings Rules => new(
-        FailuresBeforeAlert, CompletionRearmBelowPercent, CatchUpRearmAboveSeconds, RecheckRearmAfterZeroPolls, NotFoundPollsBeforeGone);
+        FailuresBeforeAlert, CompletionRearmBelowPercent, CatchUpRearmAboveSeconds, RecheckRearmAfterZeroPolls, NotFoundPollsBeforeGone, StallAfter);
 
     /// <summary>
     /// Intervals that divide a minute, an hour or a day evenly, so every replica computes the same poll times
@@ -105,6 +108,11 @@ internal sealed class WatchOptionsValidator : KeyedOptionsValidator<WatchOptions
         if (options.MaxOutbox is < 1 or > 1000 || options.MaxOutboxAge < TimeSpan.FromMinutes(1))
         {
             problems.Add("Watch:MaxOutbox must be between 1 and 1000, and Watch:MaxOutboxAge at least 00:01:00");
+        }
+
+        if (options.StallAfter < TimeSpan.FromMinutes(1))
+        {
+            problems.Add("Watch:StallAfter must be at least 00:01:00");
         }
 
         if (options.MaxConcurrentPolls is < 1 or > 1024)

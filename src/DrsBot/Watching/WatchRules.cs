@@ -10,6 +10,10 @@ public enum NotificationKind
     ComparisonGone,
     DrsFailing,
     DrsRecovered,
+    /// <summary>Full progress stuck below 100 % for <c>Watch:StallAfter</c>.</summary>
+    Stalled,
+    /// <summary>Incremental delay rising on every poll for <c>Watch:StallAfter</c>.</summary>
+    FallingBehind,
 }
 
 /// <summary>One poll's outcome, as the rules see it.</summary>
@@ -25,7 +29,11 @@ public sealed record RuleSettings(
     double CompletionRearmBelow = 90,
     double CatchUpRearmAbove = 30,
     int RecheckRearmAfterZeroPolls = 3,
-    int NotFoundPollsBeforeGone = 2);
+    int NotFoundPollsBeforeGone = 2,
+    TimeSpan? StallAfter = null)
+{
+    public TimeSpan Stall => StallAfter ?? TimeSpan.FromMinutes(30);
+}
 
 /// <summary>
 /// What the rules remember about one subscription. "Armed" means the next crossing of the threshold is news;
@@ -43,6 +51,17 @@ public sealed record RuleState
     public int FailureStreak { get; init; }
     public int NotFoundStreak { get; init; }
     public bool OutageAnnounced { get; init; }
+
+    /// <summary>Since when full progress has read the same value below 100 %; null when moving or complete.</summary>
+    public DateTimeOffset? ProgressSince { get; init; }
+
+    /// <summary>Since when the incremental delay has risen on every poll; null when it did not rise last time.</summary>
+    public DateTimeOffset? DelayRisingSince { get; init; }
+
+    /// <summary>A stall or a falling-behind is news once; moving again (or the delay falling) re-arms it.</summary>
+    public bool StallAnnounced { get; init; }
+
+    public bool BehindAnnounced { get; init; }
 
     /// <summary>
     /// The state at subscription time. Whatever is already true then is reported in the subscribe reply, so it is
@@ -64,9 +83,9 @@ public sealed record Decision(RuleState State, IReadOnlyList<NotificationKind> N
 /// <summary>The notification rules: pure functions of the previous state and one observation. No I/O.</summary>
 public static class WatchRules
 {
-    public static Decision Decide(RuleState state, Observation observation, RuleSettings settings) => observation switch
+    public static Decision Decide(RuleState state, Observation observation, RuleSettings settings, DateTimeOffset at) => observation switch
     {
-        Reading reading => OnReading(state, reading.Progress, settings),
+        Reading reading => OnStall(OnReading(state, reading.Progress, settings), state, reading.Progress, settings, at),
         Failed { Failure.Kind: DrsFailureKind.NotFound } => OnNotFound(state, settings),
         Failed => OnFailure(state, settings),
         _ => throw new ArgumentOutOfRangeException(nameof(observation)),
@@ -144,6 +163,60 @@ public static class WatchRules
             OutageAnnounced = false,
         };
         return new Decision(next, notes);
+    }
+
+    /// <summary>
+    /// Stall rules, on top of a reading's decision: progress unchanged below 100 % for the stall time is one alert;
+    /// the delay rising on every poll for the stall time is another. Each fires once and re-arms when things move.
+    /// </summary>
+    private static Decision OnStall(Decision decision, RuleState before, CompareProgress p, RuleSettings k, DateTimeOffset at)
+    {
+        var s = decision.State;
+        var notes = decision.Notifications.ToList();
+
+        var progressSince = before.ProgressSince;
+        var stallAnnounced = before.StallAnnounced;
+        if (p.Full?.Progress is not { } progress || progress >= 100)
+        {
+            progressSince = null;
+            stallAnnounced = false;
+        }
+        else if (progress != before.FullProgress || progressSince is null)
+        {
+            progressSince = at; // moving (or first seen): the clock starts again, and the next stall is news
+            stallAnnounced = false;
+        }
+        else if (!stallAnnounced && at - progressSince >= k.Stall)
+        {
+            notes.Add(NotificationKind.Stalled);
+            stallAnnounced = true;
+        }
+
+        var risingSince = before.DelayRisingSince;
+        var behindAnnounced = before.BehindAnnounced;
+        if (p.Incremental?.Delay is { } delay && before.Delay is { } previous)
+        {
+            if (delay > previous)
+            {
+                risingSince ??= at;
+                if (!behindAnnounced && at - risingSince >= k.Stall)
+                {
+                    notes.Add(NotificationKind.FallingBehind);
+                    behindAnnounced = true;
+                }
+            }
+            else
+            {
+                risingSince = null;
+                behindAnnounced &= delay >= previous; // re-armed only once the delay falls
+            }
+        }
+
+        return decision with
+        {
+            State = s with { ProgressSince = progressSince, StallAnnounced = stallAnnounced, DelayRisingSince = risingSince, BehindAnnounced = behindAnnounced },
+            Notifications = notes,
+        };
     }
 
     private static Decision OnNotFound(RuleState s, RuleSettings k)

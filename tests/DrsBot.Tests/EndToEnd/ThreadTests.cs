@@ -111,3 +111,31 @@ public sealed class ThreadThrottleTests : EndToEndTest
         Assert.Empty(Slack.Updates("C0OPS"));
     }
 }
+
+/// <summary>A comparison that stops moving pages the on-call engineer once, in its thread and in the channel.</summary>
+public sealed class StallTests : EndToEndTest
+{
+    [Fact]
+    public async Task Progress_stuck_for_the_stall_time_is_one_alert_with_mentions()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?> { ["Watch:StallAfter"] = "00:05:00" })
+        {
+            ConfigureTestServices = s => s.AddSingleton<TimeProvider>(clock),
+        };
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+        await app.CommandAsync("subscribe job-1 cmp-1 <@U0ONCALL|oncall>", channel: "C0OPS");
+        var poll = () => app.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("job-1", "cmp-1"));
+
+        for (var minute = 0; minute <= 12; minute += 2)
+        {
+            await poll();
+            clock.Advance(TimeSpan.FromMinutes(2));
+        }
+
+        var alert = Assert.Single(Slack.InChannel("C0OPS"));
+        Assert.StartsWith("<@U0ONCALL|oncall> No progress", alert.Text, StringComparison.Ordinal);
+        Assert.Contains("stayed at 40 %", alert.AllText, StringComparison.Ordinal);
+        Assert.True(alert.ReplyBroadcast);
+    }
+}

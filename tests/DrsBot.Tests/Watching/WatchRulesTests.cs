@@ -19,13 +19,20 @@ public sealed class WatchRulesTests
 
     private static readonly Observation Gone = new Failed(new DrsFailure(DrsFailureKind.NotFound, 400, DrsFailure.TaskNotFoundCode));
 
-    private static List<NotificationKind> Run(Observation baseline, params Observation[] polls)
+    private static readonly DateTimeOffset Start = new(2026, 11, 29, 5, 0, 0, TimeSpan.Zero);
+
+    private static List<NotificationKind> Run(Observation baseline, params Observation[] polls) => RunEvery(TimeSpan.FromMinutes(1), baseline, polls);
+
+    /// <summary>The polls <paramref name="every"/> apart, the first one interval after the baseline.</summary>
+    private static List<NotificationKind> RunEvery(TimeSpan every, Observation baseline, params Observation[] polls)
     {
         var state = RuleState.Baseline(((Reading)baseline).Progress);
         var announced = new List<NotificationKind>();
+        var at = Start;
         foreach (var poll in polls)
         {
-            var decision = WatchRules.Decide(state, poll, Settings);
+            at += every;
+            var decision = WatchRules.Decide(state, poll, Settings, at);
             state = decision.State;
             announced.AddRange(decision.Notifications);
         }
@@ -73,10 +80,10 @@ public sealed class WatchRulesTests
     public void Gone_stops_watching_and_nothing_else_does()
     {
         var state = RuleState.Baseline(new(new(50, null, 0), null, null));
-        Assert.False(WatchRules.Decide(state, Gone, Settings).StopWatching);
-        state = WatchRules.Decide(state, Gone, Settings).State;
-        Assert.True(WatchRules.Decide(state, Gone, Settings).StopWatching);
-        Assert.False(WatchRules.Decide(state, Fail(), Settings).StopWatching);
+        Assert.False(WatchRules.Decide(state, Gone, Settings, Start).StopWatching);
+        state = WatchRules.Decide(state, Gone, Settings, Start).State;
+        Assert.True(WatchRules.Decide(state, Gone, Settings, Start).StopWatching);
+        Assert.False(WatchRules.Decide(state, Fail(), Settings, Start).StopWatching);
     }
 
     [Fact]
@@ -84,6 +91,25 @@ public sealed class WatchRulesTests
     {
         var eager = new RuleSettings(FailuresBeforeAlert: 1);
         var state = RuleState.Baseline(new(new(50, null, 0), null, null));
-        Assert.Equal([DrsFailing], WatchRules.Decide(state, Fail(), eager).Notifications);
+        Assert.Equal([DrsFailing], WatchRules.Decide(state, Fail(), eager, Start).Notifications);
     }
+
+    /// <summary>Stall rules with polls ten minutes apart and the default 30-minute stall time.</summary>
+    public static TheoryData<string, Observation, Observation[], NotificationKind[]> Stalls => new()
+    {
+        { "stuck at 40 for 30 min: one alert, then silence", Full(40), [Full(40), Full(40), Full(40), Full(40), Full(40), Full(40)], [Stalled] },
+        { "stuck for 20 min only: nothing", Full(40), [Full(40), Full(40), Full(40)], [] },
+        { "moving slowly is not stuck", Full(40), [Full(41), Full(42), Full(43), Full(44), Full(45)], [] },
+        { "stuck, moves, stuck again: two alerts", Full(40), [Full(40), Full(40), Full(40), Full(40), Full(50), Full(50), Full(50), Full(50)], [Stalled, Stalled] },
+        { "stuck at 100 is complete, not stalled", Full(100), [Full(100), Full(100), Full(100), Full(100), Full(100)], [] },
+        { "delay rising every poll for 30 min: falling behind once", Delay(5), [Delay(10), Delay(20), Delay(30), Delay(40), Delay(50), Delay(60)], [FallingBehind] },
+        { "delay rising then steady: no alert", Delay(5), [Delay(10), Delay(20), Delay(20), Delay(30), Delay(40)], [] },
+        { "behind, falls, rises again for 30 min: two alerts", Delay(5), [Delay(10), Delay(20), Delay(30), Delay(40), Delay(35), Delay(45), Delay(55), Delay(65), Delay(75)], [FallingBehind, FallingBehind] },
+        { "behind, then steady but not falling: still one", Delay(5), [Delay(10), Delay(20), Delay(30), Delay(40), Delay(40), Delay(50), Delay(60), Delay(70), Delay(80)], [FallingBehind] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Stalls))]
+    public void Stalls_are_announced_once_and_rearmed_by_movement(string because, Observation baseline, Observation[] polls, NotificationKind[] expected) =>
+        Assert.True(expected.SequenceEqual(RunEvery(TimeSpan.FromMinutes(10), baseline, polls)), $"{because}: got [{string.Join(", ", RunEvery(TimeSpan.FromMinutes(10), baseline, polls))}]");
 }
