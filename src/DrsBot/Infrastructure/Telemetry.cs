@@ -19,7 +19,6 @@ public static class Telemetry
         DrsBotMetrics.MeterName,
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
-        "Microsoft.AspNetCore.RateLimiting",
         "System.Net.Http",
         "System.Runtime",
     ];

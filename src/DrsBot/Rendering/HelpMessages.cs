@@ -32,6 +32,10 @@ public static class HelpMessages
         "DrsBot is not enabled for this workspace.",
         [Blocks.Section(":no_entry: DrsBot is not enabled for this workspace. Ask whoever runs DrsBot to add it to `Slack:AllowedTeamIds`.")]);
 
+    /// <summary>A bug on our side: the user still gets an answer, not Slack's "failed with the error".</summary>
+    public static SlackMessage SomethingWentWrong() =>
+        new(":x: Sorry, something went wrong on DrsBot's side. It has been logged; please try again.");
+
     public static SlackMessage SlowDown() => new(
         "Too many commands in the last minute; please wait a moment and try again.",
         [Blocks.Section(":turtle: That is a lot of commands in one minute, so I skipped this one. Wait a moment and try again. " +

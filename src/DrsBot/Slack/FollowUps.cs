@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using DrsBot.Infrastructure;
 
 namespace DrsBot.Slack;
 
@@ -8,33 +8,16 @@ namespace DrsBot.Slack;
 /// </summary>
 public sealed class FollowUps : IHostedService, IDisposable
 {
-    private readonly CancellationTokenSource _abort = new();
-    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
+    private readonly InFlight _work = new();
 
     /// <summary>Cancelled only when the host gives up waiting at shutdown, never merely because it is stopping.</summary>
-    public CancellationToken Aborted => _abort.Token;
+    public CancellationToken Aborted => _work.Aborted;
 
-    public int Count => _inFlight.Count;
-
-    public void Track(Task followUp)
-    {
-        _inFlight.TryAdd(followUp, 0);
-        _ = followUp.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
-    }
+    public void Track(Task followUp) => _work.Track(followUp);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.WhenAll(_inFlight.Keys).WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            await _abort.CancelAsync();
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _work.DrainAsync(cancellationToken);
 
-    public void Dispose() => _abort.Dispose();
+    public void Dispose() => _work.Dispose();
 }

@@ -67,7 +67,7 @@ public sealed partial class InteractionHandler(
             catch (Exception e) when (!followUps.Aborted.IsCancellationRequested)
             {
                 LogFailed(logger, e);
-                reply = new SlackMessage(":x: Sorry, something went wrong on DrsBot's side. It has been logged; please try again.");
+                reply = HelpMessages.SomethingWentWrong();
             }
         }
 

@@ -1,5 +1,6 @@
 using DrsBot.Commands;
 using DrsBot.Infrastructure;
+using DrsBot.Rendering;
 
 namespace DrsBot.Slack;
 
@@ -40,7 +41,7 @@ public static partial class SlackEndpoints
             // A bug must still leave the user with an answer, not Slack's "failed with the error".
             LogUnhandled(logger, e);
             metrics.Command("unknown", "error");
-            reply = new SlackMessage(":x: Sorry, something went wrong on DrsBot's side. It has been logged; please try again.");
+            reply = HelpMessages.SomethingWentWrong();
         }
 
         return TypedResults.Json(reply, SlackJson.Options);

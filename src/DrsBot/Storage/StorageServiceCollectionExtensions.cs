@@ -43,12 +43,19 @@ public static class StorageServiceCollectionExtensions
     /// Fail fast when the database is away: a command waits seconds, not Npgsql's default 15 s, before it says
     /// "storage unavailable". Anything the operator set in the connection string wins.
     /// </summary>
-    private static string WithDefaults(string connectionString)
+    internal static string WithDefaults(string connectionString)
     {
+        // The keys as written: a substring test would take "Command Timeout" for the connect timeout.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        if (!given.Contains("Timeout"))
         {
             builder.Timeout = 3;
+        }
+
+        if (!given.Contains("CommandTimeout"))
+        {
             builder.CommandTimeout = 10;
         }
 

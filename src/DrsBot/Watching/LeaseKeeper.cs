@@ -26,8 +26,6 @@ public sealed class LeaseKeeper : IAsyncDisposable
 
     public PollLease Lease => _lease;
 
-    public bool IsLost => _lost;
-
     /// <summary>Extends the lease now; false when it was lost (taken over, or the record is gone).</summary>
     public async Task<bool> ConfirmAsync(CancellationToken ct = default)
     {

@@ -41,7 +41,7 @@ public sealed partial class NotificationDelivery(
     /// <summary>Posts one channel's outbox; false when the lease was lost and nothing more may be posted.</summary>
     private async Task<bool> DrainAsync(LeaseKeeper lease, ComparisonRef comparison, (string Team, string Id) channel, CancellationToken ct)
     {
-        while ((await store.GetAsync(comparison, ct))?.Of(channel.Team, channel.Id) is { IsSuspended: false, Pending: [var next, ..] })
+        while ((await store.GetAsync(comparison, ct))?.Of(channel.Team, channel.Id) is { IsSuspended: false, Pending: [var next, ..] } subscription)
         {
             if (slack.HaltedBecause is not null)
             {
@@ -61,8 +61,7 @@ public sealed partial class NotificationDelivery(
             }
 
             var placement = PostPlacement.Channel;
-            var subscription = (await store.GetAsync(comparison, ct))?.Of(channel.Team, channel.Id);
-            if (subscription is { Flat: false })
+            if (!subscription.Flat)
             {
                 // One thread per comparison per channel: its parent first, then every notification as a reply.
                 if ((subscription.ThreadTs ?? await StartThreadAsync(comparison, channel, ct)) is not { } thread)
@@ -149,9 +148,7 @@ public sealed partial class NotificationDelivery(
                 LogThreadStarted(logger, comparison.Key, channel.Id);
                 return ts;
             case PostOutcome.ChannelUnavailable:
-                await store.UpdateAsync(comparison, r => r?.Of(channel.Team, channel.Id) is { } current
-                    ? r.With(current with { Pending = [], SuspendedReason = result.Error, SuspendedAt = now })
-                    : r, ct);
+                await UpdateSubscriptionAsync(comparison, channel, s => Paused(s, result, now), ct);
                 LogSuspended(logger, comparison.Key, channel.Id, result.Error);
                 return null;
             case PostOutcome.Misconfigured:
@@ -163,21 +160,23 @@ public sealed partial class NotificationDelivery(
         }
     }
 
+    /// <summary>Changes one channel's subscription as it is now; a subscription gone meanwhile stays gone.</summary>
+    private Task<WatchRecord?> UpdateSubscriptionAsync(
+        ComparisonRef comparison, (string Team, string Id) channel, Func<Subscription, Subscription> change, CancellationToken ct) =>
+        store.UpdateAsync(comparison, r => r?.Of(channel.Team, channel.Id) is { } current ? r.With(change(current)) : r, ct);
+
+    private static Subscription Paused(Subscription s, PostResult result, DateTimeOffset at) =>
+        s with { Pending = [], SuspendedReason = result.Error, SuspendedAt = at };
+
     private Task SetThreadAsync(ComparisonRef comparison, (string Team, string Id) channel, string ts, string state, DateTimeOffset at, CancellationToken ct) =>
-        store.UpdateAsync(comparison, r => r?.Of(channel.Team, channel.Id) is { } current
-            ? r.With(current with { ThreadTs = ts, ParentShows = state, ParentUpdatedAt = at })
-            : r, ct);
+        UpdateSubscriptionAsync(comparison, channel, s => s with { ThreadTs = ts, ParentShows = state, ParentUpdatedAt = at }, ct);
 
     private Task ForgetThreadAsync(ComparisonRef comparison, (string Team, string Id) channel, CancellationToken ct) =>
-        store.UpdateAsync(comparison, r => r?.Of(channel.Team, channel.Id) is { } current
-            ? r.With(current with { ThreadTs = null, ParentShows = null, ParentUpdatedAt = null })
-            : r, ct);
+        UpdateSubscriptionAsync(comparison, channel, s => s with { ThreadTs = null, ParentShows = null, ParentUpdatedAt = null }, ct);
 
     private async Task ExpireAsync(ComparisonRef comparison, (string Team, string Id) channel, PendingNotification old, CancellationToken ct)
     {
-        await store.UpdateAsync(comparison, record => record?.Of(channel.Team, channel.Id) is { } current
-            ? record.With(current with { Pending = current.Pending.RemoveAll(p => p.Id == old.Id) })
-            : record, ct);
+        await UpdateSubscriptionAsync(comparison, channel, s => s with { Pending = s.Pending.RemoveAll(p => p.Id == old.Id) }, ct);
         metrics.Notification(DrsBotMetrics.Tag(old.Kind), "expired");
         LogExpired(logger, old.Kind, comparison.Key, channel.Id, old.CreatedAt);
     }
@@ -187,20 +186,12 @@ public sealed partial class NotificationDelivery(
         ComparisonRef comparison, (string Team, string Id) channel, PendingNotification sent, PostResult result, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var stored = await store.UpdateAsync(comparison, record =>
+        // A subscription removed while we were posting stays removed.
+        var stored = await UpdateSubscriptionAsync(comparison, channel, current => result.Outcome switch
         {
-            if (record?.Of(channel.Team, channel.Id) is not { } current)
-            {
-                return record; // unsubscribed while we were posting
-            }
-
-            var others = current.Pending.RemoveAll(p => p.Id == sent.Id);
-            return record.With(result.Outcome switch
-            {
-                PostOutcome.Delivered or PostOutcome.Rejected => current with { Pending = others },
-                PostOutcome.ChannelUnavailable => current with { Pending = [], SuspendedReason = result.Error, SuspendedAt = now },
-                _ => current with { Pending = [.. current.Pending.Select(p => p.Id == sent.Id ? p with { Attempts = p.Attempts + 1 } : p)] },
-            });
+            PostOutcome.Delivered or PostOutcome.Rejected => current with { Pending = current.Pending.RemoveAll(p => p.Id == sent.Id) },
+            PostOutcome.ChannelUnavailable => Paused(current, result, now),
+            _ => current with { Pending = [.. current.Pending.Select(p => p.Id == sent.Id ? p with { Attempts = p.Attempts + 1 } : p)] },
         }, ct);
 
         metrics.Notification(DrsBotMetrics.Tag(sent.Kind), result.Outcome switch

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using DrsBot.Drs;
 using DrsBot.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -21,8 +20,7 @@ public sealed partial class PollDispatcher(
     TimeProvider time,
     ILogger<PollDispatcher> logger) : IHostedService, IDisposable
 {
-    private readonly CancellationTokenSource _abort = new();
-    private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private readonly InFlight _polls = new();
     private int _cycle;
     private int _storeDown;
     private volatile bool _stopping;
@@ -65,7 +63,7 @@ public sealed partial class PollDispatcher(
             return false;
         }
 
-        await Track(PollAsync(lease));
+        await _polls.Track(PollAsync(lease));
         return true;
     }
 
@@ -96,7 +94,7 @@ public sealed partial class PollDispatcher(
                 }
             }
 
-            running.AddRange(leased.Select(lease => Track(PollAsync(lease))));
+            running.AddRange(leased.Select(lease => _polls.Track(PollAsync(lease))));
             if (running.Count == 0)
             {
                 return;
@@ -129,13 +127,13 @@ public sealed partial class PollDispatcher(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ComparisonPoll>().RunAsync(keeper, _abort.Token);
+            await scope.ServiceProvider.GetRequiredService<ComparisonPoll>().RunAsync(keeper, _polls.Aborted);
         }
         catch (WatchStoreUnavailableException e)
         {
             LogStoreUnavailable(logger, e.Message);
         }
-        catch (Exception e) when (!_abort.IsCancellationRequested)
+        catch (Exception e) when (!_polls.IsAborted)
         {
             LogFailed(logger, comparison.Key, e);
         }
@@ -155,30 +153,16 @@ public sealed partial class PollDispatcher(
         }
     }
 
-    private Task Track(Task poll)
-    {
-        _running.TryAdd(poll, 0);
-        _ = poll.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
-        return poll;
-    }
-
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Lets running polls finish; only when the host's shutdown timeout runs out are they cancelled.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        try
-        {
-            await Task.WhenAll(_running.Keys).WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            await _abort.CancelAsync();
-        }
+        return _polls.DrainAsync(cancellationToken);
     }
 
-    public void Dispose() => _abort.Dispose();
+    public void Dispose() => _polls.Dispose();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Skipped a poll of {Comparison}: nothing to do, or another poll holds it")]
     private static partial void LogBusy(ILogger logger, string comparison);

@@ -29,33 +29,25 @@ public sealed partial class SubscriptionCommands(
         }
 
         var comparison = subscribe.Comparison;
-        try
-        {
-            if (await CapReachedAsync(command, comparison) is { } refusal)
-            {
-                return refusal;
-            }
-        }
-        catch (WatchStoreUnavailableException e)
-        {
-            LogStoreUnavailable(logger, e.Message);
-            return SubscriptionMessages.StorageUnavailable();
-        }
-
-        // Subscribing checks with DRS first: a typo should fail now, not as "comparison gone" a minute later.
-        var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Interactive, ct);
-        var now = time.GetUtcNow();
-        if (result is ProgressFailed failed)
-        {
-            var refusal = FailureMessages.Render(comparison, failed.Failure, now);
-            return refusal with { Text = "Not subscribed. " + refusal.Text };
-        }
-
-        var progress = ((ProgressRead)result).Progress;
-        var mentions = subscribe.Mentions.ToImmutableArray();
-        Subscription? existing = null;
         return await GuardAsync(async () =>
         {
+            if (await CapReachedAsync(command, comparison) is { } capped)
+            {
+                return capped;
+            }
+
+            // Subscribing checks with DRS first: a typo should fail now, not as "comparison gone" a minute later.
+            var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Interactive, ct);
+            var now = time.GetUtcNow();
+            if (result is ProgressFailed failed)
+            {
+                var refusal = FailureMessages.Render(comparison, failed.Failure, now);
+                return refusal with { Text = "Not subscribed. " + refusal.Text };
+            }
+
+            var progress = ((ProgressRead)result).Progress;
+            var mentions = subscribe.Mentions.ToImmutableArray();
+            Subscription? existing = null;
             await store.UpdateAsync(comparison, record =>
             {
                 record ??= new WatchRecord(comparison, now);
