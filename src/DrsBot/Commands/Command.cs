@@ -16,5 +16,13 @@ public sealed record UnsubscribeCommand(ComparisonRef Comparison) : Command;
 
 public sealed record ListCommand : Command;
 
+/// <summary>One id: the job's details and its comparisons.</summary>
+public sealed record JobCommand(string JobId) : Command;
+
+/// <summary>Every day at <paramref name="At"/> in <paramref name="TimeZone"/>, a summary of what the channel watches.</summary>
+public sealed record DigestCommand(TimeOnly At, TimeZoneInfo TimeZone) : Command;
+
+public sealed record DigestOffCommand : Command;
+
 /// <summary>Text we could not make sense of; <see cref="Problem"/> says why, in words for the user.</summary>
 public sealed record InvalidCommand(string Problem) : Command;

@@ -6,7 +6,8 @@ namespace DrsBot.Commands;
 /// <summary>
 /// The grammar of <c>/drs-progress</c>:
 /// <c>help</c> | <c>&lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>subscribe &lt;job_id&gt; &lt;compare_job_id&gt; [mentions…] [--no-thread]</c>
-/// | <c>unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>list</c>.
+/// | <c>unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>list</c> | <c>&lt;job_id&gt;</c>
+/// | <c>digest &lt;HH:MM&gt; [time zone]</c> | <c>digest off</c>.
 /// </summary>
 public static partial class CommandParser
 {
@@ -38,15 +39,15 @@ public static partial class CommandParser
                 (ComparisonRef c, _) => new UnsubscribeCommand(c),
                 (_, var problem) => new InvalidCommand(problem!),
             },
+            "digest" => ParseDigest(words[1..]),
             "help" or "list" or "ls" => new InvalidCommand($"`{words[0]}` takes no arguments."),
             _ when words.Length == 2 => ParseComparison(null, words, exact: true) switch
             {
                 (ComparisonRef c, _) => new ProgressCommand(c),
                 (_, var problem) => new InvalidCommand(problem!),
             },
-            _ when words.Length == 1 && ComparisonRef.IsValidId(words[0]) =>
-                new InvalidCommand("Both ids are needed: the DRS job id, then the comparison task id."),
-            _ when words.Length == 1 => new InvalidCommand($"I don't know the command `{Clip(words[0])}`."),
+            _ when words.Length == 1 && ComparisonRef.IsValidId(words[0]) => new JobCommand(words[0]),
+            _ when words.Length == 1 => new InvalidCommand($"`{Clip(words[0])}` is not a command or a valid DRS job id."),
             _ => new InvalidCommand("Too many words: give the DRS job id, then the comparison task id."),
         };
     }
@@ -76,6 +77,35 @@ public static partial class CommandParser
         return new SubscribeCommand(comparison, [.. mentions.Distinct(StringComparer.Ordinal)], threaded);
     }
 
+    private static Command ParseDigest(string[] args)
+    {
+        const string usage = "Use `digest HH:MM [time zone]`, e.g. `digest 09:00 Europe/Berlin`, or `digest off`.";
+        if (args is [var off] && off.Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            return new DigestOffCommand();
+        }
+
+        if (args.Length is 0 or > 2)
+        {
+            return new InvalidCommand(usage);
+        }
+
+        if (!TimeOnly.TryParseExact(args[0], ["H:mm", "HH:mm"], System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var at))
+        {
+            return new InvalidCommand($"`{Clip(args[0])}` is not a time of day. {usage}");
+        }
+
+        var zoneName = args.Length == 2 ? args[1] : "UTC";
+        // Only the shape of an IANA name reaches the system's time zone database.
+        if (!ZonePattern().IsMatch(zoneName) || !TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out var zone))
+        {
+            return new InvalidCommand($"`{Clip(zoneName)}` is not a time zone I know. Use an IANA name such as `UTC`, `Asia/Singapore` or `America/New_York`.");
+        }
+
+        return new DigestCommand(at, zone);
+    }
+
     private static (ComparisonRef? Comparison, string? Problem) ParseComparison(string? verb, string[] args, bool exact)
     {
         var prefix = verb is null ? "" : $"`{verb}` needs ";
@@ -103,6 +133,9 @@ public static partial class CommandParser
         var safe = new string([.. word.Where(c => !char.IsControl(c) && c != '`')]);
         return safe.Length <= 40 ? safe : safe[..40] + "…";
     }
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+\-]{0,30}(/[A-Za-z0-9_+\-]{1,30}){0,2}$")]
+    private static partial Regex ZonePattern();
 
     /// <summary>Slack's escaped mention tokens: users, user groups, @here, @channel, @everyone.</summary>
     [GeneratedRegex(@"^(<@[UW][A-Z0-9]{2,20}(\|[^<>|]{0,80})?>|<!subteam\^S[A-Z0-9]{2,20}(\|[^<>|]{0,80})?>|<!here(\|here)?>|<!channel(\|channel)?>|<!everyone(\|everyone)?>)$")]

@@ -53,6 +53,10 @@ public sealed partial class CommandRouter(
                 command,
                 Acknowledge($":hourglass_flowing_sand: Checking comparison `{subscribe.Comparison.CompareJobId}` with DRS before subscribing…").AsInChannel(),
                 ct => subscriptions.SubscribeAsync(command, subscribe, ct)),
+            JobCommand job => replies.WithinBudgetAsync(
+                command,
+                Acknowledge($":hourglass_flowing_sand: Fetching job `{job.JobId}` and its comparisons from DRS…"),
+                ct => ShowJobAsync(job.JobId, ct)),
             UnsubscribeCommand unsubscribe => subscriptions.UnsubscribeAsync(command, unsubscribe),
             ListCommand => subscriptions.ListAsync(command),
             _ => Task.FromResult(HelpMessages.Help()),
@@ -70,6 +74,12 @@ public sealed partial class CommandRouter(
             ProgressFailed failed => FailureMessages.Render(comparison, failed.Failure, now),
             _ => throw new InvalidOperationException("Unknown DRS result."),
         };
+    }
+
+    private async Task<SlackMessage> ShowJobAsync(string jobId, CancellationToken ct)
+    {
+        var view = await drs.GetJobAsync(jobId, ct);
+        return JobMessages.Render(view, time.GetUtcNow(), drsOptions.Value.ConsoleLink(jobId));
     }
 
     /// <summary>Whether this channel watches the comparison, for the Subscribe/Unsubscribe button; without storage, no.</summary>

@@ -24,11 +24,61 @@ public sealed class DrsSimulator(TimeProvider time)
         ("load-<anything>", "behaves like full-cmp: as many distinct comparisons as a benchmark needs"),
     ];
 
-    public static void Map(IEndpointRouteBuilder app, string prefix) =>
+    /// <summary>Finished comparisons the job view lists too; compare-progress does not serve them, as in DRS.</summary>
+    private static readonly (string Id, string Type)[] Finished = [("objects-cmp", "object"), ("last-week-cmp", "lines")];
+
+    public static void Map(IEndpointRouteBuilder app, string prefix)
+    {
         app.MapGet(prefix + "/v5/{projectId}/jobs/{jobId}/compare-progress/{compareId}",
             (string projectId, string jobId, string compareId, HttpContext http, DrsSimulator simulator) =>
                 simulator.Answer(jobId, compareId, http))
             .ExcludeFromDescription();
+        app.MapGet(prefix + "/v5/{projectId}/jobs/{jobId}",
+            (string projectId, string jobId, HttpContext http, DrsSimulator simulator) => simulator.Job(jobId, http))
+            .ExcludeFromDescription();
+    }
+
+    /// <summary>ShowJobDetail for <c>demo-job</c>: type=detail, or its data comparisons (type=compare, query_type=list).</summary>
+    private IResult Job(string jobId, HttpContext http)
+    {
+        http.Response.Headers["X-Request-Id"] = "sim-" + Guid.NewGuid().ToString("N")[..12];
+        if (string.IsNullOrEmpty(http.Request.Headers["X-Auth-Token"]))
+        {
+            return Error(401, "APIG.0301", "Incorrect IAM authentication information: token missing");
+        }
+
+        if (jobId != JobId)
+        {
+            return Error(400, DrsFailure.TaskNotFoundCode, "Job does not exist, please check job ID.");
+        }
+
+        var query = http.Request.Query;
+        var started = _start.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        if (query["type"] == "detail")
+        {
+            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, "INCRE_TRANSFER_STARTED", started,
+                new JobBaseInfo("orders-db to cloud (demo)", "migration", "mysql-to-mysql", "FULL_INCR_TRANS"),
+                [new JobEndpoint("mysql")], [new JobEndpoint("mysql")], null, null)), Json);
+        }
+
+        if (query["type"] == "compare" && query["compare_type"] == "data_compare" && query["query_type"] == "list")
+        {
+            var weekAgo = _start.AddDays(-7).UtcDateTime;
+            List<CompareTaskInfo> tasks =
+            [
+                .. Scenarios.Where(s => !s.CompareId.StartsWith("load-", StringComparison.Ordinal)).Select(s =>
+                    new CompareTaskInfo(s.CompareId, s.CompareId == "dynamic-cmp" ? "contents" : "lines",
+                        s.CompareId == "dynamic-cmp" ? "INCRE_DOING" : "RUNNING", started, null, null)),
+                .. Finished.Select(f => new CompareTaskInfo(f.Id, f.Type, "SUCCESSFUL",
+                    weekAgo.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                    weekAgo.AddHours(2).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), null)),
+            ];
+            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, null, null, null, null, null,
+                new CompareResultInfo(tasks), tasks.Count)), Json);
+        }
+
+        return Error(400, "DRS.M00202", "The value of type is invalid.");
+    }
 
     private IResult Answer(string jobId, string compareId, HttpContext http)
     {

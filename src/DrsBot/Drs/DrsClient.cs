@@ -17,61 +17,80 @@ public enum DrsCallKind
 public interface IDrsClient
 {
     Task<CompareProgressResult> GetCompareProgressAsync(ComparisonRef comparison, DrsCallKind kind, CancellationToken ct);
+
+    /// <summary>A job's details and its data comparisons (two ShowJobDetail calls, made together), for a person waiting.</summary>
+    Task<JobView> GetJobAsync(string jobId, CancellationToken ct);
 }
 
-/// <summary>Typed client for DRS's compare-progress API. Every failure comes back as a <see cref="ProgressFailed"/>.</summary>
+/// <summary>Typed client for DRS's compare-progress and job-detail APIs. Every failure comes back as a <see cref="DrsFailure"/>.</summary>
 internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> options, DrsBotMetrics metrics, ILogger<DrsClient> logger) : IDrsClient
 {
     public static readonly HttpRequestOptionsKey<DrsCallKind> CallKindOption = new("DrsBot.CallKind");
     private const int MaxMessageLength = 500;
 
     /// <summary>
-    /// The most of any DRS or IAM answer DrsBot reads: a compare-progress answer is well under 2 KiB, so a larger or
-    /// endless body is an unreadable answer, never a reason to fill memory.
+    /// The most of any DRS or IAM answer DrsBot reads: a compare-progress answer is well under 2 KiB and a page of 50
+    /// comparisons about 20 KiB, so a larger or endless body is an unreadable answer, never a reason to fill memory.
     /// </summary>
     public const int MaxBodyBytes = 64 * 1024;
 
     public async Task<CompareProgressResult> GetCompareProgressAsync(
         ComparisonRef comparison, DrsCallKind kind, CancellationToken ct)
     {
-        var drs = options.Value;
-        var path = $"v5/{Uri.EscapeDataString(drs.ProjectId)}/jobs/{Uri.EscapeDataString(comparison.JobId)}" +
+        var path = $"v5/{Project}/jobs/{Uri.EscapeDataString(comparison.JobId)}" +
                    $"/compare-progress/{Uri.EscapeDataString(comparison.CompareJobId)}";
+        var (progress, failure, requestId) = await GetAsync<CompareProgress>(
+            path, kind, kind == DrsCallKind.Interactive ? "interactive" : "background", comparison.Key, IsFinite, ct);
+        return progress is not null ? new ProgressRead(progress, requestId) : new ProgressFailed(failure!);
+    }
 
+    public async Task<JobView> GetJobAsync(string jobId, CancellationToken ct)
+    {
+        var job = $"v5/{Project}/jobs/{Uri.EscapeDataString(jobId)}";
+        // DRS documents no page-size maximum; 50 is more than a Slack reply shows, stays far below MaxBodyBytes, and
+        // total_count says how many there are in all.
+        var detailCall = GetAsync<JobDetailAnswer>(job + "?type=detail", DrsCallKind.Interactive, "job_detail", jobId, a => a.Job is not null, ct);
+        var listCall = GetAsync<JobDetailAnswer>(job + "?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50",
+            DrsCallKind.Interactive, "job_comparisons", jobId, a => a.Job is not null, ct);
+        var (detail, detailFailure, _) = await detailCall;
+        var (list, listFailure, _) = await listCall;
+        var comparisons = list?.Job?.CompareResult?.DataCompareTasks ?? (list is null ? null : []);
+        return new JobView(jobId, detail?.Job, detailFailure, comparisons, list?.Job?.TotalCount, listFailure);
+    }
+
+    private string Project => Uri.EscapeDataString(options.Value.ProjectId);
+
+    /// <summary>One GET with the headers DRS wants, timed, logged once and counted; the answer or why not.</summary>
+    private async Task<(T? Value, DrsFailure? Failure, string? RequestId)> GetAsync<T>(
+        string path, DrsCallKind kind, string call, string subject, Func<T, bool> isComplete, CancellationToken ct) where T : class
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Options.Set(CallKindOption, kind);
-        request.Headers.TryAddWithoutValidation("X-Language", drs.Language);
+        request.Headers.TryAddWithoutValidation("X-Language", options.Value.Language);
         // The API page lists Content-Type as mandatory even on GET, and AK/SK signing covers it.
         request.Content = new ByteArrayContent([]);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
         var started = Stopwatch.GetTimestamp();
-        var result = await SendAsync(request, ct);
-        var callKind = kind == DrsCallKind.Interactive ? "interactive" : "background";
-        switch (result)
+        var (value, failure, requestId) = await SendAsync(request, isComplete, ct);
+        metrics.DrsCall(call, Stopwatch.GetElapsedTime(started), failure is null ? "ok" : DrsBotMetrics.Tag(failure.Kind), failure?.Code);
+        using (logger.BeginScope(LogScopes.DrsRequest(requestId)))
         {
-            case ProgressRead read:
-                metrics.DrsCall(callKind, Stopwatch.GetElapsedTime(started), "ok", null);
-                using (logger.BeginScope(LogScopes.DrsRequest(read.RequestId)))
-                {
-                    LogRead(logger, comparison.Key, read.RequestId);
-                }
-
-                break;
-            case ProgressFailed { Failure: var f }:
-                metrics.DrsCall(callKind, Stopwatch.GetElapsedTime(started), DrsBotMetrics.Tag(f.Kind), f.Code);
-                using (logger.BeginScope(LogScopes.DrsRequest(f.RequestId)))
-                {
-                    LogFailure(logger, comparison.Key, f.Kind, f.StatusCode, f.Code, f.RequestId, f.Message);
-                }
-
-                break;
+            if (failure is null)
+            {
+                LogRead(logger, call, subject, requestId);
+            }
+            else
+            {
+                LogFailure(logger, call, subject, failure.Kind, failure.StatusCode, failure.Code, requestId, failure.Message);
+            }
         }
 
-        return result;
+        return (value, failure, requestId);
     }
 
-    private async Task<CompareProgressResult> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    private async Task<(T? Value, DrsFailure? Failure, string? RequestId)> SendAsync<T>(
+        HttpRequestMessage request, Func<T, bool> isComplete, CancellationToken ct) where T : class
     {
         HttpResponseMessage response;
         try
@@ -93,7 +112,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
         {
             return Failed(new DrsFailure(DrsFailureKind.InvalidResponse,
-                Message: $"DRS's answer was larger than {MaxBodyBytes / 1024} KiB, far more than any compare-progress answer."));
+                Message: $"DRS's answer was larger than {MaxBodyBytes / 1024} KiB, far more than any answer DrsBot asks for."));
         }
         catch (Exception e) when (e is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException)
         {
@@ -114,17 +133,17 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
             }
             catch (HttpRequestException) when (!ct.IsCancellationRequested)
             {
-                // The body broke off, or was larger than any compare-progress answer (MaxBodyBytes).
+                // The body broke off, or was larger than any answer DrsBot asks for (MaxBodyBytes).
                 return Failed(new DrsFailure(DrsFailureKind.InvalidResponse, (int)response.StatusCode,
                     Message: "DRS's answer could not be read in full.", RequestId: requestId));
             }
 
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                var progress = TryParse<CompareProgress>(body);
-                return progress is not null && IsFinite(progress)
-                    ? new ProgressRead(progress, requestId)
-                    : Failed(new DrsFailure(DrsFailureKind.InvalidResponse, 200, Message: "DRS answered with a body that is not compare-progress JSON.", RequestId: requestId));
+                var value = TryParse<T>(body);
+                return value is not null && isComplete(value)
+                    ? (value, null, requestId)
+                    : Failed(new DrsFailure(DrsFailureKind.InvalidResponse, 200, Message: "DRS answered with a body that is not the JSON DrsBot asked for.", RequestId: requestId));
             }
 
             var (code, message) = HuaweiApiError.Parse(body)
@@ -132,9 +151,9 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
 
             return Failed(DrsFailure.FromResponse((int)response.StatusCode, Clip(code, 64), Clip(message, MaxMessageLength), requestId));
         }
-    }
 
-    private static ProgressFailed Failed(DrsFailure failure) => new(failure);
+        static (T?, DrsFailure?, string?) Failed(DrsFailure failure) => (null, failure, failure.RequestId);
+    }
 
     // 1e400 parses as infinity; a progress of infinity must not read as "complete".
     private static bool IsFinite(CompareProgress p) =>
@@ -168,12 +187,12 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     private static string? Clip(string? text, int max) =>
         text is null || text.Length <= max ? text : text[..max];
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Read compare progress of {Comparison} (request {RequestId})")]
-    private static partial void LogRead(ILogger logger, string comparison, string? requestId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "DRS {Call} for {Subject} answered (request {RequestId})")]
+    private static partial void LogRead(ILogger logger, string call, string subject, string? requestId);
 
     // Polly's own per-attempt logs are off (appsettings): this one line per failed call says what happened.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DRS call for {Comparison} failed: {Kind} (HTTP {Status}, code {Code}, request {RequestId}): {DrsMessage}")]
-    private static partial void LogFailure(ILogger logger, string comparison, DrsFailureKind kind, int? status, string? code, string? requestId, string? drsMessage);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DRS {Call} for {Subject} failed: {Kind} (HTTP {Status}, code {Code}, request {RequestId}): {DrsMessage}")]
+    private static partial void LogFailure(ILogger logger, string call, string subject, DrsFailureKind kind, int? status, string? code, string? requestId, string? drsMessage);
 }
 
 internal static class DrsJson

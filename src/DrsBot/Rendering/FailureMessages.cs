@@ -32,6 +32,14 @@ public static class FailureMessages
     {
         DrsFailureKind.NotFound => (":mag:", "DRS has no such comparison",
             $"DRS found no comparison {Code(comparison.CompareJobId)} in job {Code(comparison.JobId)}. Check both ids in the DRS console (the job's *Data Comparison* tab), and that DrsBot points at the right region and project."),
+        _ => Explain(failure),
+    };
+
+    /// <summary>The same, for failures that do not depend on what was asked for.</summary>
+    public static (string Emoji, string Title, string Advice) Explain(DrsFailure failure) => failure.Kind switch
+    {
+        DrsFailureKind.NotFound => (":mag:", "DRS found nothing under that id",
+            "Check the id in the DRS console, and that DrsBot points at the right region and project."),
         DrsFailureKind.CredentialsRejected => (":lock:", "DrsBot's Huawei Cloud credentials were rejected",
             "Ask whoever runs DrsBot to check `Drs:Auth` (and that the IAM user may read DRS)."),
         DrsFailureKind.Throttled => (":traffic_light:", "DRS is throttling requests",
@@ -48,7 +56,7 @@ public static class FailureMessages
             "DRS's own explanation is below."),
     };
 
-    private static IEnumerable<string> Details(DrsFailure failure)
+    public static IEnumerable<string> Details(DrsFailure failure)
     {
         if (failure.Code is not null)
         {

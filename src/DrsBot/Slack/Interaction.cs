@@ -13,6 +13,12 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
     public const string Subscribe = "drs.subscribe";
     public const string Unsubscribe = "drs.unsubscribe";
 
+    /// <summary>From a job view: the comparison's card as a new message, leaving the job view in place.</summary>
+    public const string ShowProgress = "drs.show";
+
+    /// <summary>A job view's Refresh; its value is the job id alone.</summary>
+    public const string RefreshJob = "drs.job";
+
     /// <summary>A link button: Slack still reports the press, and DrsBot has nothing to do for it.</summary>
     public const string OpenConsole = "drs.console";
 

@@ -5,8 +5,8 @@ using DrsBot.Rendering;
 namespace DrsBot.Slack;
 
 /// <summary>
-/// Turns a button press into the command it stands for and answers through <c>response_url</c>: Refresh replaces
-/// the card in place; Subscribe and Unsubscribe answer exactly as the typed commands do. The press is acknowledged
+/// Turns a button press into the command it stands for and answers through <c>response_url</c>: Refresh (of a card or
+/// a job view) replaces it in place; Show progress, Subscribe and Unsubscribe answer exactly as the typed commands do. The press is acknowledged
 /// at once (Slack's 3 seconds); the work runs after, tracked so a deploy does not swallow it. The command goes
 /// through the same router, so workspace checks, rate limits and id rules all apply.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed partial class InteractionHandler(
     {
         var verb = interaction.ActionId switch
         {
-            Interaction.Refresh => "",
+            Interaction.Refresh or Interaction.ShowProgress or Interaction.RefreshJob => "",
             Interaction.Subscribe => "subscribe ",
             Interaction.Unsubscribe => "unsubscribe ",
             _ => null,
@@ -48,14 +48,14 @@ public sealed partial class InteractionHandler(
         await using var scope = scopes.CreateAsyncScope();
         var responseUrl = scope.ServiceProvider.GetRequiredService<ResponseUrlClient>();
         SlackMessage reply;
-        if (ComparisonRef.FromKey(interaction.Value) is not { } comparison)
+        if (Arguments(interaction) is not { } arguments)
         {
             reply = HelpMessages.Invalid("That button does not carry a DRS job and comparison DrsBot can use. Type the command instead.");
         }
         else
         {
             var command = new SlashCommand(interaction.TeamId, interaction.ChannelId, "", interaction.UserId, "/drs-progress",
-                $"{verb}{comparison.JobId} {comparison.CompareJobId}", interaction.ResponseUrl)
+                verb + arguments, interaction.ResponseUrl)
             {
                 EnterpriseId = interaction.EnterpriseId,
                 FromButton = true,
@@ -72,8 +72,19 @@ public sealed partial class InteractionHandler(
         }
 
         // Refresh replaces the card it was pressed on; the others answer as new messages, like the typed commands.
-        reply = reply with { ReplaceOriginal = interaction.ActionId == Interaction.Refresh };
+        reply = reply with { ReplaceOriginal = interaction.ActionId is Interaction.Refresh or Interaction.RefreshJob };
         await responseUrl.PostAsync(interaction.ResponseUrl!, reply, CancellationToken.None);
+    }
+
+    /// <summary>The ids a button carries, checked by the typed command's rules; null when they fail them.</summary>
+    private static string? Arguments(Interaction interaction)
+    {
+        if (interaction.ActionId == Interaction.RefreshJob)
+        {
+            return ComparisonRef.IsValidId(interaction.Value) ? interaction.Value : null;
+        }
+
+        return ComparisonRef.FromKey(interaction.Value) is { } c ? $"{c.JobId} {c.CompareJobId}" : null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a button press with unknown action {ActionId}")]

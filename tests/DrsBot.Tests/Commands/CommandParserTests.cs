@@ -37,7 +37,6 @@ public sealed class CommandParserTests
     }
 
     [Theory]
-    [InlineData("onlyone", "Both ids")]
     [InlineData("a b c", "Too many")]
     [InlineData("frobnicate me now", "Too many")]
     [InlineData("../etc passwd", "not valid")]
@@ -53,12 +52,42 @@ public sealed class CommandParserTests
     [InlineData("unsubscribe a", "needs")]
     [InlineData("unsubscribe a b c", "needs")]
     [InlineData("list everything", "takes no arguments")]
-    [InlineData("$(reboot)", "don't know")]
+    [InlineData("$(reboot)", "not a command or a valid DRS job id")]
+    [InlineData("../../v3/jobs", "not a command or a valid DRS job id")]
+    [InlineData("digest", "digest HH:MM")]
+    [InlineData("digest 9am", "not a time of day")]
+    [InlineData("digest 24:00", "not a time of day")]
+    [InlineData("digest 09:60", "not a time of day")]
+    [InlineData("digest 09:00 Mars/Olympus_Mons", "not a time zone")]
+    [InlineData("digest 09:00 ../../etc/passwd", "not a time zone")]
+    [InlineData("digest 09:00 UTC extra", "digest HH:MM")]
     public void Anything_else_is_refused_with_a_reason(string text, string reason)
     {
         var command = Assert.IsType<InvalidCommand>(CommandParser.Parse(text));
         Assert.Contains(reason, command.Problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void One_id_asks_for_the_job()
+    {
+        Assert.Equal("9cbfd380-bdb1-43b2-9db9-3de2987jb201", Assert.IsType<JobCommand>(CommandParser.Parse(" 9cbfd380-bdb1-43b2-9db9-3de2987jb201 ")).JobId);
+        Assert.IsType<InvalidCommand>(CommandParser.Parse(new string('a', 65)));
+    }
+
+    [Theory]
+    [InlineData("digest 09:00", 9, 0, "UTC")]
+    [InlineData("digest 7:30 Asia/Singapore", 7, 30, "Asia/Singapore")]
+    [InlineData("DIGEST 23:59 America/Argentina/Buenos_Aires", 23, 59, "America/Argentina/Buenos_Aires")]
+    [InlineData("digest 00:00 Etc/GMT+5", 0, 0, "Etc/GMT+5")]
+    public void Digest_takes_a_time_and_an_optional_iana_zone(string text, int hour, int minute, string zone)
+    {
+        var digest = Assert.IsType<DigestCommand>(CommandParser.Parse(text));
+        Assert.Equal(new TimeOnly(hour, minute), digest.At);
+        Assert.Equal(zone, digest.TimeZone.Id);
+    }
+
+    [Fact]
+    public void Digest_off_parses() => Assert.IsType<DigestOffCommand>(CommandParser.Parse("digest OFF"));
 
     [Fact]
     public void Ids_longer_than_64_characters_are_refused()

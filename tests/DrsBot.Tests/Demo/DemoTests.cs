@@ -44,6 +44,19 @@ public sealed class DemoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_demo_starts_with_the_job_view_listing_every_scenario()
+    {
+        await _app.SendAsync("demo-job");
+
+        var reply = await _app.WaitForEntryAsync(e => DemoApp.Kind(e) == "ephemeral", TimeSpan.FromSeconds(10));
+        var blocks = reply.GetProperty("message").GetProperty("blocks").ToString();
+        Assert.Contains("orders-db to cloud (demo)", blocks, StringComparison.Ordinal);
+        Assert.All(new[] { "full-cmp", "dynamic-cmp", "recheck-cmp", "flaky-cmp", "fast-cmp", "objects-cmp" },
+            id => Assert.Contains(id, blocks, StringComparison.Ordinal));
+        Assert.Contains("demo-job:fast-cmp", blocks, StringComparison.Ordinal); // its Show progress / Subscribe buttons
+    }
+
+    [Fact]
     public async Task The_console_lists_the_simulators_scenarios_to_try()
     {
         using var http = _app.Http();

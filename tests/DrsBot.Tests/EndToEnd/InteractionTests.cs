@@ -9,7 +9,7 @@ public sealed class InteractionTests : EndToEndTest
 {
     private const string Ops = "C0OPS";
 
-    private static string Payload(string actionId, string value, Uri responseUrl, string channel = Ops, string team = "T0TEAM", string user = "U0ALICE") =>
+    internal static string Payload(string actionId, string value, Uri responseUrl, string channel = Ops, string team = "T0TEAM", string user = "U0ALICE") =>
         new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["payload"] = JsonSerializer.Serialize(new
@@ -32,7 +32,7 @@ public sealed class InteractionTests : EndToEndTest
         return response.StatusCode;
     }
 
-    private static IEnumerable<string> ActionIds(JsonElement message) =>
+    internal static IEnumerable<string> ActionIds(JsonElement message) =>
         message.GetProperty("blocks").EnumerateArray()
             .Where(b => b.GetProperty("type").GetString() == "actions")
             .SelectMany(b => b.GetProperty("elements").EnumerateArray())

@@ -37,6 +37,22 @@ public sealed record DrsAnswer(int Status, string Body, TimeSpan Delay = default
 
     public const string EndlessMarker = "<endless>";
 
+    /// <summary>ShowJobDetail type=detail, shaped like the SDK's JobDetailResp.</summary>
+    public static DrsAnswer JobDetail(string jobId, string name, string status = "INCRE_TRANSFER_STARTED", string engine = "mysql-to-mysql") => Ok($$$"""
+        {"job": {"id": "{{{jobId}}}", "status": "{{{status}}}", "create_time": "2026-11-28T08:00:00Z",
+                 "base_info": {"name": {{{System.Text.Json.JsonSerializer.Serialize(name)}}}, "job_type": "migration", "engine_type": "{{{engine}}}", "task_type": "FULL_INCR_TRANS"},
+                 "source_endpoint": [{"db_type": "mysql"}], "target_endpoint": [{"db_type": "mysql"}]}}
+        """);
+
+    /// <summary>ShowJobDetail type=compare&amp;compare_type=data_compare&amp;query_type=list.</summary>
+    public static DrsAnswer JobComparisons(int? totalCount, params (string Id, string Type, string Status)[] tasks) => Ok(
+        "{\"job\": {\"compare_result\": {\"data_compare_task_list\": [" +
+        string.Join(",", tasks.Select((t, i) => $$$"""
+            {"id": {{{System.Text.Json.JsonSerializer.Serialize(t.Id)}}}, "type": "{{{t.Type}}}", "status": "{{{t.Status}}}",
+             "start_time": "2026-11-28T{{{10 + i % 10}}}:00:00Z", "end_time": "", "compute_type": "drs", "options": {"contentCompareType": "dynamic"}}
+            """)) +
+        "]}" + (totalCount is null ? "" : $", \"total_count\": {totalCount}") + "}}");
+
     public static DrsAnswer ServerError() => new(500, """{"error_code":"DRS.00000001","error_msg":"Internal error."}""",
         Headers: new Dictionary<string, string> { ["X-Request-Id"] = "req-500" });
 }
@@ -69,58 +85,77 @@ public sealed class FakeDrs : LoopbackServer
         _steady[$"{jobId}/{compareId}"] = answers[^1];
     }
 
+    /// <summary>Answers for ShowJobDetail of one job: type=detail, and the comparison list.</summary>
+    public void ScriptJob(string jobId, DrsAnswer detail, DrsAnswer comparisons)
+    {
+        _steady[$"{jobId}?detail"] = detail;
+        _steady[$"{jobId}?compare"] = comparisons;
+    }
+
     public int CallsFor(string jobId, string compareId) =>
         Requests.Count(r => r.Path.EndsWith($"/jobs/{jobId}/compare-progress/{compareId}", StringComparison.Ordinal));
 
-    protected override void Map(WebApplication app) =>
+    protected override void Map(WebApplication app)
+    {
         app.MapGet("/v5/{projectId}/jobs/{jobId}/compare-progress/{compareId}",
-            async (HttpContext http, string projectId, string jobId, string compareId) =>
+            (HttpContext http, string projectId, string jobId, string compareId) => AnswerAsync(http, $"{jobId}/{compareId}"));
+        // ShowJobDetail answers only the two shapes DrsBot asks for; anything else is DRS's "invalid parameter".
+        app.MapGet("/v5/{projectId}/jobs/{jobId}", (HttpContext http, string projectId, string jobId) =>
+        {
+            var q = http.Request.Query;
+            var kind = q["type"] == "detail" ? "detail"
+                : q["type"] == "compare" && q["compare_type"] == "data_compare" && q["query_type"] == "list" ? "compare"
+                : null;
+            return AnswerAsync(http, kind is null ? "" : $"{jobId}?{kind}");
+        });
+    }
+
+    private async Task AnswerAsync(HttpContext http, string key)
+    {
+        Requests.Enqueue(RecordedRequest.From(http.Request));
+        if (Authorize is { } authorize && !authorize(http.Request))
+        {
+            http.Response.StatusCode = 401;
+            http.Response.Headers["X-Request-Id"] = "req-401";
+            await http.Response.WriteAsJsonAsync(new { error_code = "APIG.0301", error_msg = "Incorrect IAM authentication information: verify aksk signature fail" });
+            return;
+        }
+
+        var answer = _scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var next)
+            ? next
+            : _steady.GetValueOrDefault(key) ?? DrsAnswer.NotFound();
+
+        if (answer.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(answer.Delay, http.RequestAborted);
+        }
+
+        foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
+        {
+            http.Response.Headers[name] = value;
+        }
+
+        http.Response.StatusCode = answer.Status;
+        http.Response.ContentType = "application/json";
+        if (answer.Body == DrsAnswer.EndlessMarker)
+        {
+            var chunk = System.Text.Encoding.UTF8.GetBytes("{\"error_code\":\"DRS.1\",\"error_msg\":\"" + new string('x', 65536));
+            try
             {
-                Requests.Enqueue(RecordedRequest.From(http.Request));
-                if (Authorize is { } authorize && !authorize(http.Request))
+                for (var sent = 0L; sent < 256L << 20 && !http.RequestAborted.IsCancellationRequested; sent += chunk.Length)
                 {
-                    http.Response.StatusCode = 401;
-                    http.Response.Headers["X-Request-Id"] = "req-401";
-                    await http.Response.WriteAsJsonAsync(new { error_code = "APIG.0301", error_msg = "Incorrect IAM authentication information: verify aksk signature fail" });
-                    return;
+                    await http.Response.Body.WriteAsync(chunk, http.RequestAborted);
                 }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+            }
 
-                var key = $"{jobId}/{compareId}";
-                var answer = _scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var next)
-                    ? next
-                    : _steady.GetValueOrDefault(key) ?? DrsAnswer.NotFound();
+            return;
+        }
 
-                if (answer.Delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(answer.Delay, http.RequestAborted);
-                }
-
-                foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
-                {
-                    http.Response.Headers[name] = value;
-                }
-
-                http.Response.StatusCode = answer.Status;
-                http.Response.ContentType = "application/json";
-                if (answer.Body == DrsAnswer.EndlessMarker)
-                {
-                    var chunk = System.Text.Encoding.UTF8.GetBytes("{\"error_code\":\"DRS.1\",\"error_msg\":\"" + new string('x', 65536));
-                    try
-                    {
-                        for (var sent = 0L; sent < 256L << 20 && !http.RequestAborted.IsCancellationRequested; sent += chunk.Length)
-                        {
-                            await http.Response.Body.WriteAsync(chunk, http.RequestAborted);
-                        }
-                    }
-                    catch (Exception e) when (e is OperationCanceledException or IOException)
-                    {
-                    }
-
-                    return;
-                }
-
-                await http.Response.WriteAsync(answer.Body);
-            });
+        await http.Response.WriteAsync(answer.Body);
+    }
 }
 
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+
+namespace DrsBot.Drs;
+
+// The wire format of GET /v5/{project_id}/jobs/{job_id}?type=… (ShowJobDetail): {"job": {…}}. type=detail fills the
+// base information, type=compare&compare_type=data_compare&query_type=list fills compare_result. DRS omits what a
+// type does not fill, so everything is optional; enums are kept as strings because DRS adds values over time.
+
+public sealed record JobDetailAnswer([property: JsonPropertyName("job")] JobDetail? Job);
+
+public sealed record JobDetail(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("create_time")] string? CreateTime,
+    [property: JsonPropertyName("base_info")] JobBaseInfo? BaseInfo,
+    [property: JsonPropertyName("source_endpoint")] IReadOnlyList<JobEndpoint>? SourceEndpoints,
+    [property: JsonPropertyName("target_endpoint")] IReadOnlyList<JobEndpoint>? TargetEndpoints,
+    [property: JsonPropertyName("compare_result")] CompareResultInfo? CompareResult,
+    [property: JsonPropertyName("total_count")] int? TotalCount);
+
+public sealed record JobBaseInfo(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("job_type")] string? JobType,
+    [property: JsonPropertyName("engine_type")] string? EngineType,
+    [property: JsonPropertyName("task_type")] string? TaskType);
+
+public sealed record JobEndpoint([property: JsonPropertyName("db_type")] string? DbType);
+
+public sealed record CompareResultInfo(
+    [property: JsonPropertyName("data_compare_task_list")] IReadOnlyList<CompareTaskInfo>? DataCompareTasks);
+
+/// <summary>One comparison task of a job (v5 CompareJobInfo). <see cref="Id"/> is the compare_job_id of compare-progress.</summary>
+public sealed record CompareTaskInfo(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("type")] string? Type,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("start_time")] string? StartTime,
+    [property: JsonPropertyName("end_time")] string? EndTime,
+    [property: JsonPropertyName("error_msg")] string? ErrorMessage)
+{
+    /// <summary>
+    /// Still comparing. Older DRS releases wrote enum values as "RUNNING-运行中": the text before '-' is the value.
+    /// </summary>
+    [JsonIgnore]
+    public bool IsRunning => StatusCode is "RUNNING" or "FULL_DOING" or "INCRE_DOING" or "WAITING_FOR_RUNNING";
+
+    [JsonIgnore]
+    public string? StatusCode => Status?.Split('-', 2)[0].Trim().ToUpperInvariant();
+
+    /// <summary>compare-progress serves row and content comparisons, not object comparisons.</summary>
+    [JsonIgnore]
+    public bool HasProgress => !string.Equals(Type, "object", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>What DrsBot learned about one job: its details (or why not), and its comparisons (or why not).</summary>
+public sealed record JobView(
+    string JobId,
+    JobDetail? Detail,
+    DrsFailure? DetailFailure,
+    IReadOnlyList<CompareTaskInfo>? Comparisons,
+    int? TotalComparisons,
+    DrsFailure? ComparisonsFailure)
+{
+    /// <summary>Neither call told us anything: the reply is the failure alone.</summary>
+    public bool NothingKnown => Detail is null && Comparisons is null;
+}
