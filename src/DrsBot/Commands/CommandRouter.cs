@@ -67,13 +67,14 @@ public sealed partial class CommandRouter(
     {
         var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Interactive, ct);
         var now = time.GetUtcNow();
-        return result switch
+        if (result is not ProgressRead read)
         {
-            ProgressRead read => ProgressMessages.Render(comparison, read.Progress, now,
-                ProgressMessages.Buttons(comparison, await IsSubscribedAsync(command, comparison, ct), drsOptions.Value.ConsoleLink(comparison.JobId))),
-            ProgressFailed failed => FailureMessages.Render(comparison, failed.Failure, now),
-            _ => throw new InvalidOperationException("Unknown DRS result."),
-        };
+            return FailureMessages.Render(comparison, ((ProgressFailed)result).Failure, now);
+        }
+
+        var (subscribed, eta) = await WhatStorageKnowsAsync(command, comparison, read.Progress, now, ct);
+        return ProgressMessages.Render(comparison, read.Progress, now,
+            ProgressMessages.Buttons(comparison, subscribed, drsOptions.Value.ConsoleLink(comparison.JobId)), eta);
     }
 
     private async Task<SlackMessage> ShowJobAsync(string jobId, CancellationToken ct)
@@ -82,16 +83,38 @@ public sealed partial class CommandRouter(
         return JobMessages.Render(view, time.GetUtcNow(), drsOptions.Value.ConsoleLink(jobId));
     }
 
-    /// <summary>Whether this channel watches the comparison, for the Subscribe/Unsubscribe button; without storage, no.</summary>
-    private async Task<bool> IsSubscribedAsync(SlashCommand command, ComparisonRef comparison, CancellationToken ct)
+    /// <summary>How long a comparison's question-time readings are kept for the next question's ETA.</summary>
+    public static readonly TimeSpan KeepPaceFor = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Whether this channel watches the comparison (for the Subscribe/Unsubscribe button), and the ETA from the
+    /// readings DrsBot already has plus this one. A watched comparison's readings come from its polls; any other's
+    /// are kept for an hour after each question. Without storage: not subscribed, no ETA, the card still shows.
+    /// </summary>
+    private async Task<(bool Subscribed, TimeSpan? Eta)> WhatStorageKnowsAsync(
+        SlashCommand command, ComparisonRef comparison, CompareProgress progress, DateTimeOffset now, CancellationToken ct)
     {
         try
         {
-            return (await store.GetAsync(comparison, ct))?.Of(command.TeamId, command.ChannelId) is not null;
+            var record = await store.GetAsync(comparison, ct);
+            var subscribed = record?.Of(command.TeamId, command.ChannelId) is not null;
+            if (progress.Full?.Progress is not { } full)
+            {
+                return (subscribed, null);
+            }
+
+            var pace = record?.Pace ?? await store.GetPaceAsync(comparison, now, ct) ?? PaceHistory.Empty;
+            pace = pace.Add(now, full);
+            if (record is null)
+            {
+                await store.SavePaceAsync(comparison, pace, now + KeepPaceFor, ct);
+            }
+
+            return (subscribed, pace.Eta());
         }
         catch (WatchStoreUnavailableException)
         {
-            return false;
+            return (false, null);
         }
     }
 

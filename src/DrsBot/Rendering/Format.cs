@@ -46,5 +46,10 @@ public static class Format
         _ => Plural(Math.Floor(t.TotalDays), "day"),
     };
 
+    /// <summary>"≈ 12 min left at the current pace"; rounded up, since a finish that comes early surprises nobody.</summary>
+    public static string Eta(TimeSpan left) => left < TimeSpan.FromMinutes(1)
+        ? "under a minute left at the current pace"
+        : $"≈ {Duration(TimeSpan.FromMinutes(Math.Ceiling(left.TotalMinutes)))} left at the current pace";
+
     public static string Rows(long count) => $"{Count(count)} row{(count == 1 ? "" : "s")}";
 }

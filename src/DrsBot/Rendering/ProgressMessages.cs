@@ -28,7 +28,8 @@ public static class ProgressMessages
         return Blocks.Actions(buttons);
     }
 
-    public static SlackMessage Render(ComparisonRef comparison, CompareProgress progress, DateTimeOffset readAt, ActionsBlock? buttons = null)
+    public static SlackMessage Render(
+        ComparisonRef comparison, CompareProgress progress, DateTimeOffset readAt, ActionsBlock? buttons = null, TimeSpan? eta = null)
     {
         var status = ComparisonStatus.Of(progress);
         var blocks = new List<Block>
@@ -41,7 +42,8 @@ public static class ProgressMessages
         {
             blocks.Add(Blocks.Divider());
             blocks.Add(Blocks.Fields(
-                "*Full comparison*" + (full.Progress is { } p ? $"\n`{Format.ProgressBar(p)}`  *{Format.Percent(p)}*" : ""),
+                "*Full comparison*" + (full.Progress is { } p ? $"\n`{Format.ProgressBar(p)}`  *{Format.Percent(p)}*" : "") +
+                (eta is { } left && full.Progress is < 100 ? $"\n:stopwatch: {Format.Eta(left)}" : ""),
                 Fields(("Speed", full.SourceSpeed is null ? null : Code(full.SourceSpeed)),
                        ("Rows to recheck", RecheckText(full.RecheckEntities)))));
         }

@@ -87,7 +87,8 @@ public static class SubscriptionMessages
     {
         var c = s.Comparison;
         var state = w?.LastProgress is { } p
-            ? $"{ComparisonStatus.Of(p).Emoji} {Escape(ProgressMessages.Summary(p))}"
+            ? $"{ComparisonStatus.Of(p).Emoji} {Escape(ProgressMessages.Summary(p))}" +
+              (p.Full?.Progress is < 100 && w.Pace?.Eta() is { } left ? $" · {Format.Eta(left)}" : "")
             : "not read yet";
         var read = w?.LastReadAt is { } at ? $" · read {Date(at)}" : "";
         var problem = w is { LastFailure: { } f, LastFailureAt: { } fa } && (w.LastReadAt is null || fa > w.LastReadAt)

@@ -11,6 +11,7 @@ public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (PaceHistory Pace, DateTimeOffset ExpiresAt)> _paces = new(StringComparer.Ordinal);
 
     public Task<WatchRecord?> GetAsync(ComparisonRef comparison, CancellationToken ct = default)
     {
@@ -145,6 +146,37 @@ public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time)
             return Task.FromResult(new WatchTotals(_entries.Count, subscriptions.Count, subscriptions.Sum(s => (long)s.Pending.Count)));
         }
     }
+
+    public Task<PaceHistory?> GetPaceAsync(ComparisonRef comparison, DateTimeOffset now, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_paces.TryGetValue(comparison.Key, out var kept) && kept.ExpiresAt > now ? kept.Pace : null);
+        }
+    }
+
+    public Task SavePaceAsync(ComparisonRef comparison, PaceHistory pace, DateTimeOffset expiresAt, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            // Sweeping when the map doubles keeps both memory and the cost per save bounded.
+            if (_paces.Count >= _sweepAt)
+            {
+                var now = time.GetUtcNow();
+                foreach (var key in _paces.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).ToList())
+                {
+                    _paces.Remove(key);
+                }
+
+                _sweepAt = Math.Max(1024, _paces.Count * 2);
+            }
+
+            _paces[comparison.Key] = (pace, expiresAt);
+            return Task.CompletedTask;
+        }
+    }
+
+    private int _sweepAt = 1024;
 
     public Task PingAsync(CancellationToken ct = default) => Task.CompletedTask;
 

@@ -12,6 +12,7 @@ internal static class PostgreSqlSchema
 
     // One row per watched comparison holds the whole record as JSON, so a change is one row written under one
     // lock. due_at is set exactly when the record needs polling; the lease columns belong to the poller alone.
+    // pace keeps, for an hour, the readings of comparisons people asked about, for the ETA of the next answer.
     private const string Create = """
         SELECT pg_advisory_xact_lock(7201853412);
         CREATE SCHEMA IF NOT EXISTS drsbot;
@@ -30,6 +31,12 @@ internal static class PostgreSqlSchema
             PRIMARY KEY (channel_id, comparison)
         );
         CREATE INDEX IF NOT EXISTS channel_watch_comparison ON drsbot.channel_watch (comparison);
+        CREATE TABLE IF NOT EXISTS drsbot.pace (
+            comparison text PRIMARY KEY,
+            readings   jsonb NOT NULL,
+            expires_at timestamptz NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS pace_expires_at ON drsbot.pace (expires_at);
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource db, CancellationToken ct)

@@ -248,6 +248,37 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
             return new WatchTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
         }, ct);
 
+    public Task<PaceHistory?> GetPaceAsync(ComparisonRef comparison, DateTimeOffset now, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand("SELECT readings FROM drsbot.pace WHERE comparison = $1 AND expires_at > $2", connection)
+            {
+                Parameters = { new() { Value = comparison.Key }, new() { Value = now } },
+            };
+            return await command.ExecuteScalarAsync(ct) is string json ? JsonSerializer.Deserialize<PaceHistory>(json, Json) : null;
+        }, ct);
+
+    public Task SavePaceAsync(ComparisonRef comparison, PaceHistory pace, DateTimeOffset expiresAt, CancellationToken ct = default) =>
+        Run(async connection =>
+        {
+            // Expired rows go as new ones come, so the table holds about an hour of questions, however long it runs.
+            await using var command = new NpgsqlCommand("""
+                WITH expired AS (DELETE FROM drsbot.pace WHERE expires_at <= $4 AND comparison <> $1)
+                INSERT INTO drsbot.pace (comparison, readings, expires_at) VALUES ($1, $2, $3)
+                ON CONFLICT (comparison) DO UPDATE SET readings = EXCLUDED.readings, expires_at = EXCLUDED.expires_at
+                """, connection)
+            {
+                Parameters =
+                {
+                    new() { Value = comparison.Key },
+                    new() { Value = JsonSerializer.Serialize(pace, Json), NpgsqlDbType = NpgsqlDbType.Jsonb },
+                    new() { Value = expiresAt },
+                    new() { Value = time.GetUtcNow() },
+                },
+            };
+            return await command.ExecuteNonQueryAsync(ct);
+        }, ct);
+
     public Task PingAsync(CancellationToken ct = default) =>
         Run(async connection =>
         {

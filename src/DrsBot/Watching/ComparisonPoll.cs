@@ -75,7 +75,7 @@ public sealed partial class ComparisonPoll(
         };
         record = observation switch
         {
-            Reading r => record with { LastProgress = r.Progress, LastReadAt = now },
+            Reading r => record.Read(r.Progress, now),
             Failed f => record with { LastFailure = f.Failure, LastFailureAt = now },
             _ => record,
         };

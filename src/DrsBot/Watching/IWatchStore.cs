@@ -52,6 +52,15 @@ public interface IWatchStore
     /// <summary>How much is stored, for the metrics: comparisons, subscriptions, notifications waiting in outboxes.</summary>
     Task<WatchTotals> CountAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// Recent readings of a comparison someone asked about, watched or not, for the ETA of the next answer; null
+    /// when none or expired.
+    /// </summary>
+    Task<PaceHistory?> GetPaceAsync(ComparisonRef comparison, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Keeps <paramref name="pace"/> until <paramref name="expiresAt"/>; expired ones are dropped as others are saved.</summary>
+    Task SavePaceAsync(ComparisonRef comparison, PaceHistory pace, DateTimeOffset expiresAt, CancellationToken ct = default);
+
     /// <summary>Throws <see cref="WatchStoreUnavailableException"/> unless the storage answers.</summary>
     Task PingAsync(CancellationToken ct = default);
 }

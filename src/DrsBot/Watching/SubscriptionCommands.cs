@@ -63,7 +63,7 @@ public sealed partial class SubscriptionCommands(
                         Flat = !subscribe.Threaded,
                     };
                 // DRS just answered, so whatever an earlier "gone" said no longer holds.
-                return record.With(subscription) with { LastProgress = progress, LastReadAt = now, GoneAt = null };
+                return record.With(subscription).Read(progress, now) with { GoneAt = null };
             }, ct);
             LogSubscribed(logger, comparison.Key, command.ChannelId, existing is not null);
             return SubscriptionMessages.Subscribed(command.UserId, comparison, mentions, existing is { IsSuspended: false }, progress, now);

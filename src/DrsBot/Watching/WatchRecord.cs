@@ -16,12 +16,23 @@ public sealed record WatchRecord(ComparisonRef Comparison, DateTimeOffset Create
 
     public DateTimeOffset? LastReadAt { get; init; }
 
+    /// <summary>Recent full-progress readings, for the ETA.</summary>
+    public PaceHistory? Pace { get; init; }
+
     public DrsFailure? LastFailure { get; init; }
 
     public DateTimeOffset? LastFailureAt { get; init; }
 
     /// <summary>DRS said the comparison no longer exists: no more DRS calls, only the outboxes still drain.</summary>
     public DateTimeOffset? GoneAt { get; init; }
+
+    /// <summary>This record after a successful read at <paramref name="at"/>.</summary>
+    public WatchRecord Read(CompareProgress progress, DateTimeOffset at) => this with
+    {
+        LastProgress = progress,
+        LastReadAt = at,
+        Pace = progress.Full?.Progress is { } p ? (Pace ?? PaceHistory.Empty).Add(at, p) : Pace,
+    };
 
     public Subscription? Of(string teamId, string channelId) => Subscriptions.Find(s => s.Is(teamId, channelId));
 

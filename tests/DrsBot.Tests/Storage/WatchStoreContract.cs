@@ -52,6 +52,7 @@ public abstract class WatchStoreContract
             LastReadAt = Time.GetUtcNow(),
             LastFailure = new DrsFailure(DrsFailureKind.Throttled, 429, "APIG.0308", "slow down", "req-1"),
             LastFailureAt = Time.GetUtcNow(),
+            Pace = PaceHistory.Empty.Add(Time.GetUtcNow().AddMinutes(-1), 90.25).Add(Time.GetUtcNow(), 99.5),
         }).With(Sub(A, "C0OPS", Note("n1"), Note("n2"))).With(Sub(A, "C0DBA") with { SuspendedReason = "not_in_channel", SuspendedAt = Time.GetUtcNow() });
 
         var stored = await Store.UpdateAsync(A, _ => written);
@@ -62,12 +63,31 @@ public abstract class WatchStoreContract
         Assert.Equal(progress, read.LastProgress);
         Assert.Equal(written.LastFailure, read.LastFailure);
         Assert.Equal(written.LastReadAt, read.LastReadAt);
+        Assert.Equal(written.Pace!.Readings, read.Pace!.Readings);
         Assert.Equal(["C0OPS", "C0DBA"], read.Subscriptions.Select(s => s.ChannelId));
         var ops = read.Of(Team, "C0OPS")!;
         Assert.Equal(["<!here>", "<@U0AAA|a>"], ops.Mentions.ToArray());
         Assert.Equal(written.Of(Team, "C0OPS")!.Rules, ops.Rules);
         Assert.Equal(written.Of(Team, "C0OPS")!.Pending, ops.Pending);
         Assert.Equal("not_in_channel", read.Of(Team, "C0DBA")!.SuspendedReason);
+    }
+
+    [StoreFact]
+    public async Task Question_time_readings_are_kept_until_they_expire_and_expired_ones_are_dropped()
+    {
+        var now = Time.GetUtcNow();
+        var pace = PaceHistory.Empty.Add(now.AddMinutes(-1), 40).Add(now, 45);
+        await Store.SavePaceAsync(A, pace, now.AddHours(1));
+        await Store.SavePaceAsync(B, PaceHistory.Empty.Add(now, 1), now.AddMinutes(1));
+
+        Assert.Equal(pace.Readings, (await Store.GetPaceAsync(A, now))!.Readings);
+        Assert.Null(await Store.GetPaceAsync(A, now.AddHours(1))); // expired
+        Assert.NotNull(await Store.GetPaceAsync(B, now));
+        Assert.Null(await Store.GetPaceAsync(new ComparisonRef("job-1", "never"), now));
+
+        var replaced = pace.Add(now.AddMinutes(2), 50);
+        await Store.SavePaceAsync(A, replaced, now.AddHours(2));
+        Assert.Equal(3, (await Store.GetPaceAsync(A, now.AddHours(1)))!.Readings.Count);
     }
 
     [StoreFact]
