@@ -59,6 +59,11 @@ public sealed partial class CommandRouter(
                 ct => ShowJobAsync(job.JobId, ct)),
             UnsubscribeCommand unsubscribe => subscriptions.UnsubscribeAsync(command, unsubscribe),
             ListCommand => subscriptions.ListAsync(command),
+            DigestCommand digest => replies.WithinBudgetAsync(
+                command,
+                Acknowledge(":hourglass_flowing_sand: Setting this channel's daily digest…"),
+                _ => subscriptions.DigestAsync(command, digest)),
+            DigestOffCommand => subscriptions.DigestOffAsync(command),
             _ => Task.FromResult(HelpMessages.Help()),
         };
     }

@@ -1,3 +1,4 @@
+using DrsBot.Digest;
 using DrsBot.Drs;
 using DrsBot.Slack;
 using DrsBot.Watching;
@@ -61,15 +62,25 @@ public static class SubscriptionMessages
         [Blocks.Section(":construction: DrsBot's storage is not answering right now, so nothing was changed. " +
                         "Please try again in a minute. Progress queries (`/drs-progress <job_id> <compare_job_id>`) still work.")]);
 
-    public static SlackMessage List(IReadOnlyList<(Subscription Subscription, WatchRecord? Watch)> items)
+    public static SlackMessage List(IReadOnlyList<(Subscription Subscription, WatchRecord? Watch)> items, DigestSetting? digest = null)
     {
+        var digestLine = digest is null
+            ? "No daily digest: `/drs-progress digest 09:00 Europe/Berlin` sets one."
+            : $":newspaper: Daily digest {DigestMessages.Describe(digest)} · `/drs-progress digest off` stops it";
         if (items.Count == 0)
         {
             return new SlackMessage("This channel watches no comparisons.",
-                [Blocks.Section($"This channel watches no comparisons. Start with {Code("/drs-progress subscribe <job_id> <compare_job_id>")}.")]);
+            [
+                Blocks.Section($"This channel watches no comparisons. Start with {Code("/drs-progress subscribe <job_id> <compare_job_id>")}."),
+                Blocks.Context(digestLine),
+            ]);
         }
 
-        var blocks = new List<Block> { Blocks.Header($"This channel watches {Format.Plural(items.Count, "comparison")}") };
+        var blocks = new List<Block>
+        {
+            Blocks.Header($"This channel watches {Format.Plural(items.Count, "comparison")}"),
+            Blocks.Context(digestLine),
+        };
         foreach (var (subscription, watch) in items.Take(MaxListed))
         {
             blocks.Add(Blocks.Section(Line(subscription, watch)));

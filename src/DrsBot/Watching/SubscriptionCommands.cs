@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using DrsBot.Commands;
+using DrsBot.Digest;
 using DrsBot.Drs;
 using DrsBot.Rendering;
 using DrsBot.Slack;
@@ -7,10 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace DrsBot.Watching;
 
-/// <summary>subscribe, unsubscribe and list: the only places that change who watches what.</summary>
+/// <summary>subscribe, unsubscribe, list and digest: the only places that change what a channel watches and hears.</summary>
 public sealed partial class SubscriptionCommands(
     IDrsClient drs,
     IWatchStore store,
+    DigestSchedule digests,
     IOptionsMonitor<SlackOptions> slack,
     IOptions<WatchOptions> watch,
     TimeProvider time,
@@ -107,10 +109,46 @@ public sealed partial class SubscriptionCommands(
         {
             // The same channel id from another workspace is another channel: it sees and changes nothing here.
             var records = await store.OfChannelAsync(command.ChannelId);
+            var digest = await Task.Run(() => digests.Get(command.TeamId, command.ChannelId));
             return SubscriptionMessages.List([.. records
                 .Select(r => (Subscription: r.Of(command.TeamId, command.ChannelId), Watch: r))
                 .Where(x => x.Subscription is not null)
-                .Select(x => (x.Subscription!, x.Watch))]);
+                .Select(x => (x.Subscription!, x.Watch))], digest);
+        });
+    }
+
+    public Task<SlackMessage> DigestAsync(SlashCommand command, DigestCommand digest)
+    {
+        if (!IsChannelId(command.ChannelId))
+        {
+            return Task.FromResult(SubscriptionMessages.NoChannel());
+        }
+
+        // Hangfire's storage API is synchronous: run it off the request thread.
+        return GuardAsync(async () =>
+        {
+            var setting = await Task.Run(() => digests.Set(command.TeamId, command.ChannelId, digest.At, digest.TimeZone));
+            LogDigest(logger, command.ChannelId, setting.At, setting.TimeZoneId);
+            return DigestMessages.Scheduled(command.UserId, setting);
+        });
+    }
+
+    public Task<SlackMessage> DigestOffAsync(SlashCommand command)
+    {
+        if (!IsChannelId(command.ChannelId))
+        {
+            return Task.FromResult(SubscriptionMessages.NoChannel());
+        }
+
+        return GuardAsync(async () =>
+        {
+            if (!await Task.Run(() => digests.Remove(command.TeamId, command.ChannelId)))
+            {
+                return DigestMessages.NoDigest();
+            }
+
+            LogDigestOff(logger, command.ChannelId);
+            return DigestMessages.Stopped(command.UserId);
         });
     }
 
@@ -163,6 +201,12 @@ public sealed partial class SubscriptionCommands(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unsubscribed {Channel} from {Comparison}")]
     private static partial void LogUnsubscribed(ILogger logger, string comparison, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Daily digest for {Channel} set to {At} {TimeZone}")]
+    private static partial void LogDigest(ILogger logger, string channel, TimeOnly at, string timeZone);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Daily digest for {Channel} stopped")]
+    private static partial void LogDigestOff(ILogger logger, string channel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A subscription command found the storage unavailable: {Reason}")]
     private static partial void LogStoreUnavailable(ILogger logger, string reason);

@@ -85,6 +85,28 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task A_digest_survives_a_restart_and_two_replicas_post_it_once()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+        var (at, due) = DigestTests.NextMinute(TimeZoneInfo.Utc);
+
+        var before = Start(database);
+        await before.CommandAsync("subscribe job-1 cmp-1", channel: Ops);
+        await before.CommandAsync($"digest {at}", channel: Ops);
+        await before.DisposeAsync(); // restart: the digest lives in Hangfire's tables
+
+        var one = Start(database);
+        var two = Start(database);
+        Assert.Contains($"every day at *{at}* UTC", (await two.CommandAsync("list", channel: Ops)).AllText, StringComparison.Ordinal);
+
+        await _slack.WaitForAsync(DigestTests.IsDigest, due - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var digest = Assert.Single(_slack.Messages, DigestTests.IsDigest);
+        Assert.Contains("cmp-1", digest.AllText, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
     public async Task Two_replicas_on_one_database_post_each_notification_once()
     {
         var database = PostgresServer.Instance.CreateDatabase();
