@@ -21,6 +21,7 @@ public sealed class DrsSimulator(TimeProvider time)
         ("recheck-cmp", "full comparison that finds 3 + 2 rows to recheck after 20 s; repeats every 2 minutes"),
         ("flaky-cmp", "answers for 40 s, then fails for 45 s (HTTP 500 and APIG.0308 throttling, alternating every 5 s), then recovers; every 2 minutes"),
         ("fast-cmp", "full comparison 0 → 100 % in 10 s, then holds; restarts every minute"),
+        ("slow-cmp", "full comparison 0 → 100 % over 30 minutes at a steady pace (ask twice a minute apart for an ETA); restarts every hour"),
         ("load-<anything>", "behaves like full-cmp: as many distinct comparisons as a benchmark needs"),
     ];
 
@@ -101,6 +102,8 @@ public sealed class DrsSimulator(TimeProvider time)
                 return Progress(full: Ramp(t % 180, 60), fullRecheck: 0);
             case "fast-cmp":
                 return Progress(full: Ramp(t % 60, 10), fullRecheck: 0);
+            case "slow-cmp":
+                return Progress(full: Ramp(t % 3600, 1800), fullRecheck: 0);
             case "dynamic-cmp":
                 var delay = Math.Max(0, 45 - (t % 120) * 45 / 40);
                 return Progress(full: 100, fullRecheck: 0, delay: Math.Round(delay, 2), increRecheck: 0, logPoint: 51 + (long)t);

@@ -55,16 +55,30 @@ public sealed class DigestSchedule(IRecurringJobManager jobs, JobStorage storage
         return 0;
     });
 
-    /// <summary>Hangfire's storage throws its driver's exceptions; a database that does not answer is "try again".</summary>
+    /// <summary>
+    /// Hangfire's storage throws its driver's exceptions. After a database restart the first use of a pooled
+    /// connection fails, so every operation (each is idempotent) gets one more try on a fresh one; a database that
+    /// still does not answer is "try again" for the person asking.
+    /// </summary>
     private static T Guard<T>(Func<T> work)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return work();
-        }
-        catch (Exception e) when (e is DbException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            throw new WatchStoreUnavailableException("Hangfire's storage did not answer: " + e.Message, e);
+            try
+            {
+                return work();
+            }
+            catch (Exception e) when (IsUnavailable(e) && attempt == 1)
+            {
+            }
+            catch (Exception e) when (IsUnavailable(e))
+            {
+                throw new WatchStoreUnavailableException("Hangfire's storage did not answer: " + e.Message, e);
+            }
         }
     }
+
+    private static bool IsUnavailable(Exception e) =>
+        e is DbException or TimeoutException or System.Net.Sockets.SocketException
+        || e.InnerException is DbException or TimeoutException or System.Net.Sockets.SocketException;
 }

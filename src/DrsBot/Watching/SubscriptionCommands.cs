@@ -109,12 +109,26 @@ public sealed partial class SubscriptionCommands(
         {
             // The same channel id from another workspace is another channel: it sees and changes nothing here.
             var records = await store.OfChannelAsync(command.ChannelId);
-            var digest = await Task.Run(() => digests.Get(command.TeamId, command.ChannelId));
+            var digest = await DigestOrNullAsync(command);
             return SubscriptionMessages.List([.. records
                 .Select(r => (Subscription: r.Of(command.TeamId, command.ChannelId), Watch: r))
                 .Where(x => x.Subscription is not null)
                 .Select(x => (x.Subscription!, x.Watch))], digest);
         });
+    }
+
+    /// <summary>The channel's digest for list; the watches are still listed when Hangfire's storage does not answer.</summary>
+    private async Task<DigestSetting?> DigestOrNullAsync(SlashCommand command)
+    {
+        try
+        {
+            return await Task.Run(() => digests.Get(command.TeamId, command.ChannelId));
+        }
+        catch (WatchStoreUnavailableException e)
+        {
+            LogStoreUnavailable(logger, e.Message);
+            return null;
+        }
     }
 
     public Task<SlackMessage> DigestAsync(SlashCommand command, DigestCommand digest)

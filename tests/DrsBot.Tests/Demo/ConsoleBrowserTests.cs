@@ -102,7 +102,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         await reply.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
         Assert.Equal("Comparison dynamic-cmp", (await reply.Locator(".b-header").InnerTextAsync()).Trim());
         var text = await reply.InnerTextAsync();
-        Assert.Equal(5, await page.Locator("#ids code").CountAsync()); // the simulator's scenarios, fetched from it
+        Assert.Equal(8, await page.Locator("#ids code").CountAsync()); // demo-job, a digest, and the simulator's six scenarios, fetched from it
         Assert.Equal(0, await page.Locator(".rejected").CountAsync()); // nothing DrsBot sent breaks Slack's rules
         Assert.Contains("Only visible to you", text, StringComparison.Ordinal);
         Assert.Contains("Incremental comparison", text, StringComparison.Ordinal);

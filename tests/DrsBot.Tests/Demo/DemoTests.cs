@@ -61,7 +61,7 @@ public sealed class DemoTests : IAsyncLifetime
     {
         using var http = _app.Http();
         var ids = (await http.GetFromJsonAsync<JsonElement>("console/api/scenarios")).EnumerateArray().Select(s => s.GetProperty("id").GetString()!).ToArray();
-        Assert.Equal(["full-cmp", "dynamic-cmp", "recheck-cmp", "flaky-cmp", "fast-cmp"], ids);
+        Assert.Equal(["full-cmp", "dynamic-cmp", "recheck-cmp", "flaky-cmp", "fast-cmp", "slow-cmp"], ids);
     }
 
     [Fact]

@@ -64,4 +64,20 @@ public sealed class DrsSimulatorTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(40)); // 85 s: good again
         Assert.True((await _app.SimulatorAsync("flaky-cmp")).TryGetProperty("full_info", out _));
     }
+
+    [Fact]
+    public async Task Slow_cmp_asked_twice_a_minute_apart_shows_an_eta_in_the_console()
+    {
+        _time.Advance(TimeSpan.FromMinutes(3)); // 10 %
+        await _app.SendAsync("demo-job slow-cmp");
+        await _app.WaitForEntryAsync(e => DemoApp.Kind(e) == "ephemeral", TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromMinutes(1)); // 13.33 %: 86.67 % left at 3.33 % a minute
+
+        await _app.SendAsync("demo-job slow-cmp");
+
+        var second = await _app.WaitForEntryAsync(
+            e => DemoApp.Kind(e) == "ephemeral" && e.GetProperty("message").ToString().Contains("left at the current pace", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10));
+        Assert.Contains("≈ 27 min left at the current pace", second.GetProperty("message").ToString(), StringComparison.Ordinal);
+    }
 }

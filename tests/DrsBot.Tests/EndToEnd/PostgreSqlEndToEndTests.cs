@@ -149,7 +149,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
 
             var progress = await app.CommandAsync("job-1 cmp-1"); // needs DRS, not storage
             Assert.Contains("95 %", progress.AllText, StringComparison.Ordinal);
-            foreach (var text in new[] { "subscribe job-1 cmp-1", "unsubscribe job-1 cmp-1", "list" })
+            foreach (var text in new[] { "subscribe job-1 cmp-1", "unsubscribe job-1 cmp-1", "list", "digest 09:00", "digest off" })
             {
                 var clock = Stopwatch.StartNew();
                 var reply = await app.CommandAsync(text, channel: Dba);

@@ -110,7 +110,9 @@ public sealed class SlackRequestTests : EndToEndTest
             Assert.True((int)response.StatusCode is 200 or 413, $"{(int)response.StatusCode} for {body}");
         }
 
-        Assert.All(Drs.Requests, r => Assert.Matches("^/v5/[^/]+/jobs/[A-Za-z0-9_-]+/compare-progress/[A-Za-z0-9_-]+$", r.Path));
+        // Only well-formed ids reach DRS: two make a progress query, one a job view.
+        Assert.All(Drs.Requests, r => Assert.Matches(
+            @"^/v5/[^/]+/jobs/[A-Za-z0-9_-]+(/compare-progress/[A-Za-z0-9_-]+|\?type=detail|\?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50)$", r.Path));
     }
 
     [Theory]
