@@ -1,0 +1,277 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CsCheck;
+using DrsBot.Commands;
+using DrsBot.Drs;
+using DrsBot.Drs.Auth;
+using DrsBot.Rendering;
+using DrsBot.Slack;
+using DrsBot.Tests.Fakes;
+using DrsBot.Watching;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DrsBot.Tests.Properties;
+
+/// <summary>
+/// Properties over generated inputs (CsCheck): what must hold for every input, not just the examples in the other
+/// tests. A failure prints the smallest input CsCheck could shrink it to, with the seed to replay it.
+/// </summary>
+public sealed class PropertyTests
+{
+    private const string Hostile = "abcXYZ019-_ /?#%&<>@!|^`*:;.,'\"\\\t\n\u0000\u00e9\u4e2d\u202e";
+
+    private static readonly Gen<string> AnyText = Gen.String[Gen.Char[Hostile], 0, 120];
+    private static readonly Gen<string> ValidId = Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"], 1, ComparisonRef.MaxIdLength];
+    private static readonly Gen<string> HostileDrsText = Gen.OneOf(
+        AnyText,
+        Gen.Const("<!channel> <@U123> <!subteam^S1|x> &amp; `code` *bold* <https://evil.example|click>"),
+        Gen.String[Gen.Char[Hostile], 2900, 5200]);
+
+    // ---------- the command parser ----------
+
+    [Fact]
+    public void The_parser_never_throws_and_only_valid_ids_come_out_of_it() =>
+        Gen.OneOf(AnyText, Gen.Select(Gen.OneOf("subscribe ", "unsubscribe ", "digest ", "", "list "), AnyText, (a, b) => a + b))
+            .Sample(text =>
+            {
+                var command = CommandParser.Parse(text);
+                var ids = command switch
+                {
+                    ProgressCommand p => [p.Comparison.JobId, p.Comparison.CompareJobId],
+                    SubscribeCommand s => [s.Comparison.JobId, s.Comparison.CompareJobId],
+                    UnsubscribeCommand u => [u.Comparison.JobId, u.Comparison.CompareJobId],
+                    JobCommand j => [j.JobId],
+                    _ => Array.Empty<string>(),
+                };
+                Assert.All(ids, id => Assert.True(ComparisonRef.IsValidId(id), $"'{id}' from '{text}'"));
+                if (command is InvalidCommand invalid)
+                {
+                    Assert.True(invalid.Problem.Length < 400);
+                    Assert.DoesNotContain('\u0000', invalid.Problem);
+                }
+            }, iter: 5000);
+
+    [Fact]
+    public void Any_two_valid_ids_round_trip_through_the_parser() =>
+        Gen.Select(ValidId, ValidId, Gen.OneOf(" ", "  ", "\t", " \n ")).Sample((job, cmp, gap) =>
+        {
+            if (job is "help" or "list" or "ls" or "subscribe" or "watch" or "unsubscribe" or "unwatch" or "digest")
+            {
+                return;
+            }
+
+            Assert.Equal(new ComparisonRef(job, cmp), Assert.IsType<ProgressCommand>(CommandParser.Parse($" {job}{gap}{cmp} ")).Comparison);
+            Assert.Equal(new ComparisonRef(job, cmp), Assert.IsType<SubscribeCommand>(CommandParser.Parse($"subscribe {job}{gap}{cmp}")).Comparison);
+        }, iter: 2000);
+
+    // ---------- the Slack signature verifier ----------
+
+    [Fact]
+    public void A_slack_signature_verifies_and_any_changed_byte_or_secret_does_not() =>
+        Gen.Select(Gen.Byte.Array[0, 600], Gen.String[Gen.Char.AlphaNumeric, 8, 40], Gen.Int[-290, 290], Gen.Int[0, 1000])
+            .Sample((body, secret, skew, position) =>
+            {
+                var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+                var timestamp = (now.ToUnixTimeSeconds() + skew).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var signature = SlackSignature.Compute(secret, timestamp, body);
+                Assert.True(SlackSignature.IsValid(secret, timestamp, signature, body, now));
+                Assert.False(SlackSignature.IsValid(secret + "x", timestamp, signature, body, now));
+                Assert.False(SlackSignature.IsValid(secret, timestamp, signature, body, now.AddSeconds(skew + 301)));
+                if (body.Length > 0)
+                {
+                    var tampered = (byte[])body.Clone();
+                    tampered[position % body.Length] ^= 0x01;
+                    Assert.False(SlackSignature.IsValid(secret, timestamp, signature, tampered, now));
+                }
+            }, iter: 2000);
+
+    // ---------- the AK/SK signer against the separately written gateway verifier ----------
+
+    private static readonly Gen<string> Segment = Gen.String[Gen.Char["abcXYZ019-_.~ %:@!$&'()*+,;=\u00e9\u4e2d"], 1, 12];
+
+    private static readonly Gen<(string Key, string Value)> QueryPair =
+        Gen.Select(Gen.String[Gen.Char["abc_xyz019-.~"], 1, 8], Gen.String[Gen.Char["abcXYZ019-_.~ /:*+\u00e9"], 0, 10]);
+
+    [Fact]
+    public void Every_request_the_signer_signs_verifies_at_the_gateway() =>
+        Gen.Select(Segment.Array[1, 5], QueryPair.Array[0, 4], Gen.String[Gen.Char.AlphaNumeric, 8, 40]).Sample((segments, query, secret) =>
+        {
+            var path = "/" + string.Join("/", segments.Select(Uri.EscapeDataString));
+            var queryString = query.Length == 0 ? "" : "?" + string.Join("&", query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+            var signed = Sign(new Uri("https://drs.example.com" + path + queryString), secret);
+
+            Assert.True(AkSkVerifier.Verify(AsGatewaySees(signed), "AK", secret, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)),
+                $"{path}{queryString} did not verify");
+            Assert.False(AkSkVerifier.Verify(AsGatewaySees(signed), "AK", secret + "x", DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)));
+        }, iter: 1000);
+
+    private static HttpRequestMessage Sign(Uri uri, string secret)
+    {
+        var handler = new AkSkSigningHandler(
+            Options.Create(new DrsOptions { ProjectId = "proj", Auth = new() { Mode = DrsAuthMode.AkSk, AccessKey = "AK", SecretKey = secret } }),
+            new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)))
+        {
+            InnerHandler = new Answer(),
+        };
+        using var invoker = new HttpMessageInvoker(handler);
+        var request = new HttpRequestMessage(HttpMethod.Get, uri) { Content = new ByteArrayContent([]) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        invoker.SendAsync(request, CancellationToken.None).GetAwaiter().GetResult().Dispose();
+        return request;
+    }
+
+    private static HttpRequest AsGatewaySees(HttpRequestMessage signed)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = signed.Method.Method;
+        context.Features.Get<IHttpRequestFeature>()!.RawTarget = signed.RequestUri!.PathAndQuery;
+        foreach (var (name, values) in signed.Headers.Concat(signed.Content!.Headers))
+        {
+            context.Request.Headers[name] = string.Join(",", values);
+        }
+
+        context.Request.Headers.Host = signed.Headers.Host ?? signed.RequestUri.Host;
+        context.Request.Body = new MemoryStream();
+        return context.Request;
+    }
+
+    private sealed class Answer : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+    }
+
+    // ---------- the rule engine ----------
+
+    private static readonly Gen<Observation> AnObservation = Gen.Frequency(
+        (6, Gen.Select(Gen.OneOf(Gen.Double[0, 100], Gen.OneOf(0d, 50d, 89.9, 90d, 99.9, 100d)), Gen.OneOf(Gen.Double[0, 60], Gen.OneOf(0d, 0.4, 31d)),
+                Gen.OneOf(0L, 0L, 0L, 3L), Gen.Bool, Gen.Bool)
+            .Select(Observation (full, delay, recheck, hasFull, hasIncre) => new Reading(new CompareProgress(
+                hasFull || !hasIncre ? new FullCompareInfo(full, "1MB/s", recheck) : null,
+                hasIncre ? new IncrementalCompareInfo(delay, "1MB/s", 1, "lp", 0) : null,
+                null)))),
+        (2, Gen.OneOf(DrsFailureKind.ServiceError, DrsFailureKind.Timeout, DrsFailureKind.Throttled).Select(Observation (k) => new Failed(new DrsFailure(k)))),
+        (1, Gen.Const((Observation)new Failed(new DrsFailure(DrsFailureKind.NotFound)))));
+
+    [Fact]
+    public void No_sequence_of_readings_announces_the_same_transition_twice_without_a_re_arm() =>
+        Gen.Select(AnObservation.Array[1, 60], Gen.Int[1, 40]).Sample((observations, minutesPerPoll) =>
+        {
+            var settings = new RuleSettings(StallAfter: TimeSpan.FromMinutes(30));
+            var state = RuleState.Baseline(new CompareProgress(new FullCompareInfo(0, null, 0), new IncrementalCompareInfo(10, null, null, null, 0), null));
+            var at = DateTimeOffset.UnixEpoch;
+            var since = new Dictionary<NotificationKind, bool>(); // re-armed since the last announcement?
+            var recheckZeros = 0;
+            double? lastFull = null;
+            foreach (var observation in observations)
+            {
+                at = at.AddMinutes(minutesPerPoll);
+                var decision = WatchRules.Decide(state, observation, settings, at);
+                foreach (var kind in decision.Notifications)
+                {
+                    Assert.True(since.GetValueOrDefault(kind, true), $"{kind} announced twice without a re-arm");
+                    since[kind] = false;
+                }
+
+                if (observation is Reading { Progress: var p })
+                {
+                    if (p.Full?.Progress is < 90)
+                    {
+                        since[NotificationKind.FullComplete] = true;
+                    }
+
+                    if (p.Incremental?.Delay is > 0)
+                    {
+                        since[NotificationKind.CaughtUp] = true;
+                    }
+
+                    recheckZeros = p.RowsToRecheck is 0 ? recheckZeros + 1 : 0;
+                    if (recheckZeros >= settings.RecheckRearmAfterZeroPolls)
+                    {
+                        since[NotificationKind.RecheckNeeded] = true;
+                    }
+
+                    since[NotificationKind.DrsFailing] = true;
+                    since[NotificationKind.FallingBehind] = true; // rising needs a reading; the rules re-arm on a fall, checked below
+                    if (p.Full?.Progress is { } f && f != lastFull)
+                    {
+                        since[NotificationKind.Stalled] = true;
+                    }
+
+                    lastFull = p.Full?.Progress ?? lastFull;
+                }
+                else
+                {
+                    since[NotificationKind.DrsRecovered] = true;
+                }
+
+                if (decision.Notifications.Contains(NotificationKind.DrsRecovered))
+                {
+                    Assert.True(state.OutageAnnounced, "recovered without an outage announced");
+                }
+
+                state = decision.State;
+                if (decision.StopWatching)
+                {
+                    Assert.Contains(NotificationKind.ComparisonGone, decision.Notifications);
+                    break;
+                }
+            }
+        }, iter: 3000);
+
+    // ---------- the renderers ----------
+
+    private static readonly Gen<CompareProgress> AnyProgress = Gen.Select(
+            Gen.OneOf(Gen.Const((double?)null), Gen.Double[-10, 1000].Select(d => (double?)d)), HostileDrsText, Gen.Long[0, long.MaxValue],
+            Gen.OneOf(Gen.Const((double?)null), Gen.Double[0, 1e9].Select(d => (double?)d)), HostileDrsText, Gen.Bool)
+        .Select((full, speed, rows, delay, logPoint, both) => new CompareProgress(
+            new FullCompareInfo(full, speed, rows),
+            both ? new IncrementalCompareInfo(delay, speed, rows, logPoint, rows) : null,
+            both ? new GlobalCompareInfo(speed) : null));
+
+    private static readonly Gen<DrsFailure> AnyFailure = Gen.Select(Gen.Enum<DrsFailureKind>(), HostileDrsText, HostileDrsText, Gen.Int[100, 599])
+        .Select((kind, code, message, status) => new DrsFailure(kind, status, code, message, "req-<!here>"));
+
+    private static readonly Gen<JobView> AnyJob = Gen.Select(HostileDrsText, HostileDrsText,
+            Gen.Select(HostileDrsText, HostileDrsText, Gen.OneOf("RUNNING", "SUCCESSFUL", "FULL_DOING", "weird<!here>"), HostileDrsText)
+                .Select((id, type, status, error) => new CompareTaskInfo(id, type, status, "2026-11-28T10:00:00Z", error, error)).Array[0, 60],
+            Gen.Int[0, 10_000])
+        .Select((name, status, tasks, total) => new JobView("job-1",
+            new JobDetail("job-1", status, name, new JobBaseInfo(name, status, name, status), [new JobEndpoint(name)], null, null, null),
+            null, tasks, total, null));
+
+    private static void AssertSafe(SlackMessage message)
+    {
+        var json = JsonSerializer.SerializeToElement(message, SlackJson.Options);
+        BlockKit.AssertValid(json);
+        var text = JsonText.Strings(json);
+        // Whatever DRS wrote is escaped: it cannot ping, link or open an angle-bracket token.
+        Assert.DoesNotContain("<!channel>", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!here>", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<@U123>", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<https://evil", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_rendered_message_is_within_block_kit_limits_and_escapes_what_drs_wrote()
+    {
+        var comparison = new ComparisonRef("job-1", "cmp-1");
+        var at = DateTimeOffset.UnixEpoch;
+        var subscription = new Subscription(comparison, "C1", [], "U1", at, new RuleState());
+        Gen.Select(AnyProgress, AnyFailure, Gen.Enum<NotificationKind>()).Sample((progress, failure, kind) =>
+        {
+            AssertSafe(ProgressMessages.Render(comparison, progress, at, ProgressMessages.Buttons(comparison, false), TimeSpan.FromMinutes(12)));
+            AssertSafe(FailureMessages.Render(comparison, failure, at));
+            AssertSafe(NotificationMessages.Render(kind, subscription, progress, failure, 3, at));
+            AssertSafe(JobMessages.Failure("job-1", failure, at));
+            var record = new WatchRecord(comparison, at) { LastProgress = progress, LastFailure = failure, LastFailureAt = at.AddSeconds(1) }.With(subscription);
+            AssertSafe(ThreadMessages.Parent(record, at));
+            AssertSafe(DigestMessages.Render([record], "", "C1", at));
+        }, iter: 300);
+        AnyJob.Sample(job => AssertSafe(JobMessages.Render(job, at, null)), iter: 300);
+    }
+}
