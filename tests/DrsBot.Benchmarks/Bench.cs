@@ -2,25 +2,31 @@ namespace DrsBot.Benchmarks;
 
 /// <summary>
 /// Benchmarks print numbers; they assert nothing. Run:
-/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [progress|refused|fault|poll|scale|scale-pg …]</c>
+/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [versus|progress|refused|fault|poll|scale|scale-pg …]</c>
 /// </summary>
 internal static class Bench
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["serve", var kind, var port, ..])
+        {
+            return await Servers.RunAsync(kind, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), args.Length > 3 ? args[3] : null);
+        }
+
         var scenarios = args.Length > 0 ? args : ["progress", "refused", "fault", "poll"];
         Console.WriteLine($"DrsBot benchmarks · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         foreach (var scenario in scenarios)
         {
             Func<Task> run = scenario switch
             {
+                "versus" => Versus.RunAsync,
                 "progress" => Scenarios.ProgressAsync,
                 "refused" => Scenarios.RefusedAsync,
                 "fault" => Scenarios.FaultAsync,
                 "poll" => Scenarios.PollAsync,
                 "scale" => Scale.InMemoryAsync,
                 "scale-pg" => Scale.PostgreSqlAsync,
-                _ => () => throw new ArgumentException($"unknown scenario {scenario}: progress | refused | fault | poll | scale | scale-pg"),
+                _ => () => throw new ArgumentException($"unknown scenario {scenario}: versus | progress | refused | fault | poll | scale | scale-pg"),
             };
             await run();
         }

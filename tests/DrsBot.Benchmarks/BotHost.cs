@@ -15,7 +15,7 @@ namespace DrsBot.Benchmarks;
 /// </summary>
 internal sealed class BotHost : WebApplicationFactory<Program>
 {
-    public const string Secret = "benchmark-signing-secret";
+    public const string Secret = "benchmark-signing-secret-0123456789abcdef";
     private readonly Dictionary<string, string> _settings;
 
     public BotHost(Dictionary<string, string>? settings = null)
@@ -27,7 +27,7 @@ internal sealed class BotHost : WebApplicationFactory<Program>
         StartServer();
     }
 
-    private static string SourceDirectory()
+    public static string SourceDirectory()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DrsBot.sln")))

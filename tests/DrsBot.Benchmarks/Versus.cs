@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace DrsBot.Benchmarks;
+
+/// <summary>
+/// DrsBot in its own process (Release, Production: resilience, metrics, JSON logs, rate limits set high) against
+/// two baselines on the same machine, all answering signed <c>/drs-progress</c> commands backed by the same DRS
+/// process. The load comes from this process: fixed concurrency for a fixed time after a warm-up.
+/// LOAD_SECONDS (15) and LOAD_CONCURRENCY (32) change the run.
+/// </summary>
+internal static partial class Versus
+{
+    public static async Task RunAsync()
+    {
+        var seconds = int.Parse(Environment.GetEnvironmentVariable("LOAD_SECONDS") ?? "15", CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(Environment.GetEnvironmentVariable("LOAD_CONCURRENCY") ?? "32", CultureInfo.InvariantCulture);
+        Console.WriteLine($"versus: {concurrency} concurrent signed /drs-progress commands for {seconds} s each, after 3 s of warm-up; DRS answers the API page's example");
+
+        await using var drs = await Child.StartServerAsync("drs");
+        await using var bare = await Child.StartServerAsync("bare");
+        await using var passthrough = await Child.StartServerAsync("passthrough", drs.BaseUrl.ToString());
+        await using var bot = await Child.StartBotAsync(drs.BaseUrl);
+
+        var results = new List<(string Name, Child Process, LoadRun Run)>
+        {
+            ("bare ASP.NET Core 200", bare, await LoadRun.RunAsync(bare.BaseUrl, concurrency, seconds, body => body.Length == 0)),
+            ("pass-through (verify, GET DRS, return)", passthrough, await LoadRun.RunAsync(passthrough.BaseUrl, concurrency, seconds, body => body.Contains("full_info", StringComparison.Ordinal))),
+        };
+        var allocatedBefore = await bot.AllocatedBytesAsync();
+        var botRun = await LoadRun.RunAsync(bot.BaseUrl, concurrency, seconds, body => body.Contains("Comparison cmp-", StringComparison.Ordinal));
+        var allocated = await bot.AllocatedBytesAsync() - allocatedBefore;
+        results.Add(("DrsBot", bot, botRun));
+
+        Console.WriteLine($"{"target",-42} {"req/s",8} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"errors",7} {"peak RSS",9}");
+        foreach (var (name, process, run) in results)
+        {
+            Console.WriteLine($"{name,-42} {run.Throughput,8:0} {run.Percentile(50),8:0.00} {run.Percentile(90),8:0.00} {run.Percentile(99),8:0.00} {run.Errors,7} {process.PeakWorkingSetMiB,6} MiB");
+        }
+
+        var pass = results[1].Run;
+        Console.WriteLine($"DrsBot ÷ pass-through: throughput {botRun.Throughput / pass.Throughput:0.00} (target ≥ 0.90) · p99 {botRun.Percentile(99) / pass.Percentile(99):0.00}× (target ≤ 1.50×)");
+        Console.WriteLine($"DrsBot allocated {allocated / (double)Math.Max(1, botRun.Total) / 1024:0.0} KiB per command (runtime counter over the measured run, background work included)");
+    }
+
+    /// <summary>One target under closed-loop load: every worker sends its next command when the last is answered.</summary>
+    private sealed record LoadRun(long Total, long Errors, TimeSpan Elapsed, double[] LatenciesMs)
+    {
+        public double Throughput => Total / Elapsed.TotalSeconds;
+
+        public double Percentile(double p) => LatenciesMs.Length == 0 ? double.NaN
+            : LatenciesMs[Math.Clamp((int)Math.Ceiling(p / 100 * LatenciesMs.Length) - 1, 0, LatenciesMs.Length - 1)];
+
+        public static async Task<LoadRun> RunAsync(Uri target, int concurrency, int seconds, Func<string, bool> answered)
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            {
+                Timeout = TimeSpan.FromSeconds(10),
+            };
+            await PhaseAsync(http, target, concurrency, TimeSpan.FromSeconds(3), answered); // warm-up: JIT, pools, tiering
+            var clock = Stopwatch.StartNew();
+            var (latencies, errors) = await PhaseAsync(http, target, concurrency, TimeSpan.FromSeconds(seconds), answered);
+            clock.Stop();
+            var sorted = latencies.ToArray();
+            Array.Sort(sorted);
+            return new LoadRun(sorted.Length, errors, clock.Elapsed, sorted);
+        }
+
+        private static async Task<(List<double> Latencies, long Errors)> PhaseAsync(
+            HttpClient http, Uri target, int concurrency, TimeSpan length, Func<string, bool> answered)
+        {
+            var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+            long errors = 0;
+            var perWorker = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+            {
+                var latencies = new List<double>(4096);
+                var n = 0;
+                while (Stopwatch.GetTimestamp() < until)
+                {
+                    // Distinct comparisons, as many people asking about many comparisons.
+                    using var request = BotHost.Command(target, $"bench-job cmp-{worker}-{n++ % 64}");
+                    var started = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        using var response = await http.SendAsync(request);
+                        var body = await response.Content.ReadAsStringAsync();
+                        if (response.StatusCode != HttpStatusCode.OK || !answered(body))
+                        {
+                            Interlocked.Increment(ref errors);
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                return latencies;
+            }));
+            return ([.. perWorker.SelectMany(l => l)], errors);
+        }
+    }
+
+    /// <summary>A process of the benchmark: this program as a server, or the built DrsBot.dll in Production.</summary>
+    private sealed partial class Child : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly Queue<string> _lastLines = new();
+
+        private Child(Process process, Uri baseUrl)
+        {
+            _process = process;
+            BaseUrl = baseUrl;
+            // Everything it writes is read (a full pipe would stall it), and the last lines kept for errors.
+            process.OutputDataReceived += (_, e) => Keep(e.Data);
+            process.ErrorDataReceived += (_, e) => Keep(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public Uri BaseUrl { get; }
+
+        /// <summary>The kernel's high-water mark of the process's resident memory (VmHWM).</summary>
+        public long PeakWorkingSetMiB => File.ReadLines($"/proc/{_process.Id}/status")
+            .Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024)
+            .FirstOrDefault();
+
+        public static Task<Child> StartServerAsync(string kind, string? drs = null)
+        {
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet", [typeof(Versus).Assembly.Location, "serve", kind, port.ToString(CultureInfo.InvariantCulture), drs ?? ""]);
+            return StartAsync(start, port);
+        }
+
+        public static Task<Child> StartBotAsync(Uri drs)
+        {
+            var dll = Path.Combine(BotHost.SourceDirectory(), "bin", "Release", "net10.0", "DrsBot.dll");
+            if (!File.Exists(dll))
+            {
+                throw new FileNotFoundException("Build DrsBot in Release first: dotnet build -c Release src/DrsBot", dll);
+            }
+
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)! };
+            var settings = new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Slack__SigningSecret"] = BotHost.Secret,
+                ["Slack__BotToken"] = "xoxb-benchmark",
+                ["Slack__ResponseUrlPrefixes__0"] = "http://127.0.0.1:9/",
+                ["Slack__RateLimit__PerUserPerMinute"] = "100000000",
+                ["Slack__RateLimit__PerTeamPerMinute"] = "100000000",
+                ["Drs__Endpoint"] = drs.ToString(),
+                ["Drs__ProjectId"] = "bench-project",
+                ["Drs__Auth__Mode"] = "Token",
+                ["Drs__Auth__Token"] = "bench-token",
+            };
+            foreach (var (key, value) in settings)
+            {
+                start.Environment[key] = value;
+            }
+
+            return StartAsync(start, port);
+        }
+
+        private static async Task<Child> StartAsync(ProcessStartInfo start, int port)
+        {
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            var child = new Child(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"));
+            using var http = new HttpClient();
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline && !child._process.HasExited;)
+            {
+                try
+                {
+                    using var ready = await http.GetAsync(new Uri(child.BaseUrl, "readyz"));
+                    if (ready.IsSuccessStatusCode)
+                    {
+                        return child;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                await Task.Delay(200);
+            }
+
+            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not start:\n{child.LastLines}");
+        }
+
+        /// <summary>The runtime's own counter of bytes allocated (System.Runtime meter), from DrsBot's /metrics.</summary>
+        public async Task<double> AllocatedBytesAsync()
+        {
+            using var http = new HttpClient();
+            var text = await http.GetStringAsync(new Uri(BaseUrl, "metrics"));
+            var match = AllocatedLine().Match(text);
+            return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+        }
+
+        [GeneratedRegex(@"^dotnet_gc_heap_total_allocated_bytes(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
+        private static partial Regex AllocatedLine();
+
+        private string LastLines
+        {
+            get
+            {
+                lock (_lastLines)
+                {
+                    return string.Join('\n', _lastLines);
+                }
+            }
+        }
+
+        private void Keep(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_lastLines)
+            {
+                _lastLines.Enqueue(line);
+                if (_lastLines.Count > 30)
+                {
+                    _lastLines.Dequeue();
+                }
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+
+            _process.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
