@@ -2,7 +2,7 @@ namespace DrsBot.Benchmarks;
 
 /// <summary>
 /// Benchmarks print numbers; they assert nothing. Run:
-/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [versus|progress|refused|fault|poll|scale|scale-pg …]</c>
+/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [versus|alloc|progress|refused|fault|poll|scale|scale-pg …]</c>
 /// </summary>
 internal static class Bench
 {
@@ -20,13 +20,14 @@ internal static class Bench
             Func<Task> run = scenario switch
             {
                 "versus" => Versus.RunAsync,
+                "alloc" => Allocations.RunAsync,
                 "progress" => Scenarios.ProgressAsync,
                 "refused" => Scenarios.RefusedAsync,
                 "fault" => Scenarios.FaultAsync,
                 "poll" => Scenarios.PollAsync,
                 "scale" => Scale.InMemoryAsync,
                 "scale-pg" => Scale.PostgreSqlAsync,
-                _ => () => throw new ArgumentException($"unknown scenario {scenario}: versus | progress | refused | fault | poll | scale | scale-pg"),
+                _ => () => throw new ArgumentException($"unknown scenario {scenario}: versus | alloc | progress | refused | fault | poll | scale | scale-pg"),
             };
             await run();
         }

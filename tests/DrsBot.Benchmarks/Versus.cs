@@ -10,7 +10,7 @@ namespace DrsBot.Benchmarks;
 /// DrsBot in its own process (Release, Production: resilience, metrics, JSON logs, rate limits set high) against
 /// two baselines on the same machine, all answering signed <c>/drs-progress</c> commands backed by the same DRS
 /// process. The load comes from this process: fixed concurrency for a fixed time after a warm-up.
-/// LOAD_SECONDS (15) and LOAD_CONCURRENCY (32) change the run.
+/// LOAD_SECONDS (15) and LOAD_CONCURRENCY (32) change the run; VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling).
 /// </summary>
 internal static partial class Versus
 {
@@ -25,11 +25,15 @@ internal static partial class Versus
         await using var passthrough = await Child.StartServerAsync("passthrough", drs.BaseUrl.ToString());
         await using var bot = await Child.StartBotAsync(drs.BaseUrl);
 
-        var results = new List<(string Name, Child Process, LoadRun Run)>
+        var botOnly = Environment.GetEnvironmentVariable("VERSUS_BOT_ONLY") == "1";
+        var results = new List<(string Name, Child Process, LoadRun Run)>();
+        if (!botOnly)
         {
-            ("bare ASP.NET Core 200", bare, await LoadRun.RunAsync(bare.BaseUrl, concurrency, seconds, body => body.Length == 0)),
-            ("pass-through (verify, GET DRS, return)", passthrough, await LoadRun.RunAsync(passthrough.BaseUrl, concurrency, seconds, body => body.Contains("full_info", StringComparison.Ordinal))),
-        };
+            results.Add(("bare ASP.NET Core 200", bare, await LoadRun.RunAsync(bare.BaseUrl, concurrency, seconds, body => body.Length == 0)));
+            results.Add(("pass-through (verify, GET DRS, return)", passthrough,
+                await LoadRun.RunAsync(passthrough.BaseUrl, concurrency, seconds, body => body.Contains("full_info", StringComparison.Ordinal))));
+        }
+
         var allocatedBefore = await bot.AllocatedBytesAsync();
         var botRun = await LoadRun.RunAsync(bot.BaseUrl, concurrency, seconds, body => body.Contains("Comparison cmp-", StringComparison.Ordinal));
         var allocated = await bot.AllocatedBytesAsync() - allocatedBefore;
@@ -39,6 +43,11 @@ internal static partial class Versus
         foreach (var (name, process, run) in results)
         {
             Console.WriteLine($"{name,-42} {run.Throughput,8:0} {run.Percentile(50),8:0.00} {run.Percentile(90),8:0.00} {run.Percentile(99),8:0.00} {run.Errors,7} {process.PeakWorkingSetMiB,6} MiB");
+        }
+
+        if (botOnly)
+        {
+            return;
         }
 
         var pass = results[1].Run;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace DrsBot.Slack;
@@ -5,6 +6,8 @@ namespace DrsBot.Slack;
 /// <summary>Slack mrkdwn helpers. Only &amp;, &lt; and &gt; need escaping (Slack: "Formatting text").</summary>
 public static class Mrkdwn
 {
+    private static readonly SearchValues<char> Special = SearchValues.Create("&<>");
+
     public static string Escape(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -12,23 +15,35 @@ public static class Mrkdwn
             return "";
         }
 
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
+        // Most text (ids, speeds, numbers) has nothing to escape: hand it back without copying it.
+        var first = text.AsSpan().IndexOfAny(Special);
+        if (first < 0)
         {
-            builder.Append(c switch
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        builder.Append(text.AsSpan(0, first));
+        foreach (var c in text.AsSpan(first))
+        {
+            _ = c switch
             {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                _ => c.ToString(),
-            });
+                '&' => builder.Append("&amp;"),
+                '<' => builder.Append("&lt;"),
+                '>' => builder.Append("&gt;"),
+                _ => builder.Append(c),
+            };
         }
 
         return builder.ToString();
     }
 
     /// <summary>Inline code that cannot be broken out of: backticks inside become a look-alike.</summary>
-    public static string Code(string? text) => $"`{Escape(text).Replace('`', 'ˋ')}`";
+    public static string Code(string? text)
+    {
+        var escaped = Escape(text);
+        return $"`{(escaped.Contains('`', StringComparison.Ordinal) ? escaped.Replace('`', 'ˋ') : escaped)}`";
+    }
 
     /// <summary>A date Slack shows in each reader's own time zone, with a UTC fallback for old clients.</summary>
     public static string Date(DateTimeOffset when) =>

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace DrsBot.Slack;
 
@@ -42,11 +41,69 @@ public sealed record SlashCommand(
         };
     }
 
+    /// <summary>
+    /// An <c>application/x-www-form-urlencoded</c> body as name → value (a repeated name's values joined with ','),
+    /// read straight from the bytes: only what is percent-encoded is decoded, and nothing is copied twice.
+    /// </summary>
     public static Dictionary<string, string> ParseForm(byte[] body)
     {
-        var parsed = QueryHelpers.ParseNullableQuery(Encoding.UTF8.GetString(body));
-        return parsed is null
-            ? []
-            : parsed.ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal);
+        var form = new Dictionary<string, string>(16, StringComparer.Ordinal);
+        var rest = body.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf((byte)'&');
+            var pair = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+
+            var equals = pair.IndexOf((byte)'=');
+            var name = Decode(equals < 0 ? pair : pair[..equals]);
+            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..]);
+            form[name] = form.TryGetValue(name, out var earlier) ? earlier + "," + value : value;
+        }
+
+        return form;
     }
+
+    /// <summary>'+' is a space and %XX a byte; a '%' not followed by two hex digits is kept as it is.</summary>
+    private static string Decode(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.IndexOfAny((byte)'%', (byte)'+') < 0)
+        {
+            return Encoding.UTF8.GetString(encoded);
+        }
+
+        Span<byte> decoded = encoded.Length <= 1024 ? stackalloc byte[encoded.Length] : new byte[encoded.Length];
+        var length = 0;
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var b = encoded[i];
+            if (b == (byte)'+')
+            {
+                decoded[length++] = (byte)' ';
+            }
+            else if (b == (byte)'%' && i + 2 < encoded.Length && HexValue(encoded[i + 1]) is var high and >= 0 && HexValue(encoded[i + 2]) is var low and >= 0)
+            {
+                decoded[length++] = (byte)((high << 4) | low);
+                i += 2;
+            }
+            else
+            {
+                decoded[length++] = b;
+            }
+        }
+
+        return Encoding.UTF8.GetString(decoded[..length]);
+    }
+
+    private static int HexValue(byte c) => c switch
+    {
+        >= (byte)'0' and <= (byte)'9' => c - '0',
+        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+        _ => -1,
+    };
 }

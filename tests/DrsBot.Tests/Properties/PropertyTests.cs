@@ -59,7 +59,8 @@ public sealed class PropertyTests
     public void Any_two_valid_ids_round_trip_through_the_parser() =>
         Gen.Select(ValidId, ValidId, Gen.OneOf(" ", "  ", "\t", " \n ")).Sample((job, cmp, gap) =>
         {
-            if (job is "help" or "list" or "ls" or "subscribe" or "watch" or "unsubscribe" or "unwatch" or "digest")
+            // The command words are reserved, in any case: a job id spelled like one is read as the command.
+            if (job.ToLowerInvariant() is "help" or "list" or "ls" or "subscribe" or "watch" or "unsubscribe" or "unwatch" or "digest")
             {
                 return;
             }
@@ -67,6 +68,22 @@ public sealed class PropertyTests
             Assert.Equal(new ComparisonRef(job, cmp), Assert.IsType<ProgressCommand>(CommandParser.Parse($" {job}{gap}{cmp} ")).Comparison);
             Assert.Equal(new ComparisonRef(job, cmp), Assert.IsType<SubscribeCommand>(CommandParser.Parse($"subscribe {job}{gap}{cmp}")).Comparison);
         }, iter: 2000);
+
+    [Fact]
+    public void A_form_reads_back_as_it_was_encoded_and_as_asp_net_core_reads_it() =>
+        Gen.Dictionary(Gen.String[Gen.Char[Hostile], 1, 12], AnyText)[0, 12].Sample(fields =>
+        {
+            var body = new FormUrlEncodedContent(fields).ReadAsByteArrayAsync().Result;
+            var parsed = SlashCommand.ParseForm(body);
+            Assert.Equal(fields.OrderBy(f => f.Key, StringComparer.Ordinal), parsed.OrderBy(f => f.Key, StringComparer.Ordinal));
+            var reference = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+            Assert.Equal(reference.ToDictionary(p => p.Key, p => p.Value.ToString()).OrderBy(f => f.Key, StringComparer.Ordinal),
+                parsed.OrderBy(f => f.Key, StringComparer.Ordinal));
+        }, iter: 2000);
+
+    [Fact]
+    public void Any_bytes_as_a_form_never_throw() =>
+        Gen.Byte.Array[0, 300].Sample(body => SlashCommand.ParseForm(body), iter: 5000);
 
     // ---------- the Slack signature verifier ----------
 
@@ -197,7 +214,8 @@ public sealed class PropertyTests
 
                     since[NotificationKind.DrsFailing] = true;
                     since[NotificationKind.FallingBehind] = true; // rising needs a reading; the rules re-arm on a fall, checked below
-                    if (p.Full?.Progress is { } f && f != lastFull)
+                    // Moving, complete, or no full progress at all: not stalled, so the next stall is news.
+                    if (p.Full?.Progress is not { } f || f >= 100 || f != lastFull)
                     {
                         since[NotificationKind.Stalled] = true;
                     }
