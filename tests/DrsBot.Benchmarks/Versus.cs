@@ -45,6 +45,7 @@ internal static partial class Versus
             Console.WriteLine($"{name,-42} {run.Throughput,8:0} {run.Percentile(50),8:0.00} {run.Percentile(90),8:0.00} {run.Percentile(99),8:0.00} {run.Errors,7} {process.PeakWorkingSetMiB,6} MiB");
         }
 
+        Console.WriteLine($"DrsBot allocated {allocated / (double)Math.Max(1, botRun.Total) / 1024:0.0} KiB per command (runtime counter over the measured run, background work included)");
         if (botOnly)
         {
             return;
@@ -52,7 +53,6 @@ internal static partial class Versus
 
         var pass = results[1].Run;
         Console.WriteLine($"DrsBot ÷ pass-through: throughput {botRun.Throughput / pass.Throughput:0.00} (target ≥ 0.90) · p99 {botRun.Percentile(99) / pass.Percentile(99):0.00}× (target ≤ 1.50×)");
-        Console.WriteLine($"DrsBot allocated {allocated / (double)Math.Max(1, botRun.Total) / 1024:0.0} KiB per command (runtime counter over the measured run, background work included)");
     }
 
     /// <summary>One target under closed-loop load: every worker sends its next command when the last is answered.</summary>
