@@ -15,7 +15,8 @@ namespace DrsBot.Benchmarks;
 /// <summary>
 /// Polling at scale: N watched comparisons, a DRS that takes 200 ms to answer, the real Hangfire tick driving the
 /// polls on InMemory or on PostgreSQL. Prints one burst cycle (everything due at once), then steady state over two
-/// intervals: DRS calls per comparison, polls that missed their interval, rows per table, memory.
+/// intervals: DRS calls per comparison, polls that missed their interval, transactions per cycle, rows per table, memory.
+/// SCALE_COMPARISONS (1000), SCALE_CHANNELS (subscriptions per comparison, 1), SCALE_INTERVAL (seconds, 30), SCALE_SECONDS.
 /// </summary>
 internal static class Scale
 {
@@ -25,8 +26,9 @@ internal static class Scale
 
     private static async Task RunAsync(bool postgres)
     {
-        var comparisons = int.Parse(Environment.GetEnvironmentVariable("SCALE_COMPARISONS") ?? "1000", System.Globalization.CultureInfo.InvariantCulture);
-        var interval = TimeSpan.FromSeconds(30);
+        var comparisons = Setting("SCALE_COMPARISONS", 1000);
+        var channels = Setting("SCALE_CHANNELS", 1); // subscriptions per comparison: 10 gives the 10,000 over 1,000
+        var interval = TimeSpan.FromSeconds(Setting("SCALE_INTERVAL", 30));
         var latency = TimeSpan.FromMilliseconds(200);
         var name = postgres ? "PostgreSql" : "InMemory";
 
@@ -57,10 +59,14 @@ internal static class Scale
             await Parallel.ForEachAsync(Enumerable.Range(0, comparisons), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
             {
                 var c = new ComparisonRef("bench-job", $"cmp-{i:00000}");
-                await store.UpdateAsync(c, r => (r ?? new WatchRecord(c, time.GetUtcNow())).With(new Subscription(
-                    c, "C0BENCH", [], "U0BENCH", time.GetUtcNow(), RuleState.Baseline(new CompareProgress(new FullCompareInfo(10, null, 0), null, null)))), ct);
+                await store.UpdateAsync(c, r => Enumerable.Range(0, channels).Aggregate(r ?? new WatchRecord(c, time.GetUtcNow()), (w, ch) => w.With(new Subscription(
+                    c, $"C0BENCH{ch:00}", [], "U0BENCH", time.GetUtcNow(), RuleState.Baseline(new CompareProgress(new FullCompareInfo(10, null, 0), null, null)))
+                {
+                    TeamId = "T0BENCH",
+                    Flat = true,
+                })), ct);
             });
-            Console.WriteLine($"scale/{name}: {comparisons} comparisons subscribed in {clock.Elapsed.TotalSeconds:0.0} s (store writes {comparisons / clock.Elapsed.TotalSeconds:0}/s)");
+            Console.WriteLine($"scale/{name}: {comparisons * channels:N0} subscriptions over {comparisons:N0} comparisons stored in {clock.Elapsed.TotalSeconds:0.0} s");
 
             // Burst: everything due now; how long until DRS has been asked about each one once?
             drs.Calls.Clear();
@@ -78,6 +84,7 @@ internal static class Scale
             // Steady state: two whole intervals after the burst settles on the schedule.
             await Task.Delay(interval);
             drs.Calls.Clear();
+            var transactionsBefore = database is null ? 0 : await TransactionsAsync(database);
             // SCALE_SECONDS runs longer, to see storage settle (Hangfire keeps finished jobs for 10 minutes).
             var window = Environment.GetEnvironmentVariable("SCALE_SECONDS") is { } seconds
                 ? TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))
@@ -91,6 +98,12 @@ internal static class Scale
                               $"{drs.Calls.Count} DRS calls for {comparisons} comparisons ({drs.Calls.Count / (double)comparisons:0.00} per comparison, expected {window / interval:0}), " +
                               $"{missed} missed intervals, {extra} polls too soon, " +
                               $"gap between polls p50 {Percentile(gaps, 0.5):0.0} s · max {(gaps.Count > 0 ? gaps.Max().TotalSeconds : 0):0.0} s");
+            if (database is not null)
+            {
+                Console.WriteLine($"scale/{name}: storage: {(await TransactionsAsync(database) - transactionsBefore) / (window / interval):N0} PostgreSQL transactions per cycle " +
+                                  "(DrsBot's and Hangfire's, from pg_stat_database)");
+            }
+
             Console.WriteLine($"scale/{name}: process working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024} MiB, managed heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB");
 
             if (database is not null)
@@ -102,6 +115,17 @@ internal static class Scale
         {
             server?.Stop(immediate: true);
         }
+    }
+
+    private static int Setting(string name, int fallback) =>
+        int.Parse(Environment.GetEnvironmentVariable(name) ?? fallback.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<long> TransactionsAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static double Percentile(List<TimeSpan> values, double p) =>
