@@ -2,7 +2,7 @@ namespace DrsBot.Benchmarks;
 
 /// <summary>
 /// Benchmarks print numbers; they assert nothing. Run:
-/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [versus|alloc|progress|refused|fault|poll|scale|scale-pg …]</c>
+/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [versus|alloc|faults|progress|refused|fault|poll|scale|scale-pg …]</c>
 /// </summary>
 internal static class Bench
 {
@@ -21,13 +21,14 @@ internal static class Bench
             {
                 "versus" => Versus.RunAsync,
                 "alloc" => Allocations.RunAsync,
+                "faults" => Faults.RunAsync,
                 "progress" => Scenarios.ProgressAsync,
                 "refused" => Scenarios.RefusedAsync,
                 "fault" => Scenarios.FaultAsync,
                 "poll" => Scenarios.PollAsync,
                 "scale" => Scale.InMemoryAsync,
                 "scale-pg" => Scale.PostgreSqlAsync,
-                _ => () => throw new ArgumentException($"unknown scenario {scenario}: versus | alloc | progress | refused | fault | poll | scale | scale-pg"),
+                _ => () => throw new ArgumentException($"unknown scenario {scenario}: versus | alloc | faults | progress | refused | fault | poll | scale | scale-pg"),
             };
             await run();
         }

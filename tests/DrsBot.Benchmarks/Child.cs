@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace DrsBot.Benchmarks;
+
+/// <summary>A process of the benchmark: this program as a server, or the built DrsBot.dll in Production.</summary>
+internal sealed partial class Child : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Queue<string> _lastLines = new();
+
+    private Child(Process process, Uri baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        // Everything it writes is read (a full pipe would stall it), and the last lines kept for errors.
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>The kernel's high-water mark of the process's resident memory (VmHWM).</summary>
+    public long PeakWorkingSetMiB => File.ReadLines($"/proc/{_process.Id}/status")
+        .Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+        .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024)
+        .FirstOrDefault();
+
+    public static Task<Child> StartServerAsync(string kind, string? drs = null)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [typeof(Versus).Assembly.Location, "serve", kind, port.ToString(CultureInfo.InvariantCulture), drs ?? ""]);
+        return StartAsync(start, port);
+    }
+
+    /// <summary>DrsBot as production runs it, against <paramref name="drs"/>; <paramref name="overrides"/> on top.</summary>
+    public static Task<Child> StartBotAsync(Uri drs, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var dll = Path.Combine(BotHost.SourceDirectory(), "bin", "Release", "net10.0", "DrsBot.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("Build DrsBot in Release first: dotnet build -c Release src/DrsBot", dll);
+        }
+
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)! };
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Slack__SigningSecret"] = BotHost.Secret,
+            ["Slack__BotToken"] = "xoxb-benchmark",
+            ["Slack__ResponseUrlPrefixes__0"] = "http://127.0.0.1:9/",
+            ["Slack__RateLimit__PerUserPerMinute"] = "100000000",
+            ["Slack__RateLimit__PerTeamPerMinute"] = "100000000",
+            ["Drs__Endpoint"] = drs.ToString(),
+            ["Drs__ProjectId"] = "bench-project",
+            ["Drs__Auth__Mode"] = "Token",
+            ["Drs__Auth__Token"] = "bench-token",
+        };
+        foreach (var (key, value) in settings.Concat(overrides ?? new Dictionary<string, string>()))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return StartAsync(start, port);
+    }
+
+    private static async Task<Child> StartAsync(ProcessStartInfo start, int port)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        var child = new Child(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"));
+        using var http = new HttpClient();
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline && !child._process.HasExited;)
+        {
+            try
+            {
+                using var ready = await http.GetAsync(new Uri(child.BaseUrl, "readyz"));
+                if (ready.IsSuccessStatusCode)
+                {
+                    return child;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not start:\n{child.LastLines}");
+    }
+
+    /// <summary>The runtime's own counter of bytes allocated (System.Runtime meter), from DrsBot's /metrics.</summary>
+    public async Task<double> AllocatedBytesAsync()
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(BaseUrl, "metrics"));
+        var match = AllocatedLine().Match(text);
+        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+    }
+
+    [GeneratedRegex(@"^dotnet_gc_heap_total_allocated_bytes(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
+    private static partial Regex AllocatedLine();
+
+    private string LastLines
+    {
+        get
+        {
+            lock (_lastLines)
+            {
+                return string.Join('\n', _lastLines);
+            }
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lastLines)
+        {
+            _lastLines.Enqueue(line);
+            if (_lastLines.Count > 30)
+            {
+                _lastLines.Dequeue();
+            }
+        }
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>SIGKILL: no shutdown, no flush, as when a node dies.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
