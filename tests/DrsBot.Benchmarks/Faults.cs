@@ -43,6 +43,9 @@ internal static class Faults
                 ["Slack:ApiBaseUrl"] = fakes.BaseUrl + "api/",
                 ["Watch:PollInterval"] = "00:00:05",
                 ["Watch:FailuresBeforeAlert"] = "100", // outage alerts are not what is counted here
+                // A killed process's leases hold its comparisons until they expire: with the default 2 minutes and a
+                // kill every 8–25 s, most comparisons would spend the run waiting rather than being read.
+                ["Watch:PollLease"] = "00:00:20",
             };
             var bot = await Child.StartBotAsync(new Uri(fakes.BaseUrl), settings);
             using (var http = new HttpClient())
@@ -64,6 +67,7 @@ internal static class Faults
             Console.WriteLine($"faults: {comparisons} comparisons watched; DRS fails 20 % (500, 429, 11 s timeouts), Slack 20 % (429, 503); " +
                               $"DrsBot killed at random for {seconds} s");
             var kills = new List<DateTime>();
+            _start = DateTime.UtcNow;
             var until = DateTime.UtcNow.AddSeconds(seconds);
             while (DateTime.UtcNow < until)
             {
@@ -88,8 +92,28 @@ internal static class Faults
 
     private static string Id(int i) => $"cmp-{i:000}";
 
+    private static DateTime _start = DateTime.UtcNow;
+    private static List<DateTime> _kills = [];
+
+    private static string Since(DateTime at)
+    {
+        var nearest = _kills.Count == 0 ? (TimeSpan?)null : _kills.Select(k => at - k).MinBy(d => d.Duration());
+        return $"{(at - _start).TotalSeconds:0.0}s (nearest kill {(nearest is { } n ? n.TotalSeconds.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) : "none")} s)";
+    }
+
+    private static int _details;
+
+    private static void Detail(string line)
+    {
+        if (Environment.GetEnvironmentVariable("FAULT_DETAILS") == "1" && _details++ < 30)
+        {
+            Console.WriteLine("  " + line);
+        }
+    }
+
     private static void Report(FaultyFakes fakes, int comparisons, List<DateTime> kills)
     {
+        _kills = kills;
         bool KilledWithin(DateTime at, TimeSpan after) => kills.Any(k => k >= at && k - at <= after);
         long transitions = 0, owedCertain = 0, lost = 0, duplicated = 0, inWindow = 0, delivered = 0;
         for (var i = 0; i < comparisons; i++)
@@ -119,6 +143,7 @@ internal static class Faults
                     else
                     {
                         duplicated++;
+                        Detail($"duplicate {id} at {Since(at)}; previous post {(previousPost is { } pp ? Since(pp) : "none")}");
                     }
 
                     certainOwed = Math.Max(0, certainOwed - 1);
@@ -154,6 +179,10 @@ internal static class Faults
             }
 
             lost += certainOwed;
+            if (certainOwed > 0)
+            {
+                Detail($"lost {certainOwed} for {id}; its events: " + string.Join(" ", events.TakeLast(8).Select(e => $"{e.Kind}@{Since(e.At)}")));
+            }
         }
 
         Console.WriteLine($"faults: {fakes.Served.Count:N0} DRS answers served, {fakes.DrsFaults:N0} DRS faults; {fakes.Posted.Count:N0} Slack posts accepted, {fakes.SlackFaults:N0} refused; {kills.Count} kills");

@@ -20,6 +20,25 @@ public sealed class ProgressMessagesTests
     public void Progress_bar_has_ten_cells(double progress, string bar) => Assert.Equal(bar, Format.ProgressBar(progress));
 
     [Theory]
+    [InlineData(30, "under a minute left at the current pace")]
+    [InlineData(61, "≈ 2 min left at the current pace")]
+    [InlineData(660, "≈ 11 min left at the current pace")]
+    [InlineData(7500, "≈ 2 h 5 min left at the current pace")]
+    [InlineData(3 * 86400, "≈ 3 days left at the current pace")]
+    public void Eta_reads_as_words_rounded_up(int seconds, string phrase) => Assert.Equal(phrase, Format.Eta(TimeSpan.FromSeconds(seconds)));
+
+    [Fact]
+    public void A_thread_parent_shows_the_eta_while_running_and_not_once_complete()
+    {
+        var running = new DrsBot.Watching.WatchRecord(Comparison, ReadAt).Read(new CompareProgress(new FullCompareInfo(40, null, 0), null, null), ReadAt)
+            .Read(new CompareProgress(new FullCompareInfo(45, null, 0), null, null), ReadAt.AddMinutes(1));
+        Assert.Contains("≈ 11 min left at the current pace", Json(ThreadMessages.Parent(running, ReadAt.AddMinutes(1))), StringComparison.Ordinal);
+
+        var complete = running.Read(new CompareProgress(new FullCompareInfo(100, null, 0), null, null), ReadAt.AddMinutes(2));
+        Assert.DoesNotContain("left at the current pace", Json(ThreadMessages.Parent(complete, ReadAt.AddMinutes(2))), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(0, "caught up")]
     [InlineData(0.4, "under a second behind")]
     [InlineData(9.58, "10 seconds behind")]
