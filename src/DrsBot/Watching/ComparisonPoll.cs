@@ -29,6 +29,14 @@ public sealed partial class ComparisonPoll(
             // No store lock is held during the DRS call, so subscribe and unsubscribe never wait for DRS.
             var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Background, ct);
             var now = time.GetUtcNow();
+            // A poll that outlived its lease (a slow DRS, a starved process) may be overtaken by a newer one: only
+            // the lease holder may commit what it read.
+            if (!await lease.ConfirmAsync(ct))
+            {
+                LogLeaseLost(logger, comparison.Key);
+                return;
+            }
+
             var decided = new List<(NotificationKind Kind, string Channel)>();
             var dropped = new List<(PendingNotification Note, string Channel)>();
             await store.UpdateAsync(comparison, current => Decide(current, result, now, decided, dropped), ct);
@@ -56,7 +64,7 @@ public sealed partial class ComparisonPoll(
     }
 
     /// <summary>The rules applied to the record as it is now; runs under the store's lock, so it does no I/O.</summary>
-    private WatchRecord? Decide(
+    internal WatchRecord? Decide(
         WatchRecord? record, CompareProgressResult result, DateTimeOffset now,
         List<(NotificationKind, string)> decided, List<(PendingNotification, string)> dropped)
     {
@@ -65,6 +73,13 @@ public sealed partial class ComparisonPoll(
         if (record is not { NeedsReading: true })
         {
             return record; // everyone left (or paused) while DRS was answering
+        }
+
+        if (record.LastReadAt > now || record.LastFailureAt > now)
+        {
+            // A newer observation is already committed: applying this older one would replay the past (re-arm a
+            // completion, or hide a transition), so it is dropped.
+            return record;
         }
 
         Observation observation = result switch
@@ -114,6 +129,9 @@ public sealed partial class ComparisonPoll(
             JsonSerializer.Serialize(message, SlackJson.Options),
             now);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A poll of {Comparison} lost its lease before committing; what it read is dropped, the lease holder reads again")]
+    private static partial void LogLeaseLost(ILogger logger, string comparison);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Decided {Kind} for {Comparison} in {Channel}")]
     private static partial void LogDecided(ILogger logger, NotificationKind kind, string comparison, string channel);
