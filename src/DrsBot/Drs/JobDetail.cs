@@ -45,7 +45,10 @@ public sealed record CompareTaskInfo(
     public bool IsRunning => StatusCode is "RUNNING" or "FULL_DOING" or "INCRE_DOING" or "WAITING_FOR_RUNNING";
 
     [JsonIgnore]
-    public string? StatusCode => Status?.Split('-', 2)[0].Trim().ToUpperInvariant();
+    public string StatusCode => CodeOf(Status);
+
+    /// <summary>A DRS status as its code: upper case, without the "-运行中" some releases append.</summary>
+    public static string CodeOf(string? status) => status?.Split('-', 2)[0].Trim().ToUpperInvariant() ?? "";
 
     /// <summary>compare-progress serves row and content comparisons, not object comparisons.</summary>
     [JsonIgnore]

@@ -62,8 +62,7 @@ public static class DigestMessages
     {
         var c = r.Comparison;
         var state = r.LastProgress is { } p
-            ? $"{ComparisonStatus.Of(p).Emoji} {Escape(ProgressMessages.Summary(p))}" +
-              (p.Full?.Progress is < 100 && r.Pace?.Eta() is { } left ? $" · {Format.Eta(left)}" : "")
+            ? $"{ComparisonStatus.Of(p).Emoji} {Escape(ProgressMessages.Summary(p))}{ProgressMessages.EtaSuffix(r)}"
             : ":grey_question: not read yet";
         var read = r.LastReadAt is { } readAt ? $" · read {Date(readAt)}" : "";
         return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}" + (attention is null ? "" : $"\n:rotating_light: {attention}");
@@ -87,9 +86,9 @@ public static class DigestMessages
             return $"{Format.Rows(rows)} to recheck";
         }
 
-        if (r is { LastFailure: { } f, LastFailureAt: { } fa } && (r.LastReadAt is null || fa > r.LastReadAt))
+        if (r.LastPollFailed)
         {
-            return $"last poll failed: {FailureMessages.Explain(r.Comparison, f).Title}";
+            return $"last poll failed: {FailureMessages.Explain(r.Comparison, r.LastFailure!).Title}";
         }
 
         if (s.Rules.StallAnnounced && s.Rules.ProgressSince is { } since)

@@ -31,7 +31,7 @@ public static class JobMessages
         {
             var (emoji, status) = Status(detail.Status);
             blocks.Add(Blocks.Section($"{emoji} *{Escape(status)}*"));
-            blocks.Add(Blocks.Fields(null, Fields(
+            blocks.Add(Blocks.Fields(null, ProgressMessages.Fields(
                 ("Type", Describe(detail.BaseInfo?.JobType, detail.BaseInfo?.TaskType)),
                 ("Engine", Engine(detail)),
                 ("Created", Time(detail.CreateTime)))));
@@ -141,7 +141,7 @@ public static class JobMessages
     /// <summary>DRS's status codes in words; an unknown code is shown as DRS wrote it.</summary>
     private static (string Emoji, string Text) Status(string? status)
     {
-        var code = status?.Split('-', 2)[0].Trim().ToUpperInvariant() ?? "";
+        var code = CompareTaskInfo.CodeOf(status);
         return code switch
         {
             "" => (":grey_question:", "Status unknown"),
@@ -230,7 +230,4 @@ public static class JobMessages
             ? at
             : null;
     }
-
-    private static IEnumerable<string> Fields(params (string Label, string? Value)[] fields) =>
-        fields.Where(f => f.Value is not null).Select(f => $"*{f.Label}*\n{f.Value}");
 }

@@ -1,5 +1,6 @@
 using DrsBot.Drs;
 using DrsBot.Slack;
+using DrsBot.Watching;
 using static DrsBot.Slack.Mrkdwn;
 
 namespace DrsBot.Rendering;
@@ -83,6 +84,10 @@ public static class ProgressMessages
     public static string ContextLine(ComparisonRef comparison, DateTimeOffset readAt) =>
         $"Job {Code(comparison.JobId)} · Comparison {Code(comparison.CompareJobId)} · Read {Date(readAt)}";
 
+    /// <summary>" · ≈ 12 min left at the current pace" after a running comparison's progress; empty when there is no honest ETA.</summary>
+    public static string EtaSuffix(WatchRecord record) =>
+        record.LastProgress?.Full?.Progress is < 100 && record.Pace?.Eta() is { } left ? $" · {Format.Eta(left)}" : "";
+
     /// <summary>One line for notifications, screen readers and lock screens.</summary>
     public static string Summary(CompareProgress progress)
     {
@@ -115,7 +120,8 @@ public static class ProgressMessages
         _ => $":warning: *{Format.Count(rows.Value)}*",
     };
 
-    private static IEnumerable<string> Fields(params (string Label, string? Value)[] fields) =>
+    /// <summary>"*Label*\nvalue" for each field that has a value.</summary>
+    public static IEnumerable<string> Fields(params (string Label, string? Value)[] fields) =>
         fields.Where(f => f.Value is not null).Select(f => $"*{f.Label}*\n{f.Value}");
 }
 

@@ -98,12 +98,11 @@ public static class SubscriptionMessages
     {
         var c = s.Comparison;
         var state = w?.LastProgress is { } p
-            ? $"{ComparisonStatus.Of(p).Emoji} {Escape(ProgressMessages.Summary(p))}" +
-              (p.Full?.Progress is < 100 && w.Pace?.Eta() is { } left ? $" · {Format.Eta(left)}" : "")
+            ? $"{ComparisonStatus.Of(p).Emoji} {Escape(ProgressMessages.Summary(p))}{ProgressMessages.EtaSuffix(w)}"
             : "not read yet";
         var read = w?.LastReadAt is { } at ? $" · read {Date(at)}" : "";
-        var problem = w is { LastFailure: { } f, LastFailureAt: { } fa } && (w.LastReadAt is null || fa > w.LastReadAt)
-            ? $"\n:warning: Last poll failed: {FailureMessages.Explain(c, f).Title} ({Date(fa)})"
+        var problem = w is { LastPollFailed: true }
+            ? $"\n:warning: Last poll failed: {FailureMessages.Explain(c, w.LastFailure!).Title} ({Date(w.LastFailureAt!.Value)})"
             : "";
         var gone = w?.GoneAt is { } goneAt
             ? $"\n:ghost: DRS no longer knows this comparison ({Date(goneAt)}); DrsBot stops watching once this channel has its alert."

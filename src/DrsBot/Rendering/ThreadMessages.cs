@@ -33,8 +33,7 @@ public static class ThreadMessages
             lines.Add($"{status.Emoji} *{status.Title}*{(status.Detail is null ? "" : " — " + status.Detail)}");
             if (p.Full?.Progress is { } full)
             {
-                lines.Add($"Full `{Format.ProgressBar(full)}` *{Format.Percent(full)}*" +
-                          (full < 100 && record.Pace?.Eta() is { } left ? $" · {Format.Eta(left)}" : ""));
+                lines.Add($"Full `{Format.ProgressBar(full)}` *{Format.Percent(full)}*{ProgressMessages.EtaSuffix(record)}");
             }
 
             if (p.Incremental?.Delay is { } delay)

@@ -34,6 +34,9 @@ public sealed record WatchRecord(ComparisonRef Comparison, DateTimeOffset Create
         Pace = progress.Full?.Progress is { } p ? (Pace ?? PaceHistory.Empty).Add(at, p) : Pace,
     };
 
+    /// <summary>The last poll failed, and nothing was read since: what list and the digest call a problem.</summary>
+    public bool LastPollFailed => LastFailureAt is { } failedAt && LastFailure is not null && (LastReadAt is null || failedAt > LastReadAt);
+
     public Subscription? Of(string teamId, string channelId) => Subscriptions.Find(s => s.Is(teamId, channelId));
 
     /// <summary>This record with <paramref name="subscription"/> added, or replacing the one of the same team and channel.</summary>
