@@ -67,15 +67,15 @@ internal sealed partial class Child : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        return StartAsync(start, port);
+        return StartAsync(start, port, isBot: true);
     }
 
-    private static async Task<Child> StartAsync(ProcessStartInfo start, int port)
+    private static async Task<Child> StartAsync(ProcessStartInfo start, int port, bool isBot = false)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        var child = new Child(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"));
+        var child = new Child(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/")) { IsBot = isBot };
         using var http = new HttpClient();
         for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline && !child._process.HasExited;)
         {
@@ -97,17 +97,30 @@ internal sealed partial class Child : IAsyncDisposable
         throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not start:\n{child.LastLines}");
     }
 
-    /// <summary>The runtime's own counter of bytes allocated (System.Runtime meter), from DrsBot's /metrics.</summary>
-    public async Task<double> AllocatedBytesAsync()
+    /// <summary>
+    /// One of the runtime's own counters, <c>allocated_bytes</c> or <c>compiled_methods</c>: from DrsBot's /metrics
+    /// (System.Runtime meter), or from the benchmark servers' /runtime endpoint, which reads the same counters.
+    /// </summary>
+    public async Task<double> Runtime(string counter)
     {
         using var http = new HttpClient();
+        if (!IsBot)
+        {
+            return double.Parse(await http.GetStringAsync(new Uri(BaseUrl, $"runtime/{counter}")), CultureInfo.InvariantCulture);
+        }
+
         var text = await http.GetStringAsync(new Uri(BaseUrl, "metrics"));
-        var match = AllocatedLine().Match(text);
+        var match = (counter == "allocated_bytes" ? AllocatedLine() : CompiledLine()).Match(text);
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
     }
 
+    private bool IsBot { get; init; }
+
     [GeneratedRegex(@"^dotnet_gc_heap_total_allocated_bytes(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
     private static partial Regex AllocatedLine();
+
+    [GeneratedRegex(@"^dotnet_jit_compiled_methods(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
+    private static partial Regex CompiledLine();
 
     private string LastLines
     {

@@ -28,6 +28,13 @@ internal static class Servers
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.MapGet("/readyz", () => "ok");
+        // The runtime counters the benchmark reads from DrsBot's /metrics: it warms every target up the same way.
+        app.MapGet("/runtime/{counter}", (string counter) => counter switch
+        {
+            "compiled_methods" => System.Runtime.JitInfo.GetCompiledMethodCount().ToString(CultureInfo.InvariantCulture),
+            "allocated_bytes" => GC.GetTotalAllocatedBytes().ToString(CultureInfo.InvariantCulture),
+            _ => "NaN",
+        });
         switch (kind)
         {
             case "drs":
