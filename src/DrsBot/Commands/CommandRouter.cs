@@ -38,9 +38,13 @@ public sealed partial class CommandRouter(
         }
 
         var parsed = CommandParser.Parse(command.Text);
-        var verb = parsed.GetType().Name.Replace("Command", "", StringComparison.Ordinal);
+        var (verb, tag) = Verbs.GetOrAdd(parsed.GetType(), static type =>
+        {
+            var name = type.Name.Replace("Command", "", StringComparison.Ordinal);
+            return (name, name.ToLowerInvariant());
+        });
         LogCommand(logger, verb, command.UserId, command.ChannelId);
-        metrics.Command(verb.ToLowerInvariant(), parsed is InvalidCommand ? "invalid" : "accepted");
+        metrics.Command(tag, parsed is InvalidCommand ? "invalid" : "accepted");
         return parsed switch
         {
             HelpCommand => Task.FromResult(HelpMessages.Help()),
@@ -67,6 +71,9 @@ public sealed partial class CommandRouter(
             _ => Task.FromResult(HelpMessages.Help()),
         };
     }
+
+    /// <summary>Each command type's name for the log and tag for the metric, worked out once, not per command.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Verb, string Tag)> Verbs = new();
 
     private async Task<SlackMessage> ShowProgressAsync(SlashCommand command, ComparisonRef comparison, CancellationToken ct)
     {

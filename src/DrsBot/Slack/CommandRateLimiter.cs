@@ -15,9 +15,17 @@ public sealed class CommandRateLimiter : IDisposable
     public CommandRateLimiter(IOptions<SlackOptions> options)
     {
         var limits = options.Value.RateLimit;
+        // The partitioners run on every command: their option factories are made once, and the keys are the ids
+        // themselves (a tuple, no string built), so asking for a permit allocates nothing.
+        var perUser = PerMinute(limits.PerUserPerMinute);
+        var perTeam = PerMinute(limits.PerTeamPerMinute);
+        Func<(string, string), SlidingWindowRateLimiterOptions> userLimit = _ => perUser;
+        Func<string, SlidingWindowRateLimiterOptions> teamLimit = _ => perTeam;
         _limiter = PartitionedRateLimiter.CreateChained(
-            PartitionedRateLimiter.Create<SlashCommand, string>(c => PerMinute($"{c.TeamId}/{c.UserId}", limits.PerUserPerMinute)),
-            PartitionedRateLimiter.Create<SlashCommand, string>(c => PerMinute(c.TeamId, limits.PerTeamPerMinute)));
+            PartitionedRateLimiter.Create<SlashCommand, (string Team, string User)>(c =>
+                RateLimitPartition.GetSlidingWindowLimiter((c.TeamId, c.UserId), userLimit)),
+            PartitionedRateLimiter.Create<SlashCommand, string>(c =>
+                RateLimitPartition.GetSlidingWindowLimiter(c.TeamId, teamLimit)));
     }
 
     /// <summary>True when the command may run now.</summary>
@@ -28,14 +36,13 @@ public sealed class CommandRateLimiter : IDisposable
     }
 
     // A sliding minute in six steps: a burst at the end of one minute does not double up with the start of the next.
-    private static RateLimitPartition<string> PerMinute(string key, int limit) =>
-        RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = limit,
-            Window = TimeSpan.FromMinutes(1),
-            SegmentsPerWindow = 6,
-            QueueLimit = 0,
-        });
+    private static SlidingWindowRateLimiterOptions PerMinute(int limit) => new()
+    {
+        PermitLimit = limit,
+        Window = TimeSpan.FromMinutes(1),
+        SegmentsPerWindow = 6,
+        QueueLimit = 0,
+    };
 
     public void Dispose() => _limiter.Dispose();
 }

@@ -42,7 +42,7 @@ internal sealed class SlackRequestVerification(
             return Refuse(http, "stale or malformed");
         }
 
-        var body = await ReadBoundedAsync(http.Request.Body, slack.MaxRequestBytes, http.RequestAborted);
+        var body = await ReadBoundedAsync(http.Request, slack.MaxRequestBytes, http.RequestAborted);
         if (body is null)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
@@ -71,19 +71,46 @@ internal sealed class SlackRequestVerification(
 
     private static bool IsSslCheck(byte[] body) => SlashCommand.FromForm(body).IsSslCheck;
 
-    private static async Task<byte[]?> ReadBoundedAsync(Stream stream, int limit, CancellationToken ct)
+    /// <summary>
+    /// The body, or null when it is over <paramref name="limit"/>. Slack always declares its length (already checked
+    /// against the limit), so the usual case is one array of exactly that size; Kestrel ends the body stream at the
+    /// declared length, and a body cut short fails the read as a bad request.
+    /// </summary>
+    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, int limit, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        if (request.ContentLength is { } declared)
         {
-            if (buffer.Length + read > limit)
+            var exact = new byte[declared];
+            try
             {
-                return null;
+                await request.Body.ReadExactlyAsync(exact, ct);
+            }
+            catch (EndOfStreamException)
+            {
+                throw new BadHttpRequestException("The body ended before its declared Content-Length.");
             }
 
-            buffer.Write(chunk, 0, read);
+            return exact;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();
