@@ -74,15 +74,19 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         var started = Stopwatch.GetTimestamp();
         var (value, failure, requestId) = await SendAsync(request, isComplete, ct);
         metrics.DrsCall(call, Stopwatch.GetElapsedTime(started), failure is null ? "ok" : DrsBotMetrics.Tag(failure.Kind), failure?.Code);
-        using (logger.BeginScope(LogScopes.DrsRequest(requestId)))
+        // The scope only when a line is written: a scope costs its values and an async-local change on every call.
+        if (failure is not null || logger.IsEnabled(LogLevel.Debug))
         {
-            if (failure is null)
+            using (logger.BeginScope(LogScopes.DrsRequest(requestId)))
             {
-                LogRead(logger, call, subject, requestId);
-            }
-            else
-            {
-                LogFailure(logger, call, subject, failure.Kind, failure.StatusCode, failure.Code, requestId, failure.Message);
+                if (failure is null)
+                {
+                    LogRead(logger, call, subject, requestId);
+                }
+                else
+                {
+                    LogFailure(logger, call, subject, failure.Kind, failure.StatusCode, failure.Code, requestId, failure.Message);
+                }
             }
         }
 

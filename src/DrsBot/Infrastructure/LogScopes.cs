@@ -1,3 +1,5 @@
+using System.Collections;
+
 namespace DrsBot.Infrastructure;
 
 /// <summary>
@@ -6,14 +8,24 @@ namespace DrsBot.Infrastructure;
 /// </summary>
 public static class LogScopes
 {
-    public static Dictionary<string, object?> Slack(string teamId, string channelId, string userId) => new()
+    public static IReadOnlyList<KeyValuePair<string, object?>> Slack(string teamId, string channelId, string userId) =>
+        new Fields([new("SlackTeam", teamId), new("SlackChannel", channelId), new("SlackUser", userId)]);
+
+    public static IReadOnlyList<KeyValuePair<string, object?>> DrsRequest(string? requestId) => new Fields([new("DrsRequestId", requestId)]);
+
+    public static IReadOnlyList<KeyValuePair<string, object?>> Comparison(string key) => new Fields([new("Comparison", key)]);
+
+    /// <summary>A scope's values, indexable (formatters read them without an enumerator) and readable as text.</summary>
+    private sealed class Fields(KeyValuePair<string, object?>[] values) : IReadOnlyList<KeyValuePair<string, object?>>
     {
-        ["SlackTeam"] = teamId,
-        ["SlackChannel"] = channelId,
-        ["SlackUser"] = userId,
-    };
+        public int Count => values.Length;
 
-    public static Dictionary<string, object?> DrsRequest(string? requestId) => new() { ["DrsRequestId"] = requestId };
+        public KeyValuePair<string, object?> this[int index] => values[index];
 
-    public static Dictionary<string, object?> Comparison(string key) => new() { ["Comparison"] = key };
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)values).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => string.Join(' ', values.Select(v => $"{v.Key}:{v.Value}"));
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Console;
 
 namespace DrsBot.Infrastructure;
 
@@ -15,12 +16,8 @@ public static class ServiceDefaults
         if (!builder.Environment.IsDevelopment())
         {
             // One JSON object per line, scopes (Slack team, channel, user; DRS request id) as fields.
-            builder.Logging.AddJsonConsole(o =>
-            {
-                o.IncludeScopes = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-                o.UseUtcTimestamp = true;
-            });
+            builder.Logging.AddConsole(o => o.FormatterName = JsonLineFormatter.FormatterName)
+                .AddConsoleFormatter<JsonLineFormatter, ConsoleFormatterOptions>();
         }
 
         builder.Services.AddHealthChecks();

@@ -31,7 +31,13 @@ public static class Telemetry
             // No scrape cache: two scrapers (or a test) a moment apart must not see the same stale numbers.
             .WithMetrics(metrics => metrics.AddMeter(Meters).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+        var tracing = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);
+        // Trace and span ids in log lines only when traces go where they can be looked up; without a collector they
+        // correlate nothing the request id does not, and cost every line a lock and two strings.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = tracing
+            ? ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId
+            : ActivityTrackingOptions.None);
+        if (tracing)
         {
             otel.WithTracing(tracing => tracing
                     .AddSource(DrsBotMetrics.MeterName)
