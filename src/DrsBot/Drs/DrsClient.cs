@@ -126,10 +126,10 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         using (response)
         {
             var requestId = HuaweiApiError.RequestId(response);
-            string body;
+            byte[] body; // JSON is read from its bytes: no string of the whole answer on the way
             try
             {
-                body = await response.Content.ReadAsStringAsync(ct);
+                body = await response.Content.ReadAsByteArrayAsync(ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested && IsTimeout(e))
             {
@@ -150,8 +150,9 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
                     : Failed(new DrsFailure(DrsFailureKind.InvalidResponse, 200, Message: "DRS answered with a body that is not the JSON DrsBot asked for.", RequestId: requestId));
             }
 
-            var (code, message) = HuaweiApiError.Parse(body)
-                                  ?? (null, string.IsNullOrWhiteSpace(body) ? null : "DRS answered with a body that is not JSON.");
+            var text = System.Text.Encoding.UTF8.GetString(body);
+            var (code, message) = HuaweiApiError.Parse(text)
+                                  ?? (null, string.IsNullOrWhiteSpace(text) ? null : "DRS answered with a body that is not JSON.");
 
             return Failed(DrsFailure.FromResponse((int)response.StatusCode, Clip(code, 64), Clip(message, MaxMessageLength), requestId));
         }
@@ -163,11 +164,13 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     private static bool IsFinite(CompareProgress p) =>
         double.IsFinite(p.Full?.Progress ?? 0) && double.IsFinite(p.Incremental?.Delay ?? 0);
 
-    private static T? TryParse<T>(string body) where T : class
+    private static T? TryParse<T>(ReadOnlySpan<byte> body) where T : class
     {
         try
         {
-            return body.TrimStart().StartsWith('{') ? JsonSerializer.Deserialize<T>(body, DrsJson.Options) : null;
+            var json = body.StartsWith("\uFEFF"u8) ? body[3..] : body; // a byte-order mark, as ReadAsString would drop
+            json = json.TrimStart(" \t\r\n"u8);
+            return json.StartsWith("{"u8) ? JsonSerializer.Deserialize<T>(json, DrsJson.Options) : null;
         }
         catch (JsonException)
         {

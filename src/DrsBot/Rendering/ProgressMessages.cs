@@ -121,8 +121,19 @@ public static class ProgressMessages
     };
 
     /// <summary>"*Label*\nvalue" for each field that has a value.</summary>
-    public static IEnumerable<string> Fields(params (string Label, string? Value)[] fields) =>
-        fields.Where(f => f.Value is not null).Select(f => $"*{f.Label}*\n{f.Value}");
+    public static IReadOnlyList<string> Fields(params (string Label, string? Value)[] fields)
+    {
+        var texts = new List<string>(fields.Length);
+        foreach (var (label, value) in fields)
+        {
+            if (value is not null)
+            {
+                texts.Add($"*{label}*\n{value}");
+            }
+        }
+
+        return texts;
+    }
 }
 
 /// <summary>The one-line verdict at the top of a card: needs recheck, complete, or running.</summary>

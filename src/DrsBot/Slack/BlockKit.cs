@@ -65,12 +65,28 @@ public static class Blocks
     /// <summary>A section with fields; an empty field list is left out (Slack rejects <c>"fields": []</c>).</summary>
     public static SectionBlock Fields(string? mrkdwn, params IEnumerable<string> fields)
     {
-        List<TextObject> texts = [.. fields.Take(MaxFields).Select(f => (TextObject)new MrkdwnText(Fit(f, MaxFieldText)))];
+        var texts = Texts(fields, MaxFields);
         return new(mrkdwn is null ? null : new MrkdwnText(Fit(mrkdwn, MaxSectionText)), texts.Count == 0 ? null : texts);
     }
 
-    public static ContextBlock Context(params IEnumerable<string> mrkdwn) =>
-        new([.. mrkdwn.Take(MaxContextElements).Select(t => (TextObject)new MrkdwnText(Fit(t, MaxFieldText)))]);
+    public static ContextBlock Context(params IEnumerable<string> mrkdwn) => new(Texts(mrkdwn, MaxContextElements));
+
+    // A loop, not Take/Select: every reply builds several of these, and the iterators cost more than the texts.
+    private static List<TextObject> Texts(IEnumerable<string> texts, int max)
+    {
+        var list = new List<TextObject>(texts.TryGetNonEnumeratedCount(out var count) ? Math.Min(count, max) : max);
+        foreach (var text in texts)
+        {
+            if (list.Count == max)
+            {
+                break;
+            }
+
+            list.Add(new MrkdwnText(Fit(text, MaxFieldText)));
+        }
+
+        return list;
+    }
 
     public static DividerBlock Divider() => new();
 

@@ -29,7 +29,7 @@ public static partial class SlackEndpoints
             return TypedResults.Ok();
         }
 
-        var logger = loggers.CreateLogger(typeof(SlackEndpoints));
+        var logger = loggers.CreateLogger(LogCategory);
         using var scope = logger.BeginScope(LogScopes.Slack(command.TeamId, command.ChannelId, command.UserId));
         SlackMessage reply;
         try
@@ -44,8 +44,11 @@ public static partial class SlackEndpoints
             reply = HelpMessages.SomethingWentWrong();
         }
 
-        return TypedResults.Json(reply, SlackJson.Options);
+        return new SlackReply(reply);
     }
+
+    // The category typeof(SlackEndpoints) gives, without working out a type's display name on every command.
+    private const string LogCategory = "DrsBot.Slack.SlackEndpoints";
 
     /// <summary>Button presses: acknowledged at once with an empty 200; the answer follows through response_url.</summary>
     private static IResult HandleInteraction(HttpContext http, InteractionHandler handler)
