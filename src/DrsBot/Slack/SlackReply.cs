@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace DrsBot.Slack;
 
 /// <summary>
-/// A reply to Slack's request, as JSON written straight into the response: serialized in one synchronous pass into
-/// Kestrel's own buffers, instead of the resumable (async) serializer <c>Results.Json</c> uses, which for a reply
-/// this small cost more in bookkeeping than in writing (README, Performance).
+/// A reply to Slack's request, as JSON written straight into the response: in one synchronous pass into Kestrel's
+/// own buffers by <see cref="SlackMessageWriter"/>, instead of the resumable (async) serializer <c>Results.Json</c>
+/// uses, which for a reply this small cost more in bookkeeping than in writing (README, Performance).
 /// </summary>
 internal sealed class SlackReply(SlackMessage message) : IResult
 {
@@ -27,6 +27,6 @@ internal sealed class SlackReply(SlackMessage message) : IResult
     public static void Write(System.Buffers.IBufferWriter<byte> output, SlackMessage message)
     {
         using var json = new Utf8JsonWriter(output, WriterOptions);
-        JsonSerializer.Serialize(json, message, SlackJson.Options);
+        SlackMessageWriter.Write(json, message);
     }
 }

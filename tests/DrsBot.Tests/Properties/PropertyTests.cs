@@ -264,6 +264,11 @@ public sealed class PropertyTests
 
     private static void AssertSafe(SlackMessage message)
     {
+        // Replies are written by hand, everything else by the serializer: the two must never differ by a byte.
+        var written = new System.Buffers.ArrayBufferWriter<byte>();
+        SlackReply.Write(written, message);
+        Assert.Equal(JsonSerializer.Serialize(message, SlackJson.Options), System.Text.Encoding.UTF8.GetString(written.WrittenSpan));
+
         var json = JsonSerializer.SerializeToElement(message, SlackJson.Options);
         BlockKit.AssertValid(json);
         var text = JsonText.Strings(json);
@@ -272,6 +277,20 @@ public sealed class PropertyTests
         Assert.DoesNotContain("<!here>", text, StringComparison.Ordinal);
         Assert.DoesNotContain("<@U123>", text, StringComparison.Ordinal);
         Assert.DoesNotContain("<https://evil", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reply_writer_matches_the_serializer_for_help_plain_in_channel_and_replacing_messages()
+    {
+        foreach (var message in new[]
+                 {
+                     HelpMessages.Help(), HelpMessages.SlowDown(), HelpMessages.Invalid("`x` is \"odd\" <!here>"),
+                     new SlackMessage("plain, no blocks"), new SlackMessage("é 😀 \u0001 </script>") { ReplaceOriginal = true }.AsInChannel(),
+                     new SlackMessage("no type") { ResponseType = null },
+                 })
+        {
+            AssertSafe(message);
+        }
     }
 
     [Fact]
