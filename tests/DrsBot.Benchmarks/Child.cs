@@ -152,6 +152,18 @@ internal sealed partial class Child : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>CPU time the process has used so far, user and kernel (/proc/PID/stat, in clock ticks of 10 ms).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": field 3 onwards
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, as when a node dies.</summary>
     public void Kill()
     {

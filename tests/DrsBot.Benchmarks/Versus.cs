@@ -41,9 +41,12 @@ internal static class Versus
             Console.WriteLine($"{name,-42} {run.Throughput,8:0} {run.Percentile(50),8:0.00} {run.Percentile(90),8:0.00} {run.Percentile(99),8:0.00} {run.Errors,7} {process.PeakWorkingSetMiB,6} MiB {run.WarmUp.TotalSeconds,6:0} s");
         }
 
+        // Per request, over the measured run: steadier than throughput on a shared machine, and what a target costs.
+        Console.WriteLine($"{"per request",-42} {"CPU µs",8} {"KiB",8}");
         foreach (var (name, _, run) in results)
         {
-            Console.WriteLine($"{name} allocated {run.AllocatedBytes / Math.Max(1, run.Total) / 1024:0.0} KiB per request (the runtime's own counter over the measured run, background work included)");
+            var requests = Math.Max(1, run.Total);
+            Console.WriteLine($"{name,-42} {run.Cpu.TotalMicroseconds / requests,8:0} {run.AllocatedBytes / requests / 1024,8:0.0}");
         }
 
         if (botOnly)
@@ -60,7 +63,7 @@ internal static class Versus
     /// only once the target's JIT has settled: tiered compilation keeps recompiling a large app's hot paths for tens
     /// of seconds under load, and a few seconds of warm-up measured the JIT, not the code (2,900 vs 6,750 req/s).
     /// </summary>
-    private sealed record LoadRun(long Total, long Errors, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan WarmUp, double AllocatedBytes)
+    private sealed record LoadRun(long Total, long Errors, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan WarmUp, double AllocatedBytes, TimeSpan Cpu)
     {
         /// <summary>Settled: fewer than this many methods compiled in each of two consecutive seconds under load.</summary>
         private const int SettledMethodsPerSecond = 10;
@@ -90,13 +93,15 @@ internal static class Versus
 
             warmUp.Stop();
             var allocatedBefore = await target.Runtime("allocated_bytes");
+            var cpuBefore = target.CpuTime;
             var clock = Stopwatch.StartNew();
             var (latencies, errors) = await PhaseAsync(http, target.BaseUrl, concurrency, TimeSpan.FromSeconds(seconds), answered);
             clock.Stop();
+            var cpu = target.CpuTime - cpuBefore;
             var allocated = await target.Runtime("allocated_bytes") - allocatedBefore;
             var sorted = latencies.ToArray();
             Array.Sort(sorted);
-            return new LoadRun(sorted.Length, errors, clock.Elapsed, sorted, warmUp.Elapsed, allocated);
+            return new LoadRun(sorted.Length, errors, clock.Elapsed, sorted, warmUp.Elapsed, allocated, cpu);
         }
 
         private static async Task<(List<double> Latencies, long Errors)> PhaseAsync(

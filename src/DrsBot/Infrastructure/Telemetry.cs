@@ -37,6 +37,12 @@ public static class Telemetry
         builder.Logging.Configure(o => o.ActivityTrackingOptions = tracing
             ? ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId
             : ActivityTrackingOptions.None);
+        if (!tracing)
+        {
+            // Nor a child activity and a traceparent header on every DRS and Slack call, for a trace nobody records.
+            // Process-wide, read once by HttpClient: set before the first request, as this runs at start-up.
+            AppContext.SetSwitch("System.Net.Http.EnableActivityPropagation", false);
+        }
         if (tracing)
         {
             otel.WithTracing(tracing => tracing
