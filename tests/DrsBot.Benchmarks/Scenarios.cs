@@ -65,7 +65,12 @@ internal static class Scenarios
     {
         const int comparisons = 500;
         const int channelsEach = 2;
-        await using var bot = new BotHost();
+        // Above the per-channel and per-team caps, which would otherwise stop the subscriptions at 50 a channel.
+        await using var bot = new BotHost(new Dictionary<string, string>
+        {
+            ["Watch:MaxSubscriptionsPerChannel"] = $"{comparisons}",
+            ["Watch:MaxSubscriptionsPerTeam"] = $"{comparisons * channelsEach}",
+        });
         var store = bot.Services.GetRequiredService<IWatchStore>();
 
         GC.Collect();
@@ -82,8 +87,15 @@ internal static class Scenarios
 
         var subscribeTime = clock.Elapsed;
         var after = GC.GetTotalMemory(forceFullCollection: true);
+        var watched = (await store.WatchesAsync()).Count;
+        if (watched != comparisons)
+        {
+            // A cycle over fewer comparisons than it says would print a flattering, wrong figure.
+            throw new InvalidOperationException($"poll: {watched} of {comparisons} comparisons were watched; the figures would not mean what they say");
+        }
+
         Console.WriteLine($"poll: {comparisons * channelsEach} subscriptions to {comparisons} comparisons made in {subscribeTime.TotalSeconds:0.0} s; " +
-                          $"{(await store.WatchesAsync()).Count} watched comparisons; ≈{(after - before) / (double)(comparisons * channelsEach) / 1024:0.0} KiB retained per subscription");
+                          $"{watched} watched comparisons; ≈{(after - before) / (double)(comparisons * channelsEach) / 1024:0.0} KiB retained per subscription");
 
         foreach (var parallelism in new[] { 1, 4, 10 })
         {
