@@ -39,32 +39,27 @@ internal static class SlackMessageWriter
         switch (block)
         {
             case HeaderBlock header:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "header"u8);
+                StartObject(json, "header"u8);
                 WriteText(json, "text"u8, header.Text);
                 json.WriteEndObject();
                 break;
             case SectionBlock section:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "section"u8);
+                StartObject(json, "section"u8);
                 WriteText(json, "text"u8, section.Text);
                 WriteTexts(json, "fields"u8, section.Fields);
                 json.WriteEndObject();
                 break;
             case ContextBlock context:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "context"u8);
+                StartObject(json, "context"u8);
                 WriteTexts(json, "elements"u8, context.Elements);
                 json.WriteEndObject();
                 break;
             case DividerBlock:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "divider"u8);
+                StartObject(json, "divider"u8);
                 json.WriteEndObject();
                 break;
             case ActionsBlock actions:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "actions"u8);
+                StartObject(json, "actions"u8);
                 json.WriteStartArray("elements"u8);
                 foreach (var button in actions.Elements)
                 {
@@ -122,13 +117,11 @@ internal static class SlackMessageWriter
         switch (text)
         {
             case PlainText plain:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "plain_text"u8);
+                StartObject(json, "plain_text"u8);
                 json.WriteBoolean("emoji"u8, plain.Emoji);
                 break;
             case MrkdwnText:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "mrkdwn"u8);
+                StartObject(json, "mrkdwn"u8);
                 break;
             default:
                 JsonSerializer.Serialize(json, text, SlackJson.Options); // a text type this writer does not know yet
@@ -137,6 +130,13 @@ internal static class SlackMessageWriter
 
         WriteIfSet(json, "text"u8, text.Text);
         json.WriteEndObject();
+    }
+
+    /// <summary>Opens a polymorphic object: the serializer writes its <c>type</c> discriminator first.</summary>
+    private static void StartObject(Utf8JsonWriter json, ReadOnlySpan<byte> type)
+    {
+        json.WriteStartObject();
+        json.WriteString("type"u8, type);
     }
 
     private static void WriteIfSet(Utf8JsonWriter json, ReadOnlySpan<byte> name, string? value)
