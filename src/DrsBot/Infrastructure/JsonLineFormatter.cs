@@ -40,7 +40,26 @@ internal sealed class JsonLineFormatter() : ConsoleFormatter(FormatterName)
             return;
         }
 
-        var line = t_line ??= new Line();
+        // A value whose ToString logs would write a line inside this one: it gets a writer of its own.
+        var line = t_line is { InUse: false } cached ? cached : new Line();
+        t_line ??= line;
+        line.InUse = true;
+        try
+        {
+            Write(line, logEntry, message, scopeProvider, textWriter);
+        }
+        finally
+        {
+            line.InUse = false;
+            if (line.Oversized && ReferenceEquals(t_line, line))
+            {
+                t_line = null; // a rare huge line (an exception's stack) must not keep its buffers on this thread for good
+            }
+        }
+    }
+
+    private static void Write<TState>(Line line, in LogEntry<TState> logEntry, string message, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+    {
         var json = line.Start();
         json.WriteStartObject();
         Span<char> stamp = stackalloc char[24];
@@ -71,10 +90,6 @@ internal sealed class JsonLineFormatter() : ConsoleFormatter(FormatterName)
 
         json.WriteEndObject();
         line.WriteTo(textWriter);
-        if (line.Oversized)
-        {
-            t_line = null; // a rare huge line (an exception's stack) must not keep its buffers on this thread for good
-        }
     }
 
     private static void WriteScope(Utf8JsonWriter json, object? scope)
@@ -177,6 +192,8 @@ internal sealed class JsonLineFormatter() : ConsoleFormatter(FormatterName)
         private char[] _chars = new char[2048];
 
         public Line() => _json = new Utf8JsonWriter(_bytes, WriterOptions);
+
+        public bool InUse { get; set; }
 
         public bool Oversized => _bytes.Capacity > 64 * 1024;
 

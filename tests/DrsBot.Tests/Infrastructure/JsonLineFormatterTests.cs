@@ -53,12 +53,13 @@ public sealed class JsonLineFormatterTests
     [Fact]
     public void Quotes_newlines_control_characters_and_non_finite_numbers_still_make_one_valid_line()
     {
-        var hostile = "a\"b\\c\nd\re\u0001f</script>é😀";
+        var hostile = "a\"b\\c\nd\re\u0001f</script>é😀 lone \ud800 surrogate";
         var line = Format(Values(("Text", hostile), ("Nan", double.NaN), ("Inf", double.PositiveInfinity)),
             (_, _) => hostile, new InvalidOperationException("boom\nline two"));
 
-        Assert.Equal(hostile, line.GetProperty("Message").GetString());
-        Assert.Equal(hostile, line.GetProperty("State").GetProperty("Text").GetString());
+        var readable = hostile.Replace("\ud800", "\ufffd", StringComparison.Ordinal); // JSON cannot carry half a character
+        Assert.Equal(readable, line.GetProperty("Message").GetString());
+        Assert.Equal(readable, line.GetProperty("State").GetProperty("Text").GetString());
         Assert.Equal("NaN", line.GetProperty("State").GetProperty("Nan").GetString());
         Assert.Equal("Infinity", line.GetProperty("State").GetProperty("Inf").GetString());
         Assert.Contains("InvalidOperationException: boom\nline two", line.GetProperty("Exception").GetString(), StringComparison.Ordinal);
@@ -76,6 +77,31 @@ public sealed class JsonLineFormatterTests
         Assert.Equal("U1", scopes.GetProperty("SlackUser").GetString());
         Assert.Equal("req-9", scopes.GetProperty("DrsRequestId").GetString());
         Assert.Equal("a plain scope", scopes.GetProperty("Scope").GetString());
+    }
+
+    /// <summary>A value whose text is made by code that logs (on the same thread, into the same formatter).</summary>
+    private sealed class LogsWhenPrinted(JsonLineFormatter formatter, StringWriter inner)
+    {
+        public override string ToString()
+        {
+            formatter.Write(new LogEntry<string>(LogLevel.Information, "Inner", default, "inner", null, (s, _) => s), null, inner);
+            return "outer value";
+        }
+    }
+
+    [Fact]
+    public void A_line_written_while_another_is_being_written_on_the_same_thread_leaves_both_whole()
+    {
+        var formatter = new JsonLineFormatter();
+        using var inner = new StringWriter();
+        using var outer = new StringWriter();
+        var state = Values(("Value", new LogsWhenPrinted(formatter, inner)));
+        formatter.Write(new LogEntry<List<KeyValuePair<string, object?>>>(LogLevel.Information, "Outer", default, state, null, (_, _) => "outer"), null, outer);
+
+        Assert.Equal("inner", JsonDocument.Parse(inner.ToString()).RootElement.GetProperty("Message").GetString());
+        var line = JsonDocument.Parse(outer.ToString()).RootElement;
+        Assert.Equal("outer", line.GetProperty("Message").GetString());
+        Assert.Equal("outer value", line.GetProperty("State").GetProperty("Value").GetString());
     }
 
     [Fact]
