@@ -17,9 +17,18 @@ public sealed class HangfireLockTests : INeedPostgres
     {
         var database = PostgresServer.Instance.CreateDatabase();
         var storage = StorageServiceCollectionExtensions.PostgreSqlJobs(database);
-        using (var schema = storage.GetConnection())
+        // The storage prepares its schema in the background (it may start while the database is away): wait for it.
+        for (var ready = DateTime.UtcNow.AddSeconds(60); ; Thread.Sleep(200))
         {
-            schema.GetAllItemsFromSet("warm-up"); // the schema exists once a connection has been made
+            try
+            {
+                using var schema = storage.GetConnection();
+                schema.GetAllItemsFromSet("warm-up");
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable && DateTime.UtcNow < ready)
+            {
+            }
         }
 
         // What a SIGKILL in the middle of the scheduler's pass leaves: the row (named schema:resource), 90 seconds
