@@ -12,8 +12,6 @@ internal sealed class SlackReply(SlackMessage message) : IResult
     // A writer of our own takes its escaping from these options, not from SlackJson.Options.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = SlackJson.Options.Encoder, SkipValidation = true };
 
-    public SlackMessage Message => message;
-
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
