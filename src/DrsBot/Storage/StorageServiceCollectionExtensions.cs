@@ -74,6 +74,11 @@ public static class StorageServiceCollectionExtensions
             // Finished jobs are deleted in small batches often, rather than a day's worth at once.
             JobExpirationCheckInterval = TimeSpan.FromMinutes(5),
             UseSlidingInvisibilityTimeout = true,
+            // Hangfire's locks are rows here, and one left by a killed process (an OOM kill, a lost node) blocks
+            // every replica until it counts as expired: 10 minutes by default, in which no poll tick is enqueued
+            // and no retry is scheduled. Every lock Hangfire takes for DrsBot is held for milliseconds, so a minute
+            // is ample, and a kill delays polls by at most about one interval.
+            DistributedLockTimeout = TimeSpan.FromMinutes(1),
             // A replica that starts while the database is away still starts: /readyz says 503 until it is back,
             // and Hangfire prepares its schema then. Crash-looping would only delay recovery.
             StartupConnectionMaxRetries = 1,
