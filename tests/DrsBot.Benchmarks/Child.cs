@@ -133,11 +133,24 @@ internal sealed partial class Child : IAsyncDisposable
         }
     }
 
+    /// <summary>BENCH_BOT_LOG names a file that gets every line every DrsBot process writes, for reading a run afterwards.</summary>
+    private static readonly StreamWriter? Log = Environment.GetEnvironmentVariable("BENCH_BOT_LOG") is { Length: > 0 } path
+        ? new StreamWriter(path, append: false) { AutoFlush = true }
+        : null;
+
     private void Keep(string? line)
     {
         if (line is null)
         {
             return;
+        }
+
+        if (IsBot && Log is not null)
+        {
+            lock (Log)
+            {
+                Log.WriteLine($"{_process.Id} {line}");
+            }
         }
 
         lock (_lastLines)

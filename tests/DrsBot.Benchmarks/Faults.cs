@@ -138,9 +138,12 @@ internal static class Faults
             string? last = null;
             bool armed = false, certainArmed = false, first = true;
             long owed = 0, certainOwed = 0;
+            int armedAt = -1, index = -1;
+            var unmatched = new Queue<(int From, int To)>(); // certain 50 → 100 not yet accounted for by a post
             DateTime? previousPost = null;
             foreach (var (at, kind) in events)
             {
+                index++;
                 if (kind == "post")
                 {
                     if (owed > 0)
@@ -158,6 +161,7 @@ internal static class Faults
                     }
 
                     certainOwed = Math.Max(0, certainOwed - 1);
+                    unmatched.TryDequeue(out _);
                     previousPost = at;
                     continue;
                 }
@@ -168,6 +172,11 @@ internal static class Faults
                 if (kind == "50")
                 {
                     armed = true;
+                    if (certain && !certainArmed)
+                    {
+                        armedAt = index;
+                    }
+
                     certainArmed |= certain;
                 }
                 else
@@ -183,6 +192,7 @@ internal static class Faults
                         certainOwed++;
                         owedCertain++;
                         certainArmed = false;
+                        unmatched.Enqueue((armedAt, index));
                     }
                 }
 
@@ -192,7 +202,14 @@ internal static class Faults
             lost += certainOwed;
             if (certainOwed > 0)
             {
-                Detail($"lost {certainOwed} for {id}; its events: " + string.Join(" ", events.TakeLast(8).Select(e => $"{e.Kind}@{Since(e.At)}")));
+                foreach (var (from, to) in unmatched)
+                {
+                    // From a little before the reading that armed it to a little after the completion: where the
+                    // post should have been.
+                    var around = events.Skip(Math.Max(0, from - 2)).Take(to - from + 8);
+                    Detail($"lost for {id}: 50 at {Since(events[from].At)}, 100 at {Since(events[to].At)}; events: " +
+                           string.Join(" ", around.Select(e => $"{e.Kind}@{(e.At - _start).TotalSeconds:0.0}")));
+                }
             }
         }
 
