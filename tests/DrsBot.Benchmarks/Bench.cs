@@ -2,7 +2,8 @@ namespace DrsBot.Benchmarks;
 
 /// <summary>
 /// Benchmarks print numbers; they assert nothing. Run:
-/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [versus|alloc|faults|progress|refused|fault|poll|scale|scale-pg …]</c>
+/// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [versus|alloc|faults|progress|refused|fault|poll|scale|scale-pg …]</c>,
+/// or <c>faults-report FILE</c> to count again a run saved with FAULT_EVENTS.
 /// </summary>
 internal static class Bench
 {
@@ -11,6 +12,12 @@ internal static class Bench
         if (args is ["serve", var kind, var port, ..])
         {
             return await Servers.RunAsync(kind, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), args.Length > 3 ? args[3] : null);
+        }
+
+        if (args is ["faults-report", var events])
+        {
+            Faults.Recount(events);
+            return 0;
         }
 
         var scenarios = args.Length > 0 ? args : ["progress", "refused", "fault", "poll"];

@@ -124,14 +124,52 @@ internal static class Faults
 
     private static void Report(FaultyFakes fakes, int comparisons, List<DateTime> kills)
     {
+        if (Environment.GetEnvironmentVariable("FAULT_EVENTS") is { Length: > 0 } path)
+        {
+            // Every served reading, accepted post and kill: `faults-report FILE` counts them again.
+            File.WriteAllLines(path, fakes.Served.Select(s => $"{s.At:O},read,{s.Compare},{s.Progress}")
+                .Concat(fakes.Posted.Select(p => $"{p.At:O},post,,{p.Text}"))
+                .Concat(kills.Select(k => $"{k:O},kill,,")));
+        }
+
+        Console.WriteLine($"faults: {fakes.Served.Count:N0} DRS answers served, {fakes.DrsFaults:N0} DRS faults; {fakes.Posted.Count:N0} Slack posts accepted, {fakes.SlackFaults:N0} refused; {kills.Count} kills");
+        Count([.. fakes.Served], [.. fakes.Posted], comparisons, kills);
+    }
+
+    /// <summary>The count of a run saved with FAULT_EVENTS, again: to check the counting itself against a real run.</summary>
+    public static void Recount(string path)
+    {
+        var served = new List<(string Compare, DateTime At, double Progress)>();
+        var posted = new List<(DateTime At, string Text)>();
+        var kills = new List<DateTime>();
+        foreach (var line in File.ReadLines(path))
+        {
+            var parts = line.Split(',', 4);
+            var at = DateTime.Parse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+            switch (parts[1])
+            {
+                case "read": served.Add((parts[2], at, double.Parse(parts[3], CultureInfo.InvariantCulture))); break;
+                case "post": posted.Add((at, parts[3])); break;
+                default: kills.Add(at); break;
+            }
+        }
+
+        kills.Sort();
+        _start = served.Min(s => s.At);
+        Count(served, posted, served.Select(s => s.Compare).Distinct().Count(), kills);
+    }
+
+    private static void Count(
+        List<(string Compare, DateTime At, double Progress)> served, List<(DateTime At, string Text)> posted, int comparisons, List<DateTime> kills)
+    {
         _kills = kills;
         bool KilledWithin(DateTime at, TimeSpan after) => kills.Any(k => k >= at - KillBefore && k - at <= after);
         long transitions = 0, owedCertain = 0, lost = 0, duplicated = 0, inWindow = 0, delivered = 0;
         for (var i = 0; i < comparisons; i++)
         {
             var id = Id(i);
-            var readings = fakes.Served.Where(s => s.Compare == id).Select(s => (s.At, Kind: s.Progress >= 100 ? "100" : "50"));
-            var posts = fakes.Posted.Where(p => p.Text.EndsWith($"Full comparison complete: comparison {id}", StringComparison.Ordinal)).Select(p => (p.At, Kind: "post"));
+            var readings = served.Where(s => s.Compare == id).Select(s => (s.At, Kind: s.Progress >= 100 ? "100" : "50"));
+            var posts = posted.Where(p => p.Text.EndsWith($"Full comparison complete: comparison {id}", StringComparison.Ordinal)).Select(p => (p.At, Kind: "post"));
             var events = readings.Concat(posts).OrderBy(e => e.At).ToList();
             delivered += posts.Count();
 
@@ -184,16 +222,19 @@ internal static class Faults
                     if (armed && !first)
                     {
                         owed++;
-                        armed = false;
+                        // Certain when a 50 of this transition and its 100 were both read certainly.
+                        if (certainArmed && certain)
+                        {
+                            certainOwed++;
+                            owedCertain++;
+                            unmatched.Enqueue((armedAt, index));
+                        }
                     }
 
-                    if (certainArmed && certain && !first)
-                    {
-                        certainOwed++;
-                        owedCertain++;
-                        certainArmed = false;
-                        unmatched.Enqueue((armedAt, index));
-                    }
+                    // Any 100 ends the transition, read certainly or not: a certain 50 must not carry over to a
+                    // later 100 with no 50 before it (that counted completions nobody owed: "lost" ones).
+                    armed = false;
+                    certainArmed = false;
                 }
 
                 first = false; // the subscribe reading is the baseline, never news
@@ -213,7 +254,6 @@ internal static class Faults
             }
         }
 
-        Console.WriteLine($"faults: {fakes.Served.Count:N0} DRS answers served, {fakes.DrsFaults:N0} DRS faults; {fakes.Posted.Count:N0} Slack posts accepted, {fakes.SlackFaults:N0} refused; {kills.Count} kills");
         Console.WriteLine($"faults: {transitions:N0} state transitions (50 ↔ 100) served; {owedCertain:N0} completions certainly read; {delivered:N0} completion notifications delivered");
         Console.WriteLine($"faults: lost {lost} · duplicated {duplicated} · duplicated in the documented post-then-crash window {inWindow}");
     }

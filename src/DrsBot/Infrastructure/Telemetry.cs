@@ -43,6 +43,7 @@ public static class Telemetry
             // Process-wide, read once by HttpClient: set before the first request, as this runs at start-up.
             AppContext.SetSwitch("System.Net.Http.EnableActivityPropagation", false);
         }
+
         if (tracing)
         {
             otel.WithTracing(tracing => tracing
