@@ -1,8 +1,6 @@
 using DrsBot.Storage;
 using DrsBot.Tests.Services;
-using System.Runtime.CompilerServices;
 using Hangfire;
-using Hangfire.Logging;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +18,6 @@ public sealed class HangfireLockTests : INeedPostgres
     [StoreFact]
     public void A_lock_left_by_a_killed_process_is_taken_over_within_a_minute_and_a_half()
     {
-        QuietHangfireLogs();
         var database = PostgresServer.Instance.CreateDatabase();
         using (var sql = new NpgsqlConnection(database))
         {
@@ -49,26 +46,5 @@ public sealed class HangfireLockTests : INeedPostgres
         using var connection = storage.GetConnection();
         using var taken = connection.AcquireDistributedLock("recurring-jobs:lock", TimeSpan.FromSeconds(5));
         Assert.NotNull(taken);
-    }
-
-    /// <summary>
-    /// Hangfire logs through one process-wide provider, which the last test host to start pointed at its own logger
-    /// factory, disposed since. Hangfire.PostgreSql's installer and lock keep a static logger made on first use: made
-    /// from that provider, it throws, and the type stays broken for the rest of the run (this failed CI once, and
-    /// the PostgreSQL tests after it). This test runs no host, so it points Hangfire at a provider that is alive,
-    /// and makes those loggers at once.
-    /// </summary>
-    private static void QuietHangfireLogs()
-    {
-        LogProvider.SetCurrentLogProvider(new Silent());
-        RuntimeHelpers.RunClassConstructor(typeof(PostgreSqlObjectsInstaller).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(PostgreSqlDistributedLock).TypeHandle);
-    }
-
-    private sealed class Silent : ILogProvider, ILog
-    {
-        public ILog GetLogger(string name) => this;
-
-        public bool Log(LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 }
