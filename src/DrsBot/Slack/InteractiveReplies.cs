@@ -27,13 +27,14 @@ public sealed partial class InteractiveReplies(
             return await task;
         }
 
-        using var budgetTimer = new CancellationTokenSource();
-        var budget = Task.Delay(drs.Value.InteractiveBudget, time, budgetTimer.Token);
-        var first = await Task.WhenAny(task, budget);
-        await budgetTimer.CancelAsync(); // no timer left behind per command
-        if (first == task)
+        try
         {
-            return await task;
+            // One timer, and no CancellationTokenSource, Task.Delay or WhenAny per command.
+            return await task.WaitAsync(drs.Value.InteractiveBudget, time);
+        }
+        catch (TimeoutException e) when (!ReferenceEquals(e, task.Exception?.InnerException))
+        {
+            // The budget ran out (not the work's own timeout): acknowledge now, answer on response_url.
         }
 
         if (!policy.IsAllowed(command.ResponseUrl))
