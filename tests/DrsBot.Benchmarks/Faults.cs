@@ -128,7 +128,7 @@ internal static class Faults
         {
             // Every served reading, accepted post and kill: `faults-report FILE` counts them again.
             File.WriteAllLines(path, fakes.Served.Select(s => $"{s.At:O},read,{s.Compare},{s.Progress}")
-                .Concat(fakes.Posted.Select(p => $"{p.At:O},post,,{p.Text}"))
+                .Concat(fakes.Posted.Select(p => $"{p.At:O},post,,{p.Text.ReplaceLineEndings(" ")}"))
                 .Concat(kills.Select(k => $"{k:O},kill,,")));
         }
 
