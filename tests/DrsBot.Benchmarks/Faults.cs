@@ -78,7 +78,8 @@ internal static class Faults
                 var next = TimeSpan.FromSeconds(8 + random.NextDouble() * 17);
                 if (DateTime.UtcNow + next > until)
                 {
-                    await Task.Delay(until - DateTime.UtcNow > TimeSpan.Zero ? until - DateTime.UtcNow : TimeSpan.Zero);
+                    var rest = until - DateTime.UtcNow; // read once: a second read could be negative, which Task.Delay refuses
+                    await Task.Delay(rest > TimeSpan.Zero ? rest : TimeSpan.Zero);
                     break; // no kill after the run's end: the drain is not cut short by a last restart
                 }
 

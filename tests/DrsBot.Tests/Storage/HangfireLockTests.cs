@@ -22,8 +22,8 @@ public sealed class HangfireLockTests : INeedPostgres
         using (var sql = new NpgsqlConnection(database))
         {
             sql.Open();
-            // The schema first, on a connection of the test's own: the storage prepares it too, but quietly gives up
-            // for a while when the database is slow to answer (it must not stop a replica from starting).
+            // The schema first, on a connection of the test's own: the dead process's row must be in the lock table
+            // before the storage under test exists.
             PostgreSqlObjectsInstaller.Install(sql, "hangfire");
             // What a SIGKILL in the middle of the scheduler's pass leaves: the row (named schema:resource), 90 seconds
             // old, and nobody to delete it.
