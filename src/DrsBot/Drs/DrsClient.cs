@@ -118,7 +118,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
             return Failed(new DrsFailure(DrsFailureKind.InvalidResponse,
                 Message: $"DRS's answer was larger than {MaxBodyBytes / 1024} KiB, far more than any answer DrsBot asks for."));
         }
-        catch (Exception e) when (e is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception e) when (e is HttpRequestException or DrsPausedException)
         {
             return Failed(new DrsFailure(DrsFailureKind.Unreachable, Message: Describe(e)));
         }
@@ -179,12 +179,12 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     }
 
     private static bool IsTimeout(Exception e) =>
-        e is TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException;
+        e is TaskCanceledException or TimeoutException;
 
     // Exception messages from the socket layer name only host and port, never credentials.
     private static string Describe(Exception e) => e switch
     {
-        Polly.CircuitBreaker.BrokenCircuitException => "DrsBot has paused calls to DRS after repeated failures.",
+        DrsPausedException => e.Message,
         HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "The DRS host name could not be resolved.",
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "The connection to DRS was refused or dropped.",
         HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "The TLS handshake with DRS failed.",
@@ -197,7 +197,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     [LoggerMessage(Level = LogLevel.Debug, Message = "DRS {Call} for {Subject} answered (request {RequestId})")]
     private static partial void LogRead(ILogger logger, string call, string subject, string? requestId);
 
-    // Polly's own per-attempt logs are off (appsettings): this one line per failed call says what happened.
+    // Retries are not logged one by one: this one line per failed call says what happened.
     [LoggerMessage(Level = LogLevel.Warning, Message = "DRS {Call} for {Subject} failed: {Kind} (HTTP {Status}, code {Code}, request {RequestId}): {DrsMessage}")]
     private static partial void LogFailure(ILogger logger, string call, string subject, DrsFailureKind kind, int? status, string? code, string? requestId, string? drsMessage);
 }

@@ -55,6 +55,17 @@ internal sealed class DrsOptionsValidator(IHostEnvironment environment) : KeyedO
             problems.Add("Drs:BackgroundTimeout must be at least 1 second");
         }
 
+        foreach (var (key, value) in (ReadOnlySpan<(string, TimeSpan)>)[
+                     ("Drs:InteractiveTimeout", options.InteractiveTimeout),
+                     ("Drs:InteractiveAttemptTimeout", options.InteractiveAttemptTimeout),
+                     ("Drs:BackgroundAttemptTimeout", options.BackgroundAttemptTimeout)])
+        {
+            if (value < TimeSpan.FromMilliseconds(10) || value > TimeSpan.FromHours(1))
+            {
+                problems.Add($"{key} must be between 10 milliseconds and 1 hour");
+            }
+        }
+
         CheckAuth(options.Auth, problems);
     }
 

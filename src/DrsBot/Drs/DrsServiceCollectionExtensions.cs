@@ -1,6 +1,5 @@
 using DrsBot.Drs.Auth;
 using DrsBot.Infrastructure;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Drs;
@@ -26,16 +25,14 @@ public static class DrsServiceCollectionExtensions
         var client = services.AddHttpClient<IDrsClient, DrsClient>((sp, http) =>
             {
                 http.BaseAddress = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedEndpoint!.AsBaseAddress();
-                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
+                http.Timeout = Timeout.InfiniteTimeSpan; // DrsResilienceHandler owns timeouts
                 http.MaxResponseContentBufferSize = DrsClient.MaxBodyBytes;
             });
 
         // Handlers run in the order added: resilience outside, so every retry is authenticated afresh.
-        // One pipeline per call kind, so each has its own circuit breaker: a burst of commands (or a user hammering a
-        // wrong id) can open the interactive breaker, but never the one polls go through, which would page the on-call.
-        client.AddResilienceHandler("drs", (pipeline, context) =>
-                DrsResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<DrsOptions>>().Value))
-            .SelectPipelineBy(_ => request => DrsResilience.Kind(request).ToString());
+        services.AddSingleton<DrsCircuitBreakers>();
+        services.AddTransient<DrsResilienceHandler>();
+        client.AddHttpMessageHandler<DrsResilienceHandler>();
         client.AddHttpMessageHandler(sp => sp.GetRequiredService<IOptions<DrsOptions>>().Value.Auth.Mode switch
         {
             DrsAuthMode.Password => sp.GetRequiredService<IamTokenHandler>(),

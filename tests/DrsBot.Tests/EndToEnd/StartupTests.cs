@@ -20,6 +20,7 @@ public sealed class StartupTests
             ["Drs:ProjectId"] = "",
             ["Drs:Auth:Token"] = "",
             ["Drs:Language"] = "fr-fr",
+            ["Drs:InteractiveAttemptTimeout"] = "00:00:00",
         });
 
         var error = Assert.ThrowsAny<Exception>(() => app.Server);
@@ -28,6 +29,7 @@ public sealed class StartupTests
         Assert.Contains("Drs:ProjectId is required", messages, StringComparison.Ordinal);
         Assert.Contains("Drs:Auth:Token is required", messages, StringComparison.Ordinal);
         Assert.Contains("Drs:Language must be en-us or zh-cn", messages, StringComparison.Ordinal);
+        Assert.Contains("Drs:InteractiveAttemptTimeout must be between 10 milliseconds and 1 hour", messages, StringComparison.Ordinal);
     }
 
     [Fact]

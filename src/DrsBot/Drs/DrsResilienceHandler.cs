@@ -1,0 +1,178 @@
+using System.Net;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Options;
+
+namespace DrsBot.Drs;
+
+/// <summary>
+/// Retries, timeouts and a circuit breaker for DRS calls. Interactive calls (a person waiting in Slack) get short
+/// attempts and few, quick retries; background polls get patience. Only GETs are retried: they change nothing.
+/// <list type="bullet">
+/// <item>A budget for the whole call, retries and waits included (<c>Drs:InteractiveTimeout</c>, <c>Drs:BackgroundTimeout</c>),
+/// and one per attempt (<c>Drs:InteractiveAttemptTimeout</c>, <c>Drs:BackgroundAttemptTimeout</c>).</item>
+/// <item>Retried: 5xx, 408, 429, the API gateway's throttling (<c>APIG.0308</c>, whatever its status), failed
+/// connections and attempts that timed out. After DRS's Retry-After when it sends one, else 100 and 200 ms for a
+/// person, or a jittered backoff from 200 ms to 5 s for a poll. A wait that would outlast the budget is not waited:
+/// the caller gets DRS's last answer now, which says more than a timeout would.</item>
+/// <item>One <see cref="DrsCircuitBreaker"/> per call kind sees every attempt.</item>
+/// </list>
+/// <para>
+/// One async method per call. Polly's four strategies (through Microsoft.Extensions.Http.Resilience) did the same as
+/// four nested async layers, each allocating its state on every call that waits on a socket: 3 KiB and about 17 µs a
+/// command (README, Performance).
+/// </para>
+/// </summary>
+internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCircuitBreakers breakers, TimeProvider time) : DelegatingHandler
+{
+    /// <summary>A person is waiting: two quick retries fit well inside Slack's 3 seconds; polls use the full backoff.</summary>
+    private const int MaxInteractiveRetries = 2;
+
+    private const int MaxBackgroundRetries = 3;
+    private static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    public static DrsCallKind Kind(HttpRequestMessage request) =>
+        request.Options.TryGetValue(DrsClient.CallKindOption, out var kind) ? kind : DrsCallKind.Background;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var kind = Kind(request);
+        var interactive = kind == DrsCallKind.Interactive;
+        var settings = options.Value;
+        var budget = interactive ? settings.InteractiveTimeout : settings.BackgroundTimeout;
+        var attemptLimit = interactive ? settings.InteractiveAttemptTimeout : settings.BackgroundAttemptTimeout;
+        var maxRetries = request.Method != HttpMethod.Get ? 0 : interactive ? MaxInteractiveRetries : MaxBackgroundRetries;
+        var breaker = breakers.For(kind);
+        var started = time.GetTimestamp();
+
+        for (var retry = 0; ; retry++)
+        {
+            // A wait is only begun with time left after it, but a timer can fire late on a busy machine.
+            var left = budget - time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException(OverBudget(budget));
+            }
+
+            if (!breaker.TryEnter(out var trial))
+            {
+                throw new DrsPausedException();
+            }
+
+            var limit = left < attemptLimit ? left : attemptLimit;
+            HttpResponseMessage? response = null;
+            Exception? error = null;
+            var outcome = CallOutcome.Ignored;
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                using var timer = time.CreateTimer(static cts => ((CancellationTokenSource)cts!).Cancel(), attempt, limit, Timeout.InfiniteTimeSpan);
+                try
+                {
+                    response = await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
+                    outcome = IsFailure(response) ? CallOutcome.Failure : CallOutcome.Success;
+                }
+                catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+                {
+                    error = new TimeoutException(limit < attemptLimit ? OverBudget(budget) : $"A DRS attempt took longer than {attemptLimit.TotalSeconds:0.#} s.", e);
+                    outcome = CallOutcome.Failure;
+                }
+                catch (HttpRequestException e)
+                {
+                    error = e;
+                    outcome = CallOutcome.Failure;
+                }
+            }
+            finally
+            {
+                breaker.Report(outcome, trial); // also when the caller gave up, so a trial call never stays out
+            }
+
+            var retryable = retry < maxRetries && (error is not null || await ShouldRetryAsync(response!, ct).ConfigureAwait(false));
+            var wait = retryable ? Delay(response, interactive, retry) : TimeSpan.Zero;
+            if (!retryable || wait >= budget - time.GetElapsedTime(started))
+            {
+                if (error is not null)
+                {
+                    ExceptionDispatchInfo.Throw(error);
+                }
+
+                return response!;
+            }
+
+            response?.Dispose();
+            await Task.Delay(wait, time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static string OverBudget(TimeSpan budget) => $"The DRS call took longer than its {budget.TotalSeconds:0.#} s budget.";
+
+    /// <summary>What the breaker counts as DRS failing (the gateway's 400 throttling is DRS answering, if curtly).</summary>
+    private static bool IsFailure(HttpResponseMessage response) =>
+        (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
+    /// <summary>Retry-After when DRS sends one; otherwise 100 ms, 200 ms for commands and the jittered backoff for polls.</summary>
+    private TimeSpan Delay(HttpResponseMessage? response, bool interactive, int retry)
+    {
+        if (response?.Headers.RetryAfter is { } retryAfter && (retryAfter.Delta ?? retryAfter.Date - time.GetUtcNow()) is { } wait)
+        {
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        if (interactive)
+        {
+            return TimeSpan.FromMilliseconds(100 << retry);
+        }
+
+        // Between half and one and a half of the doubling step, so polls that failed together do not retry together.
+        var backoff = BackoffBase * Math.Pow(2, retry) * (0.5 + Random.Shared.NextDouble());
+        return backoff < MaxBackoff ? backoff : MaxBackoff;
+    }
+
+    private static async ValueTask<bool> ShouldRetryAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 500 or 408 or 429)
+        {
+            return true;
+        }
+
+        // The API gateway may answer throttling (APIG.0308) with a 4xx other than 429.
+        if (status is >= 400 and < 500 && response.StatusCode != HttpStatusCode.NotFound)
+        {
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(DrsClient.MaxBodyBytes, ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                // Far too large for a gateway error: not throttling. The half-read body cannot be read again, so the
+                // caller gets the same "over the limit" failure HttpClient itself reports for a large 200.
+                response.Content.Dispose();
+                response.Content = new OversizedContent();
+                return false;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            return body.Contains("APIG.0308", StringComparison.Ordinal) || body.Contains("APIGW.0308", StringComparison.Ordinal);
+        }
+
+        return false;
+    }
+
+    /// <summary>Stands in for a body that was over <see cref="DrsClient.MaxBodyBytes"/>: reading it fails as HttpClient would.</summary>
+    private sealed class OversizedContent : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, $"The answer was larger than {DrsClient.MaxBodyBytes} bytes.");
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+}
+
+/// <summary>The breaker for this kind of call is open: DrsBot is not calling DRS for a few seconds.</summary>
+internal sealed class DrsPausedException() : Exception("DrsBot has paused calls to DRS after repeated failures.");
