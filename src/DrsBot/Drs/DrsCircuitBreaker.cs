@@ -174,10 +174,17 @@ internal sealed partial class DrsCircuitBreaker
 /// One breaker per call kind, for the process: a burst of commands (or a user hammering a wrong id) can open the
 /// interactive breaker, but never the one polls go through, which would page the on-call.
 /// </summary>
-internal sealed class DrsCircuitBreakers(TimeProvider time, ILogger<DrsCircuitBreaker> logger)
+internal sealed class DrsCircuitBreakers
 {
-    private readonly DrsCircuitBreaker _interactive = new("interactive", time, logger);
-    private readonly DrsCircuitBreaker _background = new("background", time, logger);
+    private readonly DrsCircuitBreaker _interactive;
+    private readonly DrsCircuitBreaker _background;
+
+    public DrsCircuitBreakers(TimeProvider time, ILogger<DrsCircuitBreaker> logger, Infrastructure.DrsBotMetrics? metrics = null)
+    {
+        _interactive = new("interactive", time, logger);
+        _background = new("background", time, logger);
+        metrics?.ObservePaused(kind => For(kind).IsOpen);
+    }
 
     public DrsCircuitBreaker For(DrsCallKind kind) => kind == DrsCallKind.Interactive ? _interactive : _background;
 }

@@ -12,6 +12,7 @@ public sealed class DrsBotMetrics
     public const string MeterName = "DrsBot";
     public static readonly ActivitySource Tracing = new(MeterName);
 
+    private readonly Meter _meter;
     private readonly Counter<long> _commands;
     private readonly Histogram<double> _drsDuration;
     private readonly Counter<long> _drsFailures;
@@ -24,7 +25,7 @@ public sealed class DrsBotMetrics
 
     public DrsBotMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = _meter = meters.Create(MeterName);
         _commands = meter.CreateCounter<long>("drsbot.commands", "{command}", "Slash commands handled, by kind and outcome");
         _drsDuration = meter.CreateHistogram<double>("drsbot.drs.call.duration", "s", "DRS compare-progress calls, retries included",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30] });
@@ -64,6 +65,15 @@ public sealed class DrsBotMetrics
             _missedPolls.Add(1);
         }
     }
+
+    /// <summary>1 while DrsBot is not calling DRS for that kind of call (commands or polls): its circuit breaker is open.</summary>
+    internal void ObservePaused(Func<Drs.DrsCallKind, bool> paused) =>
+        _meter.CreateObservableGauge("drsbot.drs.paused", () => (Measurement<int>[])
+            [
+                new(paused(Drs.DrsCallKind.Interactive) ? 1 : 0, new KeyValuePair<string, object?>("call", "interactive")),
+                new(paused(Drs.DrsCallKind.Background) ? 1 : 0, new KeyValuePair<string, object?>("call", "background")),
+            ],
+            "{state}", "1 while calls to DRS of this kind are paused by the circuit breaker");
 
     public void Totals(long watched, long subscriptions, long outbox)
     {

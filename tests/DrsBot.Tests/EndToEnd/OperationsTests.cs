@@ -58,6 +58,25 @@ public sealed class MetricsTests : EndToEndTest
     }
 
     [Fact]
+    public async Task Paused_drs_calls_show_as_a_gauge_for_their_kind_only()
+    {
+        Drs.Script("job-1", "cmp-1", DrsAnswer.ServerError());
+        Assert.Equal(0, Sample(await ScrapeAsync(), "drsbot_drs_paused", "call=\"interactive\""));
+
+        for (var i = 0; i < 4; i++) // three attempts each: the tenth failure opens the breaker
+        {
+            await App.CommandAsync("job-1 cmp-1");
+        }
+
+        var scrape = await ScrapeAsync();
+        Assert.Equal(1, Sample(scrape, "drsbot_drs_paused", "call=\"interactive\""));
+        // Polls still go: their gauge is there, and 0.
+        Assert.Contains(scrape.Split('\n'), line => line.StartsWith("drsbot_drs_paused{", StringComparison.Ordinal)
+                                                    && line.Contains("call=\"background\"", StringComparison.Ordinal)
+                                                    && line.TrimEnd().EndsWith("} 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Failed_drs_calls_are_counted_by_kind_and_code()
     {
         var rejected = new DrsAnswer(401, """{"error_code":"APIG.0301","error_msg":"Incorrect IAM authentication information"}""");
