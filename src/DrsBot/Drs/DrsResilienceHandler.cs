@@ -70,15 +70,29 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
                 try
                 {
                     response = await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
+                    // The body too, within this attempt's time. HttpClient would read it after every handler has
+                    // returned, where no timeout reaches: a DRS that stalled mid-body held the call for good.
+                    await response.Content.LoadIntoBufferAsync(DrsClient.MaxBodyBytes, attempt.Token).ConfigureAwait(false);
                     outcome = IsFailure(response) ? CallOutcome.Failure : CallOutcome.Success;
+                }
+                catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+                {
+                    // Larger than any answer DrsBot asks for: DRS did answer, and asking again gets the same.
+                    response?.Dispose();
+                    outcome = CallOutcome.Success;
+                    throw;
                 }
                 catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
                 {
+                    response?.Dispose();
+                    response = null;
                     error = new TimeoutException(limit < attemptLimit ? OverBudget(budget) : $"A DRS attempt took longer than {attemptLimit.TotalSeconds:0.#} s.", e);
                     outcome = CallOutcome.Failure;
                 }
                 catch (HttpRequestException e)
                 {
+                    response?.Dispose(); // a body that broke off
+                    response = null;
                     error = e;
                     outcome = CallOutcome.Failure;
                 }
@@ -137,40 +151,14 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
             return true;
         }
 
-        // The API gateway may answer throttling (APIG.0308) with a 4xx other than 429.
+        // The API gateway may answer throttling (APIG.0308) with a 4xx other than 429. (The body is already read.)
         if (status is >= 400 and < 500 && response.StatusCode != HttpStatusCode.NotFound)
         {
-            try
-            {
-                await response.Content.LoadIntoBufferAsync(DrsClient.MaxBodyBytes, ct).ConfigureAwait(false);
-            }
-            catch (HttpRequestException)
-            {
-                // Far too large for a gateway error: not throttling. The half-read body cannot be read again, so the
-                // caller gets the same "over the limit" failure HttpClient itself reports for a large 200.
-                response.Content.Dispose();
-                response.Content = new OversizedContent();
-                return false;
-            }
-
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             return body.Contains("APIG.0308", StringComparison.Ordinal) || body.Contains("APIGW.0308", StringComparison.Ordinal);
         }
 
         return false;
-    }
-
-    /// <summary>Stands in for a body that was over <see cref="DrsClient.MaxBodyBytes"/>: reading it fails as HttpClient would.</summary>
-    private sealed class OversizedContent : HttpContent
-    {
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-            throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, $"The answer was larger than {DrsClient.MaxBodyBytes} bytes.");
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }
 

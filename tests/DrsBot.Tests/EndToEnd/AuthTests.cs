@@ -143,6 +143,34 @@ public sealed class AkSkAuthTests : EndToEndTest
 public sealed class ResilienceTests : EndToEndTest
 {
     [Fact]
+    public async Task An_answer_that_stalls_mid_body_is_an_attempt_timing_out_and_is_retried()
+    {
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?> { ["Drs:InteractiveAttemptTimeout"] = "00:00:00.500" });
+        Drs.Script("job-1", "cmp-1", DrsAnswer.StallsMidBody(), DrsAnswer.Progress(full: 41));
+
+        var reply = await app.CommandAsync("job-1 cmp-1");
+
+        Assert.Contains("41 %", reply.AllText, StringComparison.Ordinal);
+        Assert.Equal(2, Drs.CallsFor("job-1", "cmp-1"));
+    }
+
+    [Fact]
+    public async Task Answers_that_all_stall_mid_body_end_in_did_not_answer_in_time_within_the_budget()
+    {
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?>
+        {
+            ["Drs:InteractiveAttemptTimeout"] = "00:00:00.300",
+            ["Drs:InteractiveTimeout"] = "00:00:01.500",
+        });
+        Drs.Script("job-1", "cmp-1", DrsAnswer.StallsMidBody(), DrsAnswer.StallsMidBody(), DrsAnswer.StallsMidBody());
+
+        var reply = await app.CommandAsync("job-1 cmp-1");
+
+        Assert.Contains("DRS did not answer in time", reply.AllText, StringComparison.Ordinal);
+        Assert.Equal(3, Drs.CallsFor("job-1", "cmp-1"));
+    }
+
+    [Fact]
     public async Task Throttling_with_retry_after_is_retried_then_succeeds()
     {
         Drs.Script("job-1", "cmp-1",

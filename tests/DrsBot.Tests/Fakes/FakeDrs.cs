@@ -37,6 +37,11 @@ public sealed record DrsAnswer(int Status, string Body, TimeSpan Delay = default
 
     public const string EndlessMarker = "<endless>";
 
+    /// <summary>The answer's headers and half its body, then nothing more, its connection left open: a stalled DRS.</summary>
+    public static DrsAnswer StallsMidBody() => new(200, StallMarker);
+
+    public const string StallMarker = "<stalls>";
+
     /// <summary>ShowJobDetail type=detail, shaped like the SDK's JobDetailResp.</summary>
     public static DrsAnswer JobDetail(string jobId, string name, string status = "INCRE_TRANSFER_STARTED", string engine = "mysql-to-mysql") => Ok($$$"""
         {"job": {"id": "{{{jobId}}}", "status": "{{{status}}}", "create_time": "2026-11-28T08:00:00Z",
@@ -148,6 +153,23 @@ public sealed class FakeDrs : LoopbackServer
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+            }
+
+            return;
+        }
+
+        if (answer.Body == DrsAnswer.StallMarker)
+        {
+            var whole = System.Text.Encoding.UTF8.GetBytes(ApiPageExample);
+            http.Response.ContentLength = whole.Length;
+            await http.Response.Body.WriteAsync(whole.AsMemory(0, whole.Length / 2), http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
             {
             }
 
