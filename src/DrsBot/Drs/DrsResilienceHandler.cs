@@ -121,7 +121,10 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
 
     private static string OverBudget(TimeSpan budget) => $"The DRS call took longer than its {budget.TotalSeconds:0.#} s budget.";
 
-    /// <summary>What the breaker counts as DRS failing (the gateway's 400 throttling is DRS answering, if curtly).</summary>
+    /// <summary>
+    /// The statuses that mean DRS failed this attempt: the breaker counts them and they are always retried. (The
+    /// gateway's 400 throttling is retried too, but counts as DRS answering, if curtly.)
+    /// </summary>
     private static bool IsFailure(HttpResponseMessage response) =>
         (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
@@ -145,14 +148,13 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
 
     private static async ValueTask<bool> ShouldRetryAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        var status = (int)response.StatusCode;
-        if (status is >= 500 or 408 or 429)
+        if (IsFailure(response))
         {
             return true;
         }
 
         // The API gateway may answer throttling (APIG.0308) with a 4xx other than 429. (The body is already read.)
-        if (status is >= 400 and < 500 && response.StatusCode != HttpStatusCode.NotFound)
+        if ((int)response.StatusCode is >= 400 and < 500 && response.StatusCode != HttpStatusCode.NotFound)
         {
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             return body.Contains("APIG.0308", StringComparison.Ordinal) || body.Contains("APIGW.0308", StringComparison.Ordinal);
