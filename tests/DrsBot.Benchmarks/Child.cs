@@ -38,8 +38,11 @@ internal sealed partial class Child : IAsyncDisposable
         return StartAsync(start, port);
     }
 
-    /// <summary>DrsBot as production runs it, against <paramref name="drs"/>; <paramref name="overrides"/> on top.</summary>
-    public static Task<Child> StartBotAsync(Uri drs, IReadOnlyDictionary<string, string>? overrides = null)
+    /// <summary>
+    /// DrsBot as production runs it, against <paramref name="drs"/>; <paramref name="overrides"/> on top. With
+    /// <paramref name="passThroughInside"/>, its /slack/commands is answered by <see cref="HostedPassThrough"/>.
+    /// </summary>
+    public static Task<Child> StartBotAsync(Uri drs, IReadOnlyDictionary<string, string>? overrides = null, bool passThroughInside = false)
     {
         var dll = Path.Combine(BotHost.SourceDirectory(), "bin", "Release", "net10.0", "DrsBot.dll");
         if (!File.Exists(dll))
@@ -62,6 +65,11 @@ internal sealed partial class Child : IAsyncDisposable
             ["Drs__Auth__Mode"] = "Token",
             ["Drs__Auth__Token"] = "bench-token",
         };
+        if (passThroughInside)
+        {
+            settings["DOTNET_STARTUP_HOOKS"] = typeof(HostedPassThrough).Assembly.Location;
+        }
+
         foreach (var (key, value) in settings.Concat(overrides ?? new Dictionary<string, string>()))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -7,7 +7,8 @@ namespace DrsBot.Benchmarks;
 /// <summary>
 /// DrsBot in its own process (Release, Production: resilience, metrics, JSON logs, rate limits set high) against
 /// two baselines on the same machine, all answering signed <c>/drs-progress</c> commands backed by the same DRS
-/// process. The load comes from this process: fixed concurrency for a fixed time after a warm-up.
+/// process; and a third, the pass-through's code inside DrsBot's own host (<see cref="HostedPassThrough"/>), which
+/// splits DrsBot's gap into what its host costs and what its command code costs. The load comes from this process: fixed concurrency for a fixed time after a warm-up.
 /// LOAD_SECONDS (15) and LOAD_CONCURRENCY (32) change the run (measured after each target's JIT has settled); VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling).
 /// </summary>
 internal static class Versus
@@ -21,24 +22,26 @@ internal static class Versus
         await using var drs = await Child.StartServerAsync("drs");
         await using var bare = await Child.StartServerAsync("bare");
         await using var passthrough = await Child.StartServerAsync("passthrough", drs.BaseUrl.ToString());
-        await using var bot = await Child.StartBotAsync(drs.BaseUrl);
 
         var botOnly = Environment.GetEnvironmentVariable("VERSUS_BOT_ONLY") == "1";
-        var results = new List<(string Name, Child Process, LoadRun Run)>();
+        var results = new List<(string Name, long PeakMiB, LoadRun Run)>();
         if (!botOnly)
         {
-            results.Add(("bare ASP.NET Core 200", bare, await LoadRun.RunAsync(bare, concurrency, seconds, body => body.Length == 0)));
-            results.Add(("pass-through (verify, GET DRS, return)", passthrough,
-                await LoadRun.RunAsync(passthrough, concurrency, seconds, body => body.Contains("full_info", StringComparison.Ordinal))));
+            results.Add(await MeasureAsync("bare ASP.NET Core 200", bare, body => body.Length == 0));
+            results.Add(await MeasureAsync("pass-through (verify, GET DRS, return)", passthrough, IsDrsBody));
+            // One DrsBot at a time: the host measured alone, then stopped before DrsBot itself starts.
+            await using var hosted = await Child.StartBotAsync(drs.BaseUrl, passThroughInside: true);
+            results.Add(await MeasureAsync("pass-through inside DrsBot's host", hosted, IsDrsBody));
         }
 
-        var botRun = await LoadRun.RunAsync(bot, concurrency, seconds, body => body.Contains("Comparison cmp-", StringComparison.Ordinal));
-        results.Add(("DrsBot", bot, botRun));
+        await using var bot = await Child.StartBotAsync(drs.BaseUrl);
+        results.Add(await MeasureAsync("DrsBot", bot, body => body.Contains("Comparison cmp-", StringComparison.Ordinal)));
+        var botRun = results[^1].Run;
 
         Console.WriteLine($"{"target",-42} {"req/s",8} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"errors",7} {"peak RSS",9} {"warm-up",8}");
-        foreach (var (name, process, run) in results)
+        foreach (var (name, peak, run) in results)
         {
-            Console.WriteLine($"{name,-42} {run.Throughput,8:0} {run.Percentile(50),8:0.00} {run.Percentile(90),8:0.00} {run.Percentile(99),8:0.00} {run.Errors,7} {process.PeakWorkingSetMiB,6} MiB {run.WarmUp.TotalSeconds,6:0} s");
+            Console.WriteLine($"{name,-42} {run.Throughput,8:0} {run.Percentile(50),8:0.00} {run.Percentile(90),8:0.00} {run.Percentile(99),8:0.00} {run.Errors,7} {peak,6} MiB {run.WarmUp.TotalSeconds,6:0} s");
         }
 
         // Per request, over the measured run: steadier than throughput on a shared machine, and what a target costs.
@@ -55,8 +58,18 @@ internal static class Versus
         }
 
         var pass = results[1].Run;
+        var host = results[2].Run;
+        Console.WriteLine($"pass-through inside DrsBot's host ÷ pass-through: throughput {host.Throughput / pass.Throughput:0.00} · p99 {host.Percentile(99) / pass.Percentile(99):0.00}× (what the host costs before any command code runs)");
         Console.WriteLine($"DrsBot ÷ pass-through: throughput {botRun.Throughput / pass.Throughput:0.00} (target ≥ 0.90) · p99 {botRun.Percentile(99) / pass.Percentile(99):0.00}× (target ≤ 1.50×)");
+
+        async Task<(string, long, LoadRun)> MeasureAsync(string name, Child target, Func<string, bool> answered)
+        {
+            var run = await LoadRun.RunAsync(target, concurrency, seconds, answered);
+            return (name, target.PeakWorkingSetMiB, run); // read now: a target may be stopped before the table is printed
+        }
     }
+
+    private static bool IsDrsBody(string body) => body.Contains("full_info", StringComparison.Ordinal);
 
     /// <summary>
     /// One target under closed-loop load: every worker sends its next command when the last is answered. Measured
