@@ -22,23 +22,70 @@ public sealed record SlashCommand(
     /// <summary>Set for Enterprise Grid workspaces; kept with a subscription beside the team id.</summary>
     public string? EnterpriseId { get; init; }
 
+    /// <summary>The form fields a slash command is read from, in the order <see cref="FromForm"/> reads them.</summary>
+    private static readonly string[] Names =
+        ["team_id", "channel_id", "channel_name", "user_id", "command", "text", "response_url", "ssl_check", "enterprise_id"];
+
     public static SlashCommand FromForm(byte[] body)
     {
-        var form = ParseForm(body);
-        string Field(string name) => form.TryGetValue(name, out var value) ? value : "";
+        // Slack sends about fifteen fields and a command uses these nine: the rest are skipped, not decoded.
+        var values = new string?[Names.Length];
+        ReadFields(body, Names, values);
+        string Field(int index) => values[index] ?? "";
 
-        Uri.TryCreate(Field("response_url"), UriKind.Absolute, out var responseUrl);
+        Uri.TryCreate(Field(6), UriKind.Absolute, out var responseUrl);
         if (responseUrl is not null && responseUrl.Scheme != Uri.UriSchemeHttps && responseUrl.Scheme != Uri.UriSchemeHttp)
         {
             responseUrl = null;
         }
 
-        return new SlashCommand(
-            Field("team_id"), Field("channel_id"), Field("channel_name"), Field("user_id"),
-            Field("command"), Field("text"), responseUrl, Field("ssl_check") == "1")
+        return new SlashCommand(Field(0), Field(1), Field(2), Field(3), Field(4), Field(5), responseUrl, Field(7) == "1")
         {
-            EnterpriseId = form.TryGetValue("enterprise_id", out var enterprise) && enterprise.Length > 0 ? enterprise : null,
+            EnterpriseId = values[8] is { Length: > 0 } enterprise ? enterprise : null,
         };
+    }
+
+    /// <summary>
+    /// The values of the fields named in <paramref name="names"/>, read as <see cref="ParseForm"/> reads them (a
+    /// repeated name's values joined with ','), into <paramref name="values"/> at the same index; null when absent.
+    /// Only these values are decoded: every other field is passed over in its bytes.
+    /// </summary>
+    public static void ReadFields(ReadOnlySpan<byte> body, string[] names, string?[] values)
+    {
+        var rest = body;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf((byte)'&');
+            var pair = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            var equals = pair.IndexOf((byte)'=');
+            var index = pair.IsEmpty ? -1 : IndexOfName(equals < 0 ? pair : pair[..equals], names);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..]);
+            values[index] = values[index] is { } earlier ? earlier + "," + value : value;
+        }
+    }
+
+    private static int IndexOfName(ReadOnlySpan<byte> encoded, string[] names)
+    {
+        if (encoded.IndexOfAny((byte)'%', (byte)'+') >= 0)
+        {
+            return Array.IndexOf(names, Decode(encoded)); // an encoded name: Slack sends none, so the slow way is fine
+        }
+
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (Ascii.Equals(encoded, names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>

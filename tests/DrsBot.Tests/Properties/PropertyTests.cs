@@ -82,6 +82,32 @@ public sealed class PropertyTests
         }, iter: 2000);
 
     [Fact]
+    public void A_slash_command_reads_its_fields_as_the_whole_form_does() =>
+        // Names from the command's own fields and from any others, some repeated; values hostile; any order.
+        Gen.Select(Gen.OneOf(Gen.OneOf("team_id", "channel_id", "channel_name", "user_id", "command", "text", "response_url",
+                        "ssl_check", "enterprise_id", "token", "trigger_id", "team_id_", "Text"), Gen.String[Gen.Char[Hostile], 1, 12]),
+                    AnyText, (name, value) => new KeyValuePair<string, string>(name, value))
+            .Array[0, 16].Sample(fields =>
+            {
+                var body = new FormUrlEncodedContent(fields).ReadAsByteArrayAsync().Result;
+                var form = SlashCommand.ParseForm(body);
+                string Field(string name) => form.TryGetValue(name, out var value) ? value : "";
+
+                var command = SlashCommand.FromForm(body);
+                Assert.Equal(
+                    (Field("team_id"), Field("channel_id"), Field("channel_name"), Field("user_id"), Field("command"), Field("text"),
+                        Field("ssl_check") == "1", Field("enterprise_id") is { Length: > 0 } e ? e : null),
+                    (command.TeamId, command.ChannelId, command.ChannelName, command.UserId, command.Command, command.Text,
+                        command.IsSslCheck, command.EnterpriseId));
+                Uri.TryCreate(Field("response_url"), UriKind.Absolute, out var url);
+                Assert.Equal(url is { Scheme: "http" or "https" } ? url : null, command.ResponseUrl);
+            }, iter: 3000);
+
+    [Fact]
+    public void Any_bytes_as_a_slash_command_never_throw() =>
+        Gen.Byte.Array[0, 300].Sample(body => SlashCommand.FromForm(body), iter: 5000);
+
+    [Fact]
     public void Any_bytes_as_a_form_never_throw() =>
         Gen.Byte.Array[0, 300].Sample(body => SlashCommand.ParseForm(body), iter: 5000);
 
