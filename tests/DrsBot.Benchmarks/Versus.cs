@@ -29,14 +29,20 @@ internal static class Versus
         {
             results.Add(await MeasureAsync("bare ASP.NET Core 200", bare, body => body.Length == 0));
             results.Add(await MeasureAsync("pass-through (verify, GET DRS, return)", passthrough, IsDrsBody));
-            // One DrsBot at a time: the host measured alone, then stopped before DrsBot itself starts.
-            await using var hosted = await Child.StartBotAsync(drs.BaseUrl, passThroughInside: true);
-            results.Add(await MeasureAsync("pass-through inside DrsBot's host", hosted, IsDrsBody));
         }
 
-        await using var bot = await Child.StartBotAsync(drs.BaseUrl);
-        results.Add(await MeasureAsync("DrsBot", bot, body => body.Contains("Comparison cmp-", StringComparison.Ordinal)));
+        // One DrsBot process at a time, DrsBot itself first, right after the baselines, as before the host had a line.
+        await using (var bot = await Child.StartBotAsync(drs.BaseUrl))
+        {
+            results.Add(await MeasureAsync("DrsBot", bot, body => body.Contains("Comparison cmp-", StringComparison.Ordinal)));
+        }
+
         var botRun = results[^1].Run;
+        if (!botOnly)
+        {
+            await using var hosted = await Child.StartBotAsync(drs.BaseUrl, passThroughInside: true);
+            results.Insert(2, await MeasureAsync("pass-through inside DrsBot's host", hosted, IsDrsBody));
+        }
 
         Console.WriteLine($"{"target",-42} {"req/s",8} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"errors",7} {"peak RSS",9} {"warm-up",8}");
         foreach (var (name, peak, run) in results)
