@@ -87,7 +87,8 @@ public static class SlackSignature
         finally
         {
             CryptographicOperations.ZeroMemory(key);
-            ArrayPool<byte>.Shared.Return(message);
+            // Cleared too: the body carries the response_url, a credential for its conversation, and the pool is shared.
+            ArrayPool<byte>.Shared.Return(message, clearArray: true);
         }
     }
 }
