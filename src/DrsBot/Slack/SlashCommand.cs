@@ -22,7 +22,7 @@ public sealed record SlashCommand(
     /// <summary>Set for Enterprise Grid workspaces; kept with a subscription beside the team id.</summary>
     public string? EnterpriseId { get; init; }
 
-    /// <summary>The form fields a slash command is read from, in the order <see cref="FromForm"/> reads them.</summary>
+    /// <summary>The form fields a slash command is read from.</summary>
     private static readonly string[] Names =
         ["team_id", "channel_id", "channel_name", "user_id", "command", "text", "response_url", "ssl_check", "enterprise_id"];
 
@@ -31,42 +31,52 @@ public sealed record SlashCommand(
         // Slack sends about fifteen fields and a command uses these nine: the rest are skipped, not decoded.
         var values = new string?[Names.Length];
         ReadFields(body, Names, values);
-        string Field(int index) => values[index] ?? "";
+        string Field(string name) => values[Array.IndexOf(Names, name)] ?? "";
 
-        Uri.TryCreate(Field(6), UriKind.Absolute, out var responseUrl);
+        Uri.TryCreate(Field("response_url"), UriKind.Absolute, out var responseUrl);
         if (responseUrl is not null && responseUrl.Scheme != Uri.UriSchemeHttps && responseUrl.Scheme != Uri.UriSchemeHttp)
         {
             responseUrl = null;
         }
 
-        return new SlashCommand(Field(0), Field(1), Field(2), Field(3), Field(4), Field(5), responseUrl, Field(7) == "1")
+        return new SlashCommand(
+            Field("team_id"), Field("channel_id"), Field("channel_name"), Field("user_id"),
+            Field("command"), Field("text"), responseUrl, Field("ssl_check") == "1")
         {
-            EnterpriseId = values[8] is { Length: > 0 } enterprise ? enterprise : null,
+            EnterpriseId = Field("enterprise_id") is { Length: > 0 } enterprise ? enterprise : null,
         };
     }
 
     /// <summary>
-    /// The values of the fields named in <paramref name="names"/>, read as <see cref="ParseForm"/> reads them (a
-    /// repeated name's values joined with ','), into <paramref name="values"/> at the same index; null when absent.
-    /// Only these values are decoded: every other field is passed over in its bytes.
+    /// An <c>application/x-www-form-urlencoded</c> body as name → value (a repeated name's values joined with ','),
+    /// read straight from the bytes: only what is percent-encoded is decoded, and nothing is copied twice.
     /// </summary>
-    public static void ReadFields(ReadOnlySpan<byte> body, string[] names, string?[] values)
+    public static Dictionary<string, string> ParseForm(byte[] body)
     {
-        var rest = body;
-        while (!rest.IsEmpty)
+        var form = new Dictionary<string, string>(16, StringComparer.Ordinal);
+        for (var pairs = new FormPairs(body); pairs.MoveNext();)
         {
-            var end = rest.IndexOf((byte)'&');
-            var pair = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 1)..];
-            var equals = pair.IndexOf((byte)'=');
-            var index = pair.IsEmpty ? -1 : IndexOfName(equals < 0 ? pair : pair[..equals], names);
-            if (index < 0)
-            {
-                continue;
-            }
+            var name = Decode(pairs.Name);
+            var value = Decode(pairs.Value);
+            form[name] = form.TryGetValue(name, out var earlier) ? earlier + "," + value : value;
+        }
 
-            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..]);
-            values[index] = values[index] is { } earlier ? earlier + "," + value : value;
+        return form;
+    }
+
+    /// <summary>
+    /// The values of the fields named in <paramref name="names"/>, read as <see cref="ParseForm"/> reads them, into
+    /// <paramref name="values"/> at the same index; null when absent. Every other field is passed over in its bytes.
+    /// </summary>
+    private static void ReadFields(ReadOnlySpan<byte> body, string[] names, string?[] values)
+    {
+        for (var pairs = new FormPairs(body); pairs.MoveNext();)
+        {
+            if (IndexOfName(pairs.Name, names) is var index and >= 0)
+            {
+                var value = Decode(pairs.Value);
+                values[index] = values[index] is { } earlier ? earlier + "," + value : value;
+            }
         }
     }
 
@@ -89,30 +99,39 @@ public sealed record SlashCommand(
     }
 
     /// <summary>
-    /// An <c>application/x-www-form-urlencoded</c> body as name → value (a repeated name's values joined with ','),
-    /// read straight from the bytes: only what is percent-encoded is decoded, and nothing is copied twice.
+    /// The name=value pairs of a form body, still encoded, empty ones skipped (a pair without '=' has an empty
+    /// value): the one reading of the format that both <see cref="ParseForm"/> and <see cref="FromForm"/> use.
     /// </summary>
-    public static Dictionary<string, string> ParseForm(byte[] body)
+    private ref struct FormPairs
     {
-        var form = new Dictionary<string, string>(16, StringComparer.Ordinal);
-        var rest = body.AsSpan();
-        while (!rest.IsEmpty)
+        private ReadOnlySpan<byte> _rest;
+
+        public FormPairs(ReadOnlySpan<byte> body) => _rest = body;
+
+        public ReadOnlySpan<byte> Name { get; private set; }
+
+        public ReadOnlySpan<byte> Value { get; private set; }
+
+        public bool MoveNext()
         {
-            var end = rest.IndexOf((byte)'&');
-            var pair = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 1)..];
-            if (pair.IsEmpty)
+            while (!_rest.IsEmpty)
             {
-                continue;
+                var end = _rest.IndexOf((byte)'&');
+                var pair = end < 0 ? _rest : _rest[..end];
+                _rest = end < 0 ? [] : _rest[(end + 1)..];
+                if (pair.IsEmpty)
+                {
+                    continue;
+                }
+
+                var equals = pair.IndexOf((byte)'=');
+                Name = equals < 0 ? pair : pair[..equals];
+                Value = equals < 0 ? [] : pair[(equals + 1)..];
+                return true;
             }
 
-            var equals = pair.IndexOf((byte)'=');
-            var name = Decode(equals < 0 ? pair : pair[..equals]);
-            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..]);
-            form[name] = form.TryGetValue(name, out var earlier) ? earlier + "," + value : value;
+            return false;
         }
-
-        return form;
     }
 
     /// <summary>'+' is a space and %XX a byte; a '%' not followed by two hex digits is kept as it is.</summary>
