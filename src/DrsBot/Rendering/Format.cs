@@ -7,19 +7,17 @@ public static class Format
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static string Percent(double progress) =>
-        string.Create(Invariant, $"{Math.Clamp(progress, 0, 100):0.##} %");
+    public static string Percent(double progress) => new PercentText(progress).ToString();
 
     /// <summary>A ten-cell bar: monospace in Slack when wrapped in backticks.</summary>
-    public static string ProgressBar(double progress)
-    {
-        var filled = (int)Math.Floor(Math.Clamp(progress, 0, 100) / 10);
-        return new string('█', filled) + new string('░', 10 - filled);
-    }
+    public static string ProgressBar(double progress) => Bars[(int)Math.Floor(Math.Clamp(progress, 0, 100) / 10)];
+
+    // There are eleven bars; every card shows one.
+    private static readonly string[] Bars = [.. Enumerable.Range(0, 11).Select(filled => new string('█', filled) + new string('░', 10 - filled))];
 
     public static string Count(long value) => value.ToString("N0", Invariant);
 
-    public static string Seconds(double seconds) => string.Create(Invariant, $"{seconds:0.##} s");
+    public static string Seconds(double seconds) => new SecondsText(seconds).ToString();
 
     /// <summary>How far behind the incremental comparison is, in words.</summary>
     public static string DelayPhrase(double seconds) => seconds switch
@@ -52,4 +50,29 @@ public static class Format
         : $"≈ {Duration(TimeSpan.FromMinutes(Math.Ceiling(left.TotalMinutes)))} left at the current pace";
 
     public static string Rows(long count) => $"{Count(count)} row{(count == 1 ? "" : "s")}";
+}
+
+// Percent and Seconds as values an interpolated string writes straight into its buffer, for the text built on every
+// command: "full comparison at {new PercentText(p)}" allocates the sentence, not the sentence and the number.
+
+/// <summary><see cref="Format.Percent"/>'s text: "42.5 %", clamped to 0–100.</summary>
+public readonly struct PercentText(double progress) : ISpanFormattable
+{
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        destination.TryWrite(CultureInfo.InvariantCulture, $"{Math.Clamp(progress, 0, 100):0.##} %", out charsWritten);
+
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    public override string ToString() => string.Create(null, stackalloc char[32], $"{this}");
+}
+
+/// <summary><see cref="Format.Seconds"/>'s text: "9.58 s".</summary>
+public readonly struct SecondsText(double seconds) : ISpanFormattable
+{
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        destination.TryWrite(CultureInfo.InvariantCulture, $"{seconds:0.##} s", out charsWritten);
+
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    public override string ToString() => string.Create(null, stackalloc char[48], $"{this}");
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using DrsBot.Drs;
 using DrsBot.Slack;
 using DrsBot.Watching;
@@ -14,57 +16,61 @@ public static class ProgressMessages
     /// </summary>
     public static ActionsBlock Buttons(ComparisonRef comparison, bool subscribed, Uri? console = null)
     {
-        var buttons = new List<ButtonElement>
-        {
-            Blocks.Button("Refresh", Interaction.Refresh, comparison.Key),
-            subscribed
-                ? Blocks.Button("Unsubscribe", Interaction.Unsubscribe, comparison.Key)
-                : Blocks.Button("Subscribe this channel", Interaction.Subscribe, comparison.Key, style: "primary"),
-        };
-        if (console is not null)
-        {
-            buttons.Add(Blocks.LinkButton("Open in DRS console", Interaction.OpenConsole, console));
-        }
-
-        return Blocks.Actions(buttons);
+        var key = comparison.Key;
+        var refresh = Blocks.Button("Refresh", Interaction.Refresh, key);
+        var subscription = subscribed
+            ? Blocks.Button("Unsubscribe", Interaction.Unsubscribe, key)
+            : Blocks.Button("Subscribe this channel", Interaction.Subscribe, key, style: "primary");
+        return console is null
+            ? Blocks.Actions(refresh, subscription)
+            : Blocks.Actions(refresh, subscription, Blocks.LinkButton("Open in DRS console", Interaction.OpenConsole, console));
     }
 
+    // Every /drs-progress answer runs this, so each text below is built in one interpolation, straight into its
+    // buffer, with the numbers and code spans as values (PercentText, CodeText…) rather than strings of their own.
     public static SlackMessage Render(
         ComparisonRef comparison, CompareProgress progress, DateTimeOffset readAt, ActionsBlock? buttons = null, TimeSpan? eta = null)
     {
         var status = ComparisonStatus.Of(progress);
-        var blocks = new List<Block>
+        var blocks = new List<Block>(10)
         {
             Blocks.Header($"Comparison {comparison.CompareJobId}"),
-            Blocks.Section($"{status.Emoji} *{status.Title}*{(status.Detail is null ? "" : " — " + status.Detail)}"),
+            Blocks.Section(status.Detail is null ? $"{status.Emoji} *{status.Title}*" : $"{status.Emoji} *{status.Title}* — {status.Detail}"),
         };
 
         if (progress.Full is { } full)
         {
             blocks.Add(Blocks.Divider());
-            blocks.Add(Blocks.Fields(
-                "*Full comparison*" + (full.Progress is { } p ? $"\n`{Format.ProgressBar(p)}`  *{Format.Percent(p)}*" : "") +
-                (eta is { } left && full.Progress is < 100 ? $"\n:stopwatch: {Format.Eta(left)}" : ""),
-                Fields(("Speed", full.SourceSpeed is null ? null : Code(full.SourceSpeed)),
-                       ("Rows to recheck", RecheckText(full.RecheckEntities)))));
+            var fields = new List<string>(2);
+            AddCode(fields, "Speed", full.SourceSpeed);
+            AddRecheck(fields, full.RecheckEntities);
+            blocks.Add(Blocks.Fields(FullHeading(full, eta), fields));
         }
 
         if (progress.Incremental is { } incre)
         {
             blocks.Add(Blocks.Divider());
-            blocks.Add(Blocks.Fields(
-                "*Incremental comparison*",
-                Fields(("Delay", incre.Delay is { } d ? $"{Format.Seconds(d)} · {Format.DelayPhrase(d)}" : null),
-                       ("Rows per second", incre.RowsPerSecond is { } rps ? Format.Count(rps) : null),
-                       ("Speed", incre.SourceSpeed is null ? null : Code(incre.SourceSpeed)),
-                       ("Rows to recheck", RecheckText(incre.RecheckEntities)),
-                       ("Log point", incre.LogPoint is null ? null : Code(incre.LogPoint)))));
+            var fields = new List<string>(5);
+            if (incre.Delay is { } d)
+            {
+                fields.Add($"*Delay*\n{new SecondsText(d)} · {Format.DelayPhrase(d)}");
+            }
+
+            if (incre.RowsPerSecond is { } rps)
+            {
+                fields.Add(string.Create(Invariant, $"*Rows per second*\n{rps:N0}"));
+            }
+
+            AddCode(fields, "Speed", incre.SourceSpeed);
+            AddRecheck(fields, incre.RecheckEntities);
+            AddCode(fields, "Log point", incre.LogPoint);
+            blocks.Add(Blocks.Fields("*Incremental comparison*", fields));
         }
 
         if (progress.Global is { SourceSpeed: { } globalSpeed })
         {
             blocks.Add(Blocks.Divider());
-            blocks.Add(Blocks.Fields(null, Fields(("Global speed", Code(globalSpeed)))));
+            blocks.Add(Blocks.Fields(null, $"*Global speed*\n{new CodeText(globalSpeed)}"));
         }
 
         if (progress is { Full: null, Incremental: null, Global: null })
@@ -78,11 +84,44 @@ public static class ProgressMessages
             blocks.Add(buttons);
         }
 
-        return new SlackMessage(FallbackText(comparison, progress, status), blocks);
+        var fallback = new DefaultInterpolatedStringHandler(0, 0, Invariant, stackalloc char[256]);
+        fallback.AppendFormatted(status.Title);
+        fallback.AppendLiteral(": comparison ");
+        fallback.AppendFormatted(comparison.CompareJobId);
+        fallback.AppendLiteral(": ");
+        AppendSummary(ref fallback, progress);
+        return new SlackMessage(fallback.ToStringAndClear(), blocks);
+    }
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private static string FullHeading(FullCompareInfo full, TimeSpan? eta) => (full.Progress, eta) switch
+    {
+        ({ } p, { } left) when p < 100 =>
+            $"*Full comparison*\n`{Format.ProgressBar(p)}`  *{new PercentText(p)}*\n:stopwatch: {Format.Eta(left)}",
+        ({ } p, _) => $"*Full comparison*\n`{Format.ProgressBar(p)}`  *{new PercentText(p)}*",
+        _ => "*Full comparison*",
+    };
+
+    /// <summary>"*Label*\n`value`", unless DRS left the value out.</summary>
+    private static void AddCode(List<string> fields, string label, string? code)
+    {
+        if (code is not null)
+        {
+            fields.Add($"*{label}*\n{new CodeText(code)}");
+        }
+    }
+
+    private static void AddRecheck(List<string> fields, long? rows)
+    {
+        if (rows is { } n)
+        {
+            fields.Add(n == 0 ? "*Rows to recheck*\n0" : string.Create(Invariant, $"*Rows to recheck*\n:warning: *{n:N0}*"));
+        }
     }
 
     public static string ContextLine(ComparisonRef comparison, DateTimeOffset readAt) =>
-        $"Job {Code(comparison.JobId)} · Comparison {Code(comparison.CompareJobId)} · Read {Date(readAt)}";
+        $"Job {new CodeText(comparison.JobId)} · Comparison {new CodeText(comparison.CompareJobId)} · Read {new DateText(readAt)}";
 
     /// <summary>" · ≈ 12 min left at the current pace" after a running comparison's progress; empty when there is no honest ETA.</summary>
     public static string EtaSuffix(WatchRecord record) =>
@@ -91,34 +130,52 @@ public static class ProgressMessages
     /// <summary>One line for notifications, screen readers and lock screens.</summary>
     public static string Summary(CompareProgress progress)
     {
-        var parts = new List<string>();
+        var summary = new DefaultInterpolatedStringHandler(0, 0, Invariant, stackalloc char[128]);
+        AppendSummary(ref summary, progress);
+        return summary.ToStringAndClear();
+    }
+
+    // "full 42 %, incremental 3 s behind, 12 rows to recheck": the parts DRS reported, in that order.
+    private static void AppendSummary(ref DefaultInterpolatedStringHandler text, CompareProgress progress)
+    {
+        var separator = "";
         if (progress.Full?.Progress is { } p)
         {
-            parts.Add($"full {Format.Percent(p)}");
+            text.AppendLiteral("full ");
+            text.AppendFormatted(new PercentText(p));
+            separator = ", ";
         }
 
         if (progress.Incremental?.Delay is { } d)
         {
-            parts.Add(d <= 0 ? "incremental caught up" : $"incremental {Format.Seconds(d)} behind");
+            text.AppendLiteral(separator);
+            if (d <= 0)
+            {
+                text.AppendLiteral("incremental caught up");
+            }
+            else
+            {
+                text.AppendLiteral("incremental ");
+                text.AppendFormatted(new SecondsText(d));
+                text.AppendLiteral(" behind");
+            }
+
+            separator = ", ";
         }
 
         if (progress.RowsToRecheck is { } rows)
         {
-            parts.Add($"{Format.Rows(rows)} to recheck");
+            text.AppendLiteral(separator);
+            text.AppendFormatted(rows, "N0");
+            text.AppendLiteral(rows == 1 ? " row to recheck" : " rows to recheck");
+            separator = ", ";
         }
 
-        return parts.Count == 0 ? "no progress reported yet" : string.Join(", ", parts);
+        if (separator.Length == 0)
+        {
+            text.AppendLiteral("no progress reported yet");
+        }
     }
-
-    private static string FallbackText(ComparisonRef comparison, CompareProgress progress, ComparisonStatus status) =>
-        $"{status.Title}: comparison {comparison.CompareJobId}: {Summary(progress)}";
-
-    private static string? RecheckText(long? rows) => rows switch
-    {
-        null => null,
-        0 => "0",
-        _ => $":warning: *{Format.Count(rows.Value)}*",
-    };
 
     /// <summary>"*Label*\nvalue" for each field that has a value.</summary>
     public static IReadOnlyList<string> Fields(params (string Label, string? Value)[] fields)
@@ -154,14 +211,49 @@ public sealed record ComparisonStatus(string Emoji, string Title, string? Detail
             return new(":hourglass_flowing_sand:", "Waiting", null);
         }
 
-        var fullPart = progress.Full?.Progress is { } p ? (fullDone ? "full comparison complete" : $"full comparison at {Format.Percent(p)}") : null;
-        var increPart = delay is { } d ? (d <= 0 ? "incremental caught up" : $"incremental {Format.Seconds(d)} behind") : null;
-        var detail = string.Join(", ", new[] { fullPart, increPart }.Where(x => x is not null));
+        // "full comparison at 42 %, incremental 3 s behind", built in one buffer: every card starts with it.
+        var detail = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[128]);
+        var separator = "";
+        if (progress.Full?.Progress is { } p)
+        {
+            if (fullDone)
+            {
+                detail.AppendLiteral("full comparison complete");
+            }
+            else
+            {
+                detail.AppendLiteral("full comparison at ");
+                detail.AppendFormatted(new PercentText(p));
+            }
+
+            separator = ", ";
+        }
+
+        if (delay is { } d)
+        {
+            detail.AppendLiteral(separator);
+            if (d <= 0)
+            {
+                detail.AppendLiteral("incremental caught up");
+            }
+            else
+            {
+                detail.AppendLiteral("incremental ");
+                detail.AppendFormatted(new SecondsText(d));
+                detail.AppendLiteral(" behind");
+            }
+        }
 
         var complete = (progress.Full is null || fullDone) && (delay is null || delay <= 0)
                        && (progress.Full?.Progress is not null || delay is not null);
+        if (complete && progress.RowsToRecheck == 0)
+        {
+            detail.AppendLiteral(", no rows to recheck");
+        }
+
+        var text = detail.ToStringAndClear();
         return complete
-            ? new(":white_check_mark:", "Complete", detail + (progress.RowsToRecheck == 0 ? ", no rows to recheck" : ""))
-            : new(":arrows_counterclockwise:", "Running", detail.Length == 0 ? null : detail);
+            ? new(":white_check_mark:", "Complete", text)
+            : new(":arrows_counterclockwise:", "Running", text.Length == 0 ? null : text);
     }
 }

@@ -88,12 +88,31 @@ public static class Blocks
         return list;
     }
 
-    public static DividerBlock Divider() => new();
+    // A divider has no state, so every card can share one.
+    private static readonly DividerBlock TheDivider = new();
+
+    public static DividerBlock Divider() => TheDivider;
 
     public const int MaxButtonText = 75;
     public const int MaxButtonValue = 2000;
 
-    public static ActionsBlock Actions(params IEnumerable<ButtonElement> buttons) => new([.. buttons.Take(25)]);
+    public const int MaxActionElements = 25;
+
+    public static ActionsBlock Actions(params IEnumerable<ButtonElement> buttons)
+    {
+        var list = new List<ButtonElement>(buttons.TryGetNonEnumeratedCount(out var count) ? Math.Min(count, MaxActionElements) : 4);
+        foreach (var button in buttons)
+        {
+            if (list.Count == MaxActionElements)
+            {
+                break;
+            }
+
+            list.Add(button);
+        }
+
+        return new(list);
+    }
 
     public static ButtonElement LinkButton(string text, string actionId, Uri url) =>
         new(new PlainText(Fit(text, MaxButtonText)), actionId) { Url = url.AbsoluteUri.Length <= 3000 ? url.AbsoluteUri : null };

@@ -39,13 +39,77 @@ public static class Mrkdwn
     }
 
     /// <summary>Inline code that cannot be broken out of: backticks inside become a look-alike.</summary>
-    public static string Code(string? text)
-    {
-        var escaped = Escape(text);
-        return $"`{(escaped.Contains('`', StringComparison.Ordinal) ? escaped.Replace('`', 'ˋ') : escaped)}`";
-    }
+    public static string Code(string? text) => new CodeText(text).ToString();
 
     /// <summary>A date Slack shows in each reader's own time zone, with a UTC fallback for old clients.</summary>
-    public static string Date(DateTimeOffset when) =>
-        $"<!date^{when.ToUnixTimeSeconds()}^{{date_short_pretty}} {{time_secs}}|{when.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC>";
+    public static string Date(DateTimeOffset when) => new DateText(when).ToString();
+}
+
+// The two as values an interpolated string writes straight into its buffer: a card built from
+// $"Job {new CodeText(id)} · Read {new DateText(at)}" allocates its one string, not one per piece.
+
+/// <summary><see cref="Mrkdwn.Code"/>'s text, written where it is needed.</summary>
+public readonly struct CodeText(string? text) : ISpanFormattable
+{
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+    {
+        charsWritten = 0;
+        var at = 0;
+        if (!Put(destination, ref at, "`"))
+        {
+            return false;
+        }
+
+        foreach (var c in text.AsSpan())
+        {
+            var fits = c switch
+            {
+                '&' => Put(destination, ref at, "&amp;"),
+                '<' => Put(destination, ref at, "&lt;"),
+                '>' => Put(destination, ref at, "&gt;"),
+                '`' => Put(destination, ref at, "ˋ"),
+                _ => Put(destination, ref at, new ReadOnlySpan<char>(in c)),
+            };
+            if (!fits)
+            {
+                return false;
+            }
+        }
+
+        if (!Put(destination, ref at, "`"))
+        {
+            return false;
+        }
+
+        charsWritten = at;
+        return true;
+    }
+
+    private static bool Put(Span<char> destination, ref int at, ReadOnlySpan<char> piece)
+    {
+        if (!piece.TryCopyTo(destination[at..]))
+        {
+            return false;
+        }
+
+        at += piece.Length;
+        return true;
+    }
+
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    public override string ToString() => string.Create(null, stackalloc char[128], $"{this}");
+}
+
+/// <summary><see cref="Mrkdwn.Date"/>'s text, written where it is needed.</summary>
+public readonly struct DateText(DateTimeOffset when) : ISpanFormattable
+{
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        destination.TryWrite(System.Globalization.CultureInfo.InvariantCulture,
+            $"<!date^{when.ToUnixTimeSeconds()}^{{date_short_pretty}} {{time_secs}}|{when.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC>",
+            out charsWritten);
+
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    public override string ToString() => string.Create(null, stackalloc char[96], $"{this}");
 }

@@ -319,6 +319,32 @@ public sealed class PropertyTests
         }
     }
 
+    // Cards write code spans, dates and numbers straight into the text they are part of (CodeText, DateText…). Written
+    // after any prefix, so also where the buffer has to grow part-way, each must read exactly as the rule it implements.
+    [Fact]
+    public void Code_dates_and_numbers_written_into_a_text_read_as_their_rules_say() =>
+        Gen.Select(Gen.OneOf(AnyText, HostileDrsText), Gen.String[Gen.Char["ab"], 0, 600], Gen.Long[-62135596800, 253402300799], Gen.Double)
+            .Sample((text, prefix, seconds, number) =>
+            {
+                var code = "`" + text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+                    .Replace(">", "&gt;", StringComparison.Ordinal).Replace('`', 'ˋ') + "`";
+                Assert.Equal(code, Mrkdwn.Code(text));
+                Assert.Equal(prefix + code, $"{prefix}{new CodeText(text)}");
+
+                var at = DateTimeOffset.FromUnixTimeSeconds(seconds);
+                var date = $"<!date^{seconds}^{{date_short_pretty}} {{time_secs}}|" +
+                           at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC>";
+                Assert.Equal(date, Mrkdwn.Date(at));
+                Assert.Equal(prefix + date, $"{prefix}{new DateText(at)}");
+
+                var percent = Math.Clamp(number, 0, 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " %";
+                Assert.Equal(percent, Format.Percent(number));
+                Assert.Equal(prefix + percent, $"{prefix}{new PercentText(number)}");
+                var secondsText = number.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " s";
+                Assert.Equal(secondsText, Format.Seconds(number));
+                Assert.Equal(prefix + secondsText, $"{prefix}{new SecondsText(number)}");
+            }, iter: 2000);
+
     [Fact]
     public void Every_rendered_message_is_within_block_kit_limits_and_escapes_what_drs_wrote()
     {
