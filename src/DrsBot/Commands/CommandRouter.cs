@@ -51,21 +51,21 @@ public sealed partial class CommandRouter(
             InvalidCommand invalid => Task.FromResult(HelpMessages.Invalid(invalid.Problem)),
             ProgressCommand progress => replies.WithinBudgetAsync(
                 command,
-                Acknowledge($":hourglass_flowing_sand: Fetching progress of comparison `{progress.Comparison.CompareJobId}` from DRS…"),
+                () => Acknowledge($":hourglass_flowing_sand: Fetching progress of comparison `{progress.Comparison.CompareJobId}` from DRS…"),
                 ct => ShowProgressAsync(command, progress.Comparison, ct)),
             SubscribeCommand subscribe => replies.WithinBudgetAsync(
                 command,
-                Acknowledge($":hourglass_flowing_sand: Checking comparison `{subscribe.Comparison.CompareJobId}` with DRS before subscribing…").AsInChannel(),
+                () => Acknowledge($":hourglass_flowing_sand: Checking comparison `{subscribe.Comparison.CompareJobId}` with DRS before subscribing…").AsInChannel(),
                 ct => subscriptions.SubscribeAsync(command, subscribe, ct)),
             JobCommand job => replies.WithinBudgetAsync(
                 command,
-                Acknowledge($":hourglass_flowing_sand: Fetching job `{job.JobId}` and its comparisons from DRS…"),
+                () => Acknowledge($":hourglass_flowing_sand: Fetching job `{job.JobId}` and its comparisons from DRS…"),
                 ct => ShowJobAsync(job.JobId, ct)),
             UnsubscribeCommand unsubscribe => subscriptions.UnsubscribeAsync(command, unsubscribe),
             ListCommand => subscriptions.ListAsync(command),
             DigestCommand digest => replies.WithinBudgetAsync(
                 command,
-                Acknowledge(":hourglass_flowing_sand: Setting this channel's daily digest…"),
+                static () => Acknowledge(":hourglass_flowing_sand: Setting this channel's daily digest…"),
                 _ => subscriptions.DigestAsync(command, digest)),
             DigestOffCommand => subscriptions.DigestOffAsync(command),
             _ => Task.FromResult(HelpMessages.Help()),

@@ -16,8 +16,11 @@ public sealed partial class InteractiveReplies(
     TimeProvider time,
     ILogger<InteractiveReplies> logger)
 {
+    /// <param name="acknowledge">
+    /// The "Fetching…" message for work slower than the budget: made only then, since nearly every answer is in time.
+    /// </param>
     public async Task<SlackMessage> WithinBudgetAsync(
-        SlashCommand command, SlackMessage acknowledgement, Func<CancellationToken, Task<SlackMessage>> work)
+        SlashCommand command, Func<SlackMessage> acknowledge, Func<CancellationToken, Task<SlackMessage>> work)
     {
         // The request's own token dies with the HTTP response, and ApplicationStopping with the first second of a
         // deploy; the work must outlive both, so only the end of the shutdown timeout cancels it.
@@ -37,6 +40,7 @@ public sealed partial class InteractiveReplies(
             // The budget ran out (not the work's own timeout): acknowledge now, answer on response_url.
         }
 
+        var acknowledgement = acknowledge();
         if (!policy.IsAllowed(command.ResponseUrl))
         {
             // Slow, and nowhere we may send the answer: the acknowledgement is all this command gets.
