@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using DrsBot.Infrastructure;
@@ -25,7 +26,6 @@ public interface IDrsClient
 /// <summary>Typed client for DRS's compare-progress and job-detail APIs. Every failure comes back as a <see cref="DrsFailure"/>.</summary>
 internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> options, DrsBotMetrics metrics, ILogger<DrsClient> logger) : IDrsClient
 {
-    public static readonly HttpRequestOptionsKey<DrsCallKind> CallKindOption = new("DrsBot.CallKind");
     private const int MaxMessageLength = 500;
 
     /// <summary>
@@ -64,8 +64,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     private async Task<(T? Value, DrsFailure? Failure, string? RequestId)> GetAsync<T>(
         string path, DrsCallKind kind, string call, string subject, Func<T, bool> isComplete, CancellationToken ct) where T : class
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Options.Set(CallKindOption, kind);
+        using var request = new DrsRequest(path, kind);
         request.Headers.TryAddWithoutValidation("X-Language", options.Value.Language);
         // The API page lists Content-Type as mandatory even on GET, and AK/SK signing covers it.
         request.Content = new ByteArrayContent([]);
@@ -126,10 +125,12 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         using (response)
         {
             var requestId = HuaweiApiError.RequestId(response);
-            byte[] body; // JSON is read from its bytes: no string of the whole answer on the way
+            // JSON is read from its bytes, lent by the pool: neither a string nor an array of the whole answer.
+            byte[] body;
+            int length;
             try
             {
-                body = await response.Content.ReadAsByteArrayAsync(ct);
+                (body, length) = await ReadBodyAsync(response.Content, ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested && IsTimeout(e))
             {
@@ -142,22 +143,59 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
                     Message: "DRS's answer could not be read in full.", RequestId: requestId));
             }
 
-            if (response.StatusCode == HttpStatusCode.OK)
+            try
             {
-                var value = TryParse<T>(body);
-                return value is not null && isComplete(value)
-                    ? (value, null, requestId)
-                    : Failed(new DrsFailure(DrsFailureKind.InvalidResponse, 200, Message: "DRS answered with a body that is not the JSON DrsBot asked for.", RequestId: requestId));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    var value = TryParse<T>(body.AsSpan(0, length));
+                    return value is not null && isComplete(value)
+                        ? (value, null, requestId)
+                        : Failed(new DrsFailure(DrsFailureKind.InvalidResponse, 200, Message: "DRS answered with a body that is not the JSON DrsBot asked for.", RequestId: requestId));
+                }
+
+                var text = System.Text.Encoding.UTF8.GetString(body, 0, length);
+                var (code, message) = HuaweiApiError.Parse(text)
+                                      ?? (null, string.IsNullOrWhiteSpace(text) ? null : "DRS answered with a body that is not JSON.");
+
+                return Failed(DrsFailure.FromResponse((int)response.StatusCode, Clip(code, 64), Clip(message, MaxMessageLength), requestId));
             }
-
-            var text = System.Text.Encoding.UTF8.GetString(body);
-            var (code, message) = HuaweiApiError.Parse(text)
-                                  ?? (null, string.IsNullOrWhiteSpace(text) ? null : "DRS answered with a body that is not JSON.");
-
-            return Failed(DrsFailure.FromResponse((int)response.StatusCode, Clip(code, 64), Clip(message, MaxMessageLength), requestId));
+            finally
+            {
+                Return(body);
+            }
         }
 
         static (T?, DrsFailure?, string?) Failed(DrsFailure failure) => (null, failure, failure.RequestId);
+    }
+
+    /// <summary>
+    /// The body into a pooled array. The resilience handler has buffered it already (within MaxBodyBytes), so this
+    /// copies memory; ReadAsByteArrayAsync would copy it into a new array on every call.
+    /// </summary>
+    private static async Task<(byte[] Body, int Length)> ReadBodyAsync(HttpContent content, CancellationToken ct)
+    {
+        await content.LoadIntoBufferAsync(MaxBodyBytes, ct);
+        var stream = content.ReadAsStream(ct); // buffered: a view of the buffer, not a read
+        var length = (int)stream.Length;
+        var body = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            stream.ReadExactly(body, 0, length);
+            return (body, length);
+        }
+        catch
+        {
+            Return(body);
+            throw;
+        }
+    }
+
+    private static void Return(byte[] rented)
+    {
+        if (rented.Length > 0) // an empty answer rents the shared empty array, which is nobody's to return
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     // 1e400 parses as infinity; a progress of infinity must not read as "complete".
@@ -208,4 +246,13 @@ internal static class DrsJson
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString,
     };
+}
+
+/// <summary>
+/// A GET to DRS that carries whether a person waits for it, which sets the resilience handler's budget: in the request
+/// itself, since HttpRequestMessage.Options would be a dictionary and a boxed value on every call.
+/// </summary>
+internal sealed class DrsRequest(string path, DrsCallKind kind) : HttpRequestMessage(HttpMethod.Get, path)
+{
+    public DrsCallKind Kind { get; } = kind;
 }

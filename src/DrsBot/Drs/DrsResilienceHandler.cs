@@ -32,7 +32,7 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     public static DrsCallKind Kind(HttpRequestMessage request) =>
-        request.Options.TryGetValue(DrsClient.CallKindOption, out var kind) ? kind : DrsCallKind.Background;
+        request is DrsRequest drs ? drs.Kind : DrsCallKind.Background;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace DrsBot.Drs;
@@ -10,7 +11,18 @@ namespace DrsBot.Drs;
 internal static class HuaweiApiError
 {
     public static string? RequestId(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+        // As sent, unvalidated: an id is only ever logged and shown, and this way reading it allocates nothing but itself.
+        response.Headers.NonValidated.TryGetValues("X-Request-Id", out var ids) && ids.Count > 0 ? FirstOf(ids) : null;
+
+    private static string? FirstOf(HeaderStringValues values)
+    {
+        foreach (var value in values)
+        {
+            return value;
+        }
+
+        return null;
+    }
 
     /// <summary>The code and message, or null when the body is not a JSON object.</summary>
     public static (string? Code, string? Message)? Parse(string body)

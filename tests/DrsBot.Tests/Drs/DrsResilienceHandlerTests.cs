@@ -116,12 +116,7 @@ public sealed class DrsResilienceHandlerTests
     private HttpMessageInvoker Invoker(ScriptedDrs drs, DrsOptions options) =>
         new(new DrsResilienceHandler(Options.Create(options), _breakers, TimeProvider.System) { InnerHandler = drs });
 
-    private static HttpRequestMessage Get(DrsCallKind kind)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, "http://drs.test/v5/p/jobs/j/compare-progress/c");
-        request.Options.Set(DrsClient.CallKindOption, kind);
-        return request;
-    }
+    private static DrsRequest Get(DrsCallKind kind) => new("http://drs.test/v5/p/jobs/j/compare-progress/c", kind);
 
     private static HttpResponseMessage Answer(HttpStatusCode status, TimeSpan? retryAfter = null)
     {
