@@ -208,7 +208,9 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         {
             var json = body.StartsWith("\uFEFF"u8) ? body[3..] : body; // a byte-order mark, as ReadAsString would drop
             json = json.TrimStart(" \t\r\n"u8);
-            return json.StartsWith("{"u8) ? JsonSerializer.Deserialize<T>(json, DrsJson.Options) : null;
+            return !json.StartsWith("{"u8) ? null
+                : typeof(T) == typeof(CompareProgress) ? (T?)(object?)CompareProgressReader.Read(json)
+                : JsonSerializer.Deserialize<T>(json, DrsJson.Options);
         }
         catch (JsonException)
         {

@@ -319,6 +319,72 @@ public sealed class PropertyTests
         }
     }
 
+    // ---------- reading DRS's answer ----------
+
+    // Names as DRS writes them, in other cases, escaped, beyond ASCII (OrdinalIgnoreCase matches 'ı' to 'I'), or unknown.
+    private static readonly Gen<string> AnswerName = Gen.OneOf(
+        Gen.OneOf("full_info", "incre_info", "global_info", "progress", "src_speed", "recheck_entities", "delay", "rps", "log_point"),
+        Gen.OneOf("FULL_INFO", "Incre_Info", "Delay", "RPS", "\\u0066ull_info", "d\\u0065lay", "full_\u0131nfo", "log_po\u0131nt",
+            "extra", "src-speed", "progress2", "Extra", "\u00e9t\u00e9", "", " "));
+
+    private static readonly Gen<string> AnswerScalar = Gen.OneOf(
+        Gen.OneOf("null", "true", "false", "0", "-0", "100", "9.58", "1e400", "-1e400", "1e-400", "12345678901234567890", "-9223372036854775808",
+            "1.0", "1E2", "\"12\"", "\"9.58\"", "\"NaN\"", "\" 1\"", "\"\"", "\"0.00B/s\"", "\"caf\\u00e9\"", "\"a\\\"b\"", "[]", "[1,{}]", "{}"),
+        Gen.Double.Select(d => double.IsFinite(d) ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "0"),
+        Gen.Long.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        AnyText.Select(text => JsonSerializer.Serialize(text)));
+
+    private static Gen<string> AnswerObject(Gen<string> value) =>
+        Gen.Select(AnswerName, value, (name, v) => $"\"{name}\":{v}").Array[0, 7].Select(members => "{" + string.Join(",", members) + "}");
+
+    // An answer shaped as DRS documents it: each field present or not, null or of its type, unknown fields among them.
+    private static Gen<string> Member(string name, Gen<string> value) =>
+        Gen.Select(Gen.Int[0, 3], value, (present, v) => present == 0 ? "" : $"\"{name}\":{v}");
+
+    private static Gen<string> Members(params Gen<string>[] members) =>
+        members.Aggregate(Gen.Const(""), (all, member) => Gen.Select(all, member, (a, b) => a.Length == 0 || b.Length == 0 ? a + b : a + "," + b))
+            .Select(inside => "{" + inside + "}");
+
+    private static readonly Gen<string> AnswerNumber = Gen.OneOf(Gen.OneOf("null", "0", "100", "9.58", "-3"),
+        Gen.Double.Select(d => double.IsFinite(d) ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "1"));
+
+    private static readonly Gen<string> AnswerCount = Gen.OneOf(Gen.OneOf("null", "0", "1"), Gen.Long.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static readonly Gen<string> AnswerText = Gen.OneOf(Gen.OneOf("null", "\"0.00B/s\""), Gen.OneOf(AnyText, HostileDrsText).Select(text => JsonSerializer.Serialize(text)));
+
+    private static readonly Gen<string> DocumentedAnswer = Members(
+        Member("full_info", Members(Member("progress", AnswerNumber), Member("src_speed", AnswerText), Member("recheck_entities", AnswerCount), Member("extra", AnswerScalar))),
+        Member("incre_info", Members(Member("delay", AnswerNumber), Member("src_speed", AnswerText), Member("rps", AnswerCount),
+            Member("log_point", AnswerText), Member("recheck_entities", AnswerCount))),
+        Member("global_info", Members(Member("src_speed", AnswerText), Member("unknown_field", AnswerObject(AnswerScalar)))),
+        Member("job_id", AnswerText));
+
+    private static readonly Gen<string> AnswerJson = Gen.Select(
+        Gen.OneOf(DocumentedAnswer, AnswerObject(Gen.OneOf(AnswerScalar, AnswerObject(AnswerScalar)))),
+        Gen.OneOf("", "", "", " \n", " x", "{}", ",", "/* c */"),
+        (json, tail) => json + tail);
+
+    [Fact]
+    public void Drs_answers_read_as_the_serializer_reads_them() =>
+        AnswerJson.Sample(json =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            CompareProgress? expected, actual;
+            try
+            {
+                expected = JsonSerializer.Deserialize<CompareProgress>(bytes, DrsJson.Options);
+            }
+            catch (JsonException)
+            {
+                expected = null;
+                Assert.Throws<JsonException>(() => CompareProgressReader.Read(bytes));
+                return;
+            }
+
+            actual = CompareProgressReader.Read(bytes);
+            Assert.Equal(expected, actual);
+        }, iter: 20_000);
+
     // Cards write code spans, dates and numbers straight into the text they are part of (CodeText, DateText…). Written
     // after any prefix, so also where the buffer has to grow part-way, each must read exactly as the rule it implements.
     [Fact]
