@@ -37,7 +37,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     public async Task<CompareProgressResult> GetCompareProgressAsync(
         ComparisonRef comparison, DrsCallKind kind, CancellationToken ct)
     {
-        var path = $"v5/{Project}/jobs/{Uri.EscapeDataString(comparison.JobId)}" +
+        var path = $"{Base}v5/{Project}/jobs/{Uri.EscapeDataString(comparison.JobId)}" +
                    $"/compare-progress/{Uri.EscapeDataString(comparison.CompareJobId)}";
         var (progress, failure, requestId) = await GetAsync<CompareProgress>(
             path, kind, kind == DrsCallKind.Interactive ? "interactive" : "background", comparison.Key, IsFinite, ct);
@@ -46,7 +46,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
 
     public async Task<JobView> GetJobAsync(string jobId, CancellationToken ct)
     {
-        var job = $"v5/{Project}/jobs/{Uri.EscapeDataString(jobId)}";
+        var job = $"{Base}v5/{Project}/jobs/{Uri.EscapeDataString(jobId)}";
         // DRS documents no page-size maximum; 50 is more than a Slack reply shows, stays far below MaxBodyBytes, and
         // total_count says how many there are in all.
         var detailCall = GetAsync<JobDetailAnswer>(job + "?type=detail", DrsCallKind.Interactive, "job_detail", jobId, a => a.Job is not null, ct);
@@ -59,6 +59,15 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     }
 
     private string Project => Uri.EscapeDataString(options.Value.ProjectId);
+
+    /// <summary>
+    /// The base address each path is written after, so the request's address is one absolute string. A relative one
+    /// is combined with BaseAddress by HttpClient on every call (two more strings and a char[]). Empty, so HttpClient
+    /// combines after all, for a base with a query or fragment, which combining drops.
+    /// </summary>
+    private string Base => http.BaseAddress?.AbsoluteUri is { } address && address.EndsWith('/') && address.AsSpan().IndexOfAny('?', '#') < 0
+        ? address
+        : "";
 
     /// <summary>One GET with the headers DRS wants, timed, logged once and counted; the answer or why not.</summary>
     private async Task<(T? Value, DrsFailure? Failure, string? RequestId)> GetAsync<T>(
