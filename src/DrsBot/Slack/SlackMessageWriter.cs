@@ -17,9 +17,10 @@ internal static class SlackMessageWriter
         if (message.Blocks is { } blocks)
         {
             json.WriteStartArray("blocks"u8);
-            foreach (var block in blocks)
+            // By index: foreach over an IReadOnlyList boxes its enumerator, one per list, on every reply.
+            for (var i = 0; i < blocks.Count; i++)
             {
-                WriteBlock(json, block);
+                WriteBlock(json, blocks[i]);
             }
 
             json.WriteEndArray();
@@ -61,9 +62,9 @@ internal static class SlackMessageWriter
             case ActionsBlock actions:
                 StartObject(json, "actions"u8);
                 json.WriteStartArray("elements"u8);
-                foreach (var button in actions.Elements)
+                for (var i = 0; i < actions.Elements.Count; i++)
                 {
-                    WriteButton(json, button);
+                    WriteButton(json, actions.Elements[i]);
                 }
 
                 json.WriteEndArray();
@@ -95,9 +96,9 @@ internal static class SlackMessageWriter
         }
 
         json.WriteStartArray(name);
-        foreach (var text in texts)
+        for (var i = 0; i < texts.Count; i++)
         {
-            WriteText(json, text);
+            WriteText(json, texts[i]);
         }
 
         json.WriteEndArray();
