@@ -24,11 +24,15 @@ public static class Format
     {
         <= 0 => "caught up",
         < 1 => "under a second behind",
-        < 90 => Plural(Math.Round(seconds), "second") + " behind",
-        < 90 * 60 => "about " + Plural(Math.Round(seconds / 60), "minute") + " behind",
-        < 36 * 3600 => "about " + Plural(Math.Round(seconds / 3600), "hour") + " behind",
-        _ => "about " + Plural(Math.Round(seconds / 86400), "day") + " behind",
+        < 90 => Behind("", Math.Round(seconds), "second"),
+        < 90 * 60 => Behind("about ", Math.Round(seconds / 60), "minute"),
+        < 36 * 3600 => Behind("about ", Math.Round(seconds / 3600), "hour"),
+        _ => Behind("about ", Math.Round(seconds / 86400), "day"),
     };
+
+    // One string, not a plural and a concatenation: every dynamic comparison's card shows its delay.
+    private static string Behind(string about, double count, string unit) =>
+        string.Create(Invariant, $"{about}{count:0} {unit}{(count == 1 ? "" : "s")} behind");
 
     public static string Plural(double count, string unit, string? plural = null) =>
         string.Create(Invariant, $"{count:0} {(count == 1 ? unit : plural ?? unit + "s")}");
