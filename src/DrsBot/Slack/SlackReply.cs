@@ -18,13 +18,39 @@ internal sealed class SlackReply(SlackMessage message) : IResult
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         Write(response.BodyWriter, message);
-        return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+        var flush = response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask(); // a reply this size flushes at once
     }
+
+    // One writer per thread, reset onto each reply's output: Write runs start to end without yielding, so no two
+    // replies share one, and a writer is not made and thrown away for every reply.
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    // Where a writer points between replies, so it keeps no connection's buffers reachable.
+    private static readonly System.Buffers.ArrayBufferWriter<byte> Nowhere = new(1);
 
     /// <summary>The message as Slack's JSON, written into <paramref name="output"/> in one pass.</summary>
     public static void Write(System.Buffers.IBufferWriter<byte> output, SlackMessage message)
     {
-        using var json = new Utf8JsonWriter(output, WriterOptions);
-        SlackMessageWriter.Write(json, message);
+        var json = t_writer;
+        if (json is null)
+        {
+            t_writer = json = new Utf8JsonWriter(output, WriterOptions);
+        }
+        else
+        {
+            json.Reset(output);
+        }
+
+        try
+        {
+            SlackMessageWriter.Write(json, message);
+            json.Flush();
+        }
+        finally
+        {
+            json.Reset(Nowhere);
+        }
     }
 }

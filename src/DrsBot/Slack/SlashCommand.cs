@@ -29,22 +29,29 @@ public sealed record SlashCommand(
     public static SlashCommand FromForm(byte[] body)
     {
         // Slack sends about fifteen fields and a command uses these nine: the rest are skipped, not decoded.
-        var values = new string?[Names.Length];
+        var fields = new FieldValues(); // a slot per name in Names, on the stack: an array per command otherwise
+        Span<string?> values = fields;
         ReadFields(body, Names, values);
-        string Field(string name) => values[Array.IndexOf(Names, name)] ?? "";
+        string Field(Span<string?> values, string name) => values[Array.IndexOf(Names, name)] ?? "";
 
-        Uri.TryCreate(Field("response_url"), UriKind.Absolute, out var responseUrl);
+        Uri.TryCreate(Field(values, "response_url"), UriKind.Absolute, out var responseUrl);
         if (responseUrl is not null && responseUrl.Scheme != Uri.UriSchemeHttps && responseUrl.Scheme != Uri.UriSchemeHttp)
         {
             responseUrl = null;
         }
 
         return new SlashCommand(
-            Field("team_id"), Field("channel_id"), Field("channel_name"), Field("user_id"),
-            Field("command"), Field("text"), responseUrl, Field("ssl_check") == "1")
+            Field(values, "team_id"), Field(values, "channel_id"), Field(values, "channel_name"), Field(values, "user_id"),
+            Field(values, "command"), Field(values, "text"), responseUrl, Field(values, "ssl_check") == "1")
         {
-            EnterpriseId = Field("enterprise_id") is { Length: > 0 } enterprise ? enterprise : null,
+            EnterpriseId = Field(values, "enterprise_id") is { Length: > 0 } enterprise ? enterprise : null,
         };
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(9)]
+    private struct FieldValues
+    {
+        private string? _first;
     }
 
     /// <summary>
@@ -68,7 +75,7 @@ public sealed record SlashCommand(
     /// The values of the fields named in <paramref name="names"/>, read as <see cref="ParseForm"/> reads them, into
     /// <paramref name="values"/> at the same index; null when absent. Every other field is passed over in its bytes.
     /// </summary>
-    private static void ReadFields(ReadOnlySpan<byte> body, string[] names, string?[] values)
+    private static void ReadFields(ReadOnlySpan<byte> body, string[] names, Span<string?> values)
     {
         for (var pairs = new FormPairs(body); pairs.MoveNext();)
         {
