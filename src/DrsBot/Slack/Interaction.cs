@@ -25,7 +25,7 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
 
     /// <summary>The first action of a block_actions payload; null for anything else or anything unreadable.</summary>
-    public static Interaction? FromForm(byte[] body)
+    public static Interaction? FromForm(ReadOnlySpan<byte> body)
     {
         if (!SlashCommand.ParseForm(body).TryGetValue("payload", out var json))
         {

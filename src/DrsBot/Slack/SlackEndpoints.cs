@@ -23,7 +23,7 @@ public static partial class SlackEndpoints
             return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
         }
 
-        var command = SlashCommand.FromForm(body.Bytes);
+        var command = SlashCommand.FromForm(body.Bytes.Span);
         if (command.IsSslCheck)
         {
             return TypedResults.Ok();
@@ -60,7 +60,7 @@ public static partial class SlackEndpoints
             return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
         }
 
-        if (Interaction.FromForm(http.Features.Get<SlackRequestBody>()!.Bytes) is { } interaction)
+        if (Interaction.FromForm(http.Features.Get<SlackRequestBody>()!.Bytes.Span) is { } interaction)
         {
             handler.Accept(interaction);
         }

@@ -1,9 +1,13 @@
+using System.Buffers;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Slack;
 
-/// <summary>The verified raw body of a request from Slack, for handlers to parse.</summary>
-public sealed record SlackRequestBody(byte[] Bytes);
+/// <summary>
+/// The verified raw body of a request from Slack, for handlers to parse while the request's endpoint runs: its bytes
+/// are lent by a pool and go back (wiped) when the endpoint returns, so nothing may keep them.
+/// </summary>
+public sealed record SlackRequestBody(ReadOnlyMemory<byte> Bytes);
 
 /// <summary>
 /// Runs before any other work on a <c>/slack</c> endpoint, cheapest check first: the declared size, then the
@@ -42,25 +46,35 @@ internal sealed class SlackRequestVerification(
             return Refuse(http, "stale or malformed");
         }
 
-        var body = await ReadBoundedAsync(http.Request, slack.MaxRequestBytes, http.RequestAborted);
-        if (body is null)
+        var read = await ReadBoundedAsync(http.Request, slack.MaxRequestBytes, http.RequestAborted);
+        if (read is not var (rented, length))
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        if (!signed)
+        try
         {
-            // Slack's URL verification probe is the one unsigned request we answer, and it gets nothing but a 200.
-            return IsSslCheck(body) ? Results.Ok() : Refuse(http, "missing");
-        }
+            var body = rented.AsMemory(0, length);
+            if (!signed)
+            {
+                // Slack's URL verification probe is the one unsigned request we answer, and it gets nothing but a 200.
+                return IsSslCheck(body.Span) ? Results.Ok() : Refuse(http, "missing");
+            }
 
-        if (!SlackSignature.IsValid(slack.SigningSecret, timestamp, signature, body, time.GetUtcNow()))
+            if (!SlackSignature.IsValid(slack.SigningSecret, timestamp, signature, body.Span, time.GetUtcNow()))
+            {
+                return Refuse(http, "invalid");
+            }
+
+            http.Features.Set(new SlackRequestBody(body));
+            return await next(context);
+        }
+        finally
         {
-            return Refuse(http, "invalid");
+            // The body carries the response_url, a credential for its conversation: wiped before the pool has it.
+            http.Features.Set<SlackRequestBody>(null);
+            GiveBack(rented);
         }
-
-        http.Features.Set(new SlackRequestBody(body));
-        return await next(context);
     }
 
     private IResult Refuse(HttpContext http, string problem)
@@ -69,53 +83,75 @@ internal sealed class SlackRequestVerification(
         return Results.StatusCode(StatusCodes.Status401Unauthorized);
     }
 
-    private static bool IsSslCheck(byte[] body) => SlashCommand.FromForm(body).IsSslCheck;
+    private static bool IsSslCheck(ReadOnlySpan<byte> body) => SlashCommand.FromForm(body).IsSslCheck;
+
+    // An empty body rents the shared empty array, which is nobody's to return.
+    private static void GiveBack(byte[] rented)
+    {
+        if (rented.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
+    }
 
     /// <summary>
-    /// The body, or null when it is over <paramref name="limit"/>. Slack always declares its length (already checked
-    /// against the limit), so the usual case is one array of exactly that size; Kestrel ends the body stream at the
-    /// declared length, and a body cut short fails the read as a bad request.
+    /// The body in an array from the pool (the caller returns it), or null when it is over <paramref name="limit"/>.
+    /// Slack always declares its length (already checked against the limit), so the usual case is one read of exactly
+    /// that size; Kestrel ends the body stream at the declared length, and a body cut short fails as a bad request.
     /// </summary>
-    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, int limit, CancellationToken ct)
+    private static async Task<(byte[] Rented, int Length)?> ReadBoundedAsync(HttpRequest request, int limit, CancellationToken ct)
     {
         if (request.ContentLength is { } declared)
         {
-            var exact = new byte[declared];
+            var exact = ArrayPool<byte>.Shared.Rent((int)declared);
             try
             {
-                await request.Body.ReadExactlyAsync(exact, ct);
+                await request.Body.ReadExactlyAsync(exact.AsMemory(0, (int)declared), ct);
+                return (exact, (int)declared);
             }
             catch (EndOfStreamException)
             {
+                GiveBack(exact);
                 throw new BadHttpRequestException("The body ended before its declared Content-Length.");
             }
-
-            return exact;
+            catch
+            {
+                GiveBack(exact);
+                throw;
+            }
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(8192);
+        var body = ArrayPool<byte>.Shared.Rent(Math.Min(limit, 8192));
+        var length = 0;
         try
         {
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            while ((read = await request.Body.ReadAsync(body.AsMemory(length), ct)) > 0)
             {
-                if (buffer.Length + read > limit)
+                length += read;
+                if (length > limit)
                 {
+                    GiveBack(body);
                     return null;
                 }
 
-                buffer.Write(chunk, 0, read);
+                if (length == body.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(body.Length * 2);
+                    body.AsSpan(0, length).CopyTo(larger);
+                    GiveBack(body);
+                    body = larger;
+                }
             }
+
+            return (body, length);
         }
-        finally
+        catch
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+            GiveBack(body);
+            throw;
         }
-
-        return buffer.ToArray();
     }
-
 }
 
 /// <summary>

@@ -26,7 +26,7 @@ public sealed record SlashCommand(
     private static readonly string[] Names =
         ["team_id", "channel_id", "channel_name", "user_id", "command", "text", "response_url", "ssl_check", "enterprise_id"];
 
-    public static SlashCommand FromForm(byte[] body)
+    public static SlashCommand FromForm(ReadOnlySpan<byte> body)
     {
         // Slack sends about fifteen fields and a command uses these nine: the rest are skipped, not decoded.
         var fields = new FieldValues(); // a slot per name in Names, on the stack: an array per command otherwise
@@ -58,7 +58,7 @@ public sealed record SlashCommand(
     /// An <c>application/x-www-form-urlencoded</c> body as name → value (a repeated name's values joined with ','),
     /// read straight from the bytes: only what is percent-encoded is decoded, and nothing is copied twice.
     /// </summary>
-    public static Dictionary<string, string> ParseForm(byte[] body)
+    public static Dictionary<string, string> ParseForm(ReadOnlySpan<byte> body)
     {
         var form = new Dictionary<string, string>(16, StringComparer.Ordinal);
         for (var pairs = new FormPairs(body); pairs.MoveNext();)
