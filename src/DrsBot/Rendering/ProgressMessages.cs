@@ -149,17 +149,7 @@ public static class ProgressMessages
         if (progress.Incremental?.Delay is { } d)
         {
             text.AppendLiteral(separator);
-            if (d <= 0)
-            {
-                text.AppendLiteral("incremental caught up");
-            }
-            else
-            {
-                text.AppendLiteral("incremental ");
-                text.AppendFormatted(new SecondsText(d));
-                text.AppendLiteral(" behind");
-            }
-
+            AppendIncremental(ref text, d);
             separator = ", ";
         }
 
@@ -175,6 +165,20 @@ public static class ProgressMessages
         {
             text.AppendLiteral("no progress reported yet");
         }
+    }
+
+    /// <summary>"incremental caught up" or "incremental 3 s behind".</summary>
+    internal static void AppendIncremental(ref DefaultInterpolatedStringHandler text, double delay)
+    {
+        if (delay <= 0)
+        {
+            text.AppendLiteral("incremental caught up");
+            return;
+        }
+
+        text.AppendLiteral("incremental ");
+        text.AppendFormatted(new SecondsText(delay));
+        text.AppendLiteral(" behind");
     }
 
     /// <summary>"*Label*\nvalue" for each field that has a value.</summary>
@@ -232,16 +236,7 @@ public sealed record ComparisonStatus(string Emoji, string Title, string? Detail
         if (delay is { } d)
         {
             detail.AppendLiteral(separator);
-            if (d <= 0)
-            {
-                detail.AppendLiteral("incremental caught up");
-            }
-            else
-            {
-                detail.AppendLiteral("incremental ");
-                detail.AppendFormatted(new SecondsText(d));
-                detail.AppendLiteral(" behind");
-            }
+            ProgressMessages.AppendIncremental(ref detail, d);
         }
 
         var complete = (progress.Full is null || fullDone) && (delay is null || delay <= 0)
