@@ -51,6 +51,8 @@ public static class Mrkdwn
 /// <summary><see cref="Mrkdwn.Code"/>'s text, written where it is needed.</summary>
 public readonly struct CodeText(string? text) : ISpanFormattable
 {
+    private static readonly SearchValues<char> Special = SearchValues.Create("&<>`");
+
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
     {
         charsWritten = 0;
@@ -60,20 +62,33 @@ public readonly struct CodeText(string? text) : ISpanFormattable
             return false;
         }
 
-        foreach (var c in text.AsSpan())
+        // Runs of plain text are copied whole; each special character becomes its entity or look-alike.
+        for (var rest = text.AsSpan(); ;)
         {
-            var fits = c switch
+            var next = rest.IndexOfAny(Special);
+            if (next < 0)
             {
-                '&' => Put(destination, ref at, "&amp;"),
-                '<' => Put(destination, ref at, "&lt;"),
-                '>' => Put(destination, ref at, "&gt;"),
-                '`' => Put(destination, ref at, "ˋ"),
-                _ => Put(destination, ref at, new ReadOnlySpan<char>(in c)),
+                if (!Put(destination, ref at, rest))
+                {
+                    return false;
+                }
+
+                break;
+            }
+
+            var replacement = rest[next] switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                _ => "ˋ",
             };
-            if (!fits)
+            if (!Put(destination, ref at, rest[..next]) || !Put(destination, ref at, replacement))
             {
                 return false;
             }
+
+            rest = rest[(next + 1)..];
         }
 
         if (!Put(destination, ref at, "`"))
