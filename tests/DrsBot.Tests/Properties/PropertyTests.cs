@@ -152,6 +152,38 @@ public sealed class PropertyTests
             Assert.False(AkSkVerifier.Verify(AsGatewaySees(signed), "AK", secret + "x", DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)));
         }, iter: 1000);
 
+    // The handler signs DrsBot's own requests (a simple path, no query, no body) in one pass; any other request goes
+    // through the guide's steps. Both must give the same header for the same request, whatever its values.
+    [Fact]
+    public void The_one_pass_signature_is_the_guides_signature() =>
+        Gen.Select(Gen.Select(Gen.String[Gen.Char["abcXYZ019-_.~"], 1, 20].Array[1, 6], Gen.Bool, Gen.Bool, Gen.Bool),
+                Gen.Select(Gen.String[Gen.Char["abcdef0123456789 \t"], 1, 40], Gen.String[Gen.Char.AlphaNumeric, 1, 30], Gen.String[Gen.Char["abcXYZ019+/=é \u00e9"], 0, 60]),
+                Gen.Select(Gen.String[Gen.Char.AlphaNumeric, 1, 40], Gen.String[Gen.Char["abcXYZ019!@#é\u00e9 "], 1, 300], Gen.Long[0, 4_000_000_000]))
+            .Sample((shape, values, keys) =>
+            {
+                var ((segments, trailingSlash, hasContentType, hasToken), (project, host, token), (accessKey, secretKey, seconds)) = (shape, values, keys);
+                var path = "/" + string.Join("/", segments) + (trailingSlash ? "/" : "");
+                var contentType = hasContentType ? "application/json" : null;
+                var securityToken = hasToken && token.Length > 0 ? token : null;
+                var date = AkSkSigner.FormatDate(DateTimeOffset.FromUnixTimeSeconds(seconds));
+                Assert.True(AkSkSigner.IsSimplePath(path));
+
+                var signed = new Dictionary<string, string> { ["host"] = host, ["x-sdk-date"] = date, ["x-project-id"] = project };
+                if (securityToken is not null)
+                {
+                    signed["x-security-token"] = securityToken;
+                }
+
+                if (contentType is not null)
+                {
+                    signed["content-type"] = contentType;
+                }
+
+                var guide = AkSkSigner.AuthorizationHeader(accessKey, signed.Keys,
+                    AkSkSigner.Signature(AkSkSigner.StringToSign(AkSkSigner.CanonicalRequest("GET", path, "", signed, []), date), secretKey));
+                Assert.Equal(guide, AkSkSigner.AuthorizationForSimpleRequest("GET", path, contentType, host, project, date, securityToken, accessKey, secretKey));
+            }, iter: 3000);
+
     private static HttpRequestMessage Sign(Uri uri, string secret)
     {
         var handler = new AkSkSigningHandler(

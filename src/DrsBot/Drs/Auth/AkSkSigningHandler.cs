@@ -8,6 +8,8 @@ namespace DrsBot.Drs.Auth;
 /// </summary>
 internal sealed class AkSkSigningHandler(IOptions<DrsOptions> options, TimeProvider time) : DelegatingHandler
 {
+    private static readonly string[] SigningHeaders = ["X-Sdk-Date", "X-Project-Id", "X-Security-Token", "Authorization", "X-Auth-Token"];
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         var drs = options.Value;
@@ -15,8 +17,9 @@ internal sealed class AkSkSigningHandler(IOptions<DrsOptions> options, TimeProvi
         var uri = request.RequestUri!;
         var host = uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";
         var date = AkSkSigner.FormatDate(time.GetUtcNow());
+        var securityToken = string.IsNullOrEmpty(auth.SecurityToken) ? null : auth.SecurityToken;
 
-        foreach (var name in new[] { "X-Sdk-Date", "X-Project-Id", "X-Security-Token", "Authorization", "X-Auth-Token" })
+        foreach (var name in SigningHeaders)
         {
             request.Headers.Remove(name);
         }
@@ -24,32 +27,47 @@ internal sealed class AkSkSigningHandler(IOptions<DrsOptions> options, TimeProvi
         request.Headers.Host = host;
         request.Headers.TryAddWithoutValidation("X-Sdk-Date", date);
         request.Headers.TryAddWithoutValidation("X-Project-Id", drs.ProjectId);
+        if (securityToken is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Security-Token", securityToken);
+        }
+
+        var contentType = request.Content?.Headers.ContentType?.ToString();
+        var path = uri.AbsolutePath;
+        var noBody = request.Content is null || request.Content.Headers.ContentLength == 0; // unknown length: read it below
+        var authorization = noBody && uri.Query.Length == 0 && AkSkSigner.IsSimplePath(path)
+            ? AkSkSigner.AuthorizationForSimpleRequest(
+                request.Method.Method, path, contentType, host, drs.ProjectId, date, securityToken, auth.AccessKey!, auth.SecretKey!)
+            : await GeneralAuthorizationAsync(request, path, contentType, host, drs.ProjectId, date, securityToken, auth, ct);
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return await base.SendAsync(request, ct);
+    }
+
+    /// <summary>Any request: the guide's steps one by one (a query to sort, a path to re-encode, a body to hash).</summary>
+    private static async Task<string> GeneralAuthorizationAsync(
+        HttpRequestMessage request, string path, string? contentType, string host, string projectId, string date, string? securityToken,
+        DrsAuthOptions auth, CancellationToken ct)
+    {
         var signed = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["host"] = host,
             ["x-sdk-date"] = date,
-            ["x-project-id"] = drs.ProjectId,
+            ["x-project-id"] = projectId,
         };
 
-        if (!string.IsNullOrEmpty(auth.SecurityToken))
+        if (securityToken is not null)
         {
-            request.Headers.TryAddWithoutValidation("X-Security-Token", auth.SecurityToken);
-            signed["x-security-token"] = auth.SecurityToken;
+            signed["x-security-token"] = securityToken;
         }
 
-        byte[] body = [];
-        if (request.Content is not null)
+        if (contentType is not null)
         {
-            body = await request.Content.ReadAsByteArrayAsync(ct);
-            if (request.Content.Headers.ContentType is { } type)
-            {
-                signed["content-type"] = type.ToString();
-            }
+            signed["content-type"] = contentType;
         }
 
-        var canonical = AkSkSigner.CanonicalRequest(request.Method.Method, uri.AbsolutePath, uri.Query, signed, body);
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(ct);
+        var canonical = AkSkSigner.CanonicalRequest(request.Method.Method, path, request.RequestUri!.Query, signed, body);
         var signature = AkSkSigner.Signature(AkSkSigner.StringToSign(canonical, date), auth.SecretKey!);
-        request.Headers.TryAddWithoutValidation("Authorization", AkSkSigner.AuthorizationHeader(auth.AccessKey!, signed.Keys, signature));
-        return await base.SendAsync(request, ct);
+        return AkSkSigner.AuthorizationHeader(auth.AccessKey!, signed.Keys, signature);
     }
 }
