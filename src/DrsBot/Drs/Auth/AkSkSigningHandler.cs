@@ -10,7 +10,9 @@ internal sealed class AkSkSigningHandler(IOptions<DrsOptions> options, TimeProvi
 {
     private static readonly string[] SigningHeaders = ["X-Sdk-Date", "X-Project-Id", "X-Security-Token", "Authorization", "X-Auth-Token"];
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    // Not async: DrsBot's own requests are signed without waiting on anything, and hand the inner handler's task back
+    // as it is (an async method here would cost every DRS call a state machine). Only a request with a body waits.
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         var drs = options.Value;
         var auth = drs.Auth;
@@ -35,16 +37,18 @@ internal sealed class AkSkSigningHandler(IOptions<DrsOptions> options, TimeProvi
         var contentType = request.Content?.Headers.ContentType?.ToString();
         var path = uri.AbsolutePath;
         var noBody = request.Content is null || request.Content.Headers.ContentLength == 0; // unknown length: read it below
-        var authorization = noBody && uri.Query.Length == 0 && AkSkSigner.IsSimplePath(path)
-            ? AkSkSigner.AuthorizationForSimpleRequest(
-                request.Method.Method, path, contentType, host, drs.ProjectId, date, securityToken, auth.AccessKey!, auth.SecretKey!)
-            : await GeneralAuthorizationAsync(request, path, contentType, host, drs.ProjectId, date, securityToken, auth, ct);
-        request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        return await base.SendAsync(request, ct);
+        if (!noBody || uri.Query.Length > 0 || !AkSkSigner.IsSimplePath(path))
+        {
+            return SignStepByStepAndSendAsync(request, path, contentType, host, drs.ProjectId, date, securityToken, auth, ct);
+        }
+
+        request.Headers.TryAddWithoutValidation("Authorization", AkSkSigner.AuthorizationForSimpleRequest(
+            request.Method.Method, path, contentType, host, drs.ProjectId, date, securityToken, auth.AccessKey!, auth.SecretKey!));
+        return base.SendAsync(request, ct);
     }
 
     /// <summary>Any request: the guide's steps one by one (a query to sort, a path to re-encode, a body to hash).</summary>
-    private static async Task<string> GeneralAuthorizationAsync(
+    private async Task<HttpResponseMessage> SignStepByStepAndSendAsync(
         HttpRequestMessage request, string path, string? contentType, string host, string projectId, string date, string? securityToken,
         DrsAuthOptions auth, CancellationToken ct)
     {
@@ -68,6 +72,7 @@ internal sealed class AkSkSigningHandler(IOptions<DrsOptions> options, TimeProvi
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(ct);
         var canonical = AkSkSigner.CanonicalRequest(request.Method.Method, path, request.RequestUri!.Query, signed, body);
         var signature = AkSkSigner.Signature(AkSkSigner.StringToSign(canonical, date), auth.SecretKey!);
-        return AkSkSigner.AuthorizationHeader(auth.AccessKey!, signed.Keys, signature);
+        request.Headers.TryAddWithoutValidation("Authorization", AkSkSigner.AuthorizationHeader(auth.AccessKey!, signed.Keys, signature));
+        return await base.SendAsync(request, ct);
     }
 }
