@@ -62,8 +62,10 @@ internal sealed partial class Child : IAsyncDisposable
             ["Slack__RateLimit__PerTeamPerMinute"] = "100000000",
             ["Drs__Endpoint"] = drs.ToString(),
             ["Drs__ProjectId"] = "bench-project",
-            ["Drs__Auth__Mode"] = "Token",
+            ["Drs__Auth__Mode"] = DrsAuth,
             ["Drs__Auth__Token"] = "bench-token",
+            ["Drs__Auth__AccessKey"] = "BENCHACCESSKEY0000000",
+            ["Drs__Auth__SecretKey"] = "bench-secret-key-0000000000000000000000",
         };
         if (passThroughInside)
         {
@@ -142,6 +144,12 @@ internal sealed partial class Child : IAsyncDisposable
     }
 
     /// <summary>BENCH_BOT_LOG names a file that gets every line every DrsBot process writes, for reading a run afterwards.</summary>
+    /// <summary>
+    /// How DrsBot authenticates to DRS in a run: a token header (what Password mode's cached IAM token costs a
+    /// request) by default, or VERSUS_DRS_AUTH=AkSk to sign every call as real credentials do (the fake does not check).
+    /// </summary>
+    public static readonly string DrsAuth = Environment.GetEnvironmentVariable("VERSUS_DRS_AUTH") is "AkSk" ? "AkSk" : "Token";
+
     private static readonly StreamWriter? Log = Environment.GetEnvironmentVariable("BENCH_BOT_LOG") is { Length: > 0 } path
         ? new StreamWriter(path, append: false) { AutoFlush = true }
         : null;

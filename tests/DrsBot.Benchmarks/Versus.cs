@@ -9,7 +9,7 @@ namespace DrsBot.Benchmarks;
 /// two baselines on the same machine, all answering signed <c>/drs-progress</c> commands backed by the same DRS
 /// process; and a third, the pass-through's code inside DrsBot's own host (<see cref="HostedPassThrough"/>), which
 /// splits DrsBot's gap into what its host costs and what its command code costs. The load comes from this process: fixed concurrency for a fixed time after a warm-up.
-/// LOAD_SECONDS (15) and LOAD_CONCURRENCY (32) change the run (measured after each target's JIT has settled); VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling).
+/// LOAD_SECONDS (15) and LOAD_CONCURRENCY (32) change the run (measured after each target's JIT has settled); VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS calls with AK/SK instead of a token.
 /// </summary>
 internal static class Versus
 {
@@ -17,7 +17,7 @@ internal static class Versus
     {
         var seconds = int.Parse(Environment.GetEnvironmentVariable("LOAD_SECONDS") ?? "15", CultureInfo.InvariantCulture);
         var concurrency = int.Parse(Environment.GetEnvironmentVariable("LOAD_CONCURRENCY") ?? "32", CultureInfo.InvariantCulture);
-        Console.WriteLine($"versus: {concurrency} concurrent signed /drs-progress commands for {seconds} s each, once each target's JIT has settled; DRS answers the API page's example");
+        Console.WriteLine($"versus: {concurrency} concurrent signed /drs-progress commands for {seconds} s each, once each target's JIT has settled; DRS answers the API page's example; DrsBot's DRS auth: {Child.DrsAuth}");
 
         await using var drs = await Child.StartServerAsync("drs");
         await using var bare = await Child.StartServerAsync("bare");
