@@ -143,13 +143,13 @@ internal sealed partial class Child : IAsyncDisposable
         }
     }
 
-    /// <summary>BENCH_BOT_LOG names a file that gets every line every DrsBot process writes, for reading a run afterwards.</summary>
     /// <summary>
     /// How DrsBot authenticates to DRS in a run: a token header (what Password mode's cached IAM token costs a
     /// request) by default, or VERSUS_DRS_AUTH=AkSk to sign every call as real credentials do (the fake does not check).
     /// </summary>
     public static readonly string DrsAuth = Environment.GetEnvironmentVariable("VERSUS_DRS_AUTH") is "AkSk" ? "AkSk" : "Token";
 
+    /// <summary>BENCH_BOT_LOG names a file that gets every line every DrsBot process writes, for reading a run afterwards.</summary>
     private static readonly StreamWriter? Log = Environment.GetEnvironmentVariable("BENCH_BOT_LOG") is { Length: > 0 } path
         ? new StreamWriter(path, append: false) { AutoFlush = true }
         : null;
