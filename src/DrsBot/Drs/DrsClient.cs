@@ -170,7 +170,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
             }
             finally
             {
-                Return(body);
+                ArrayPool<byte>.Shared.Return(body);
             }
         }
 
@@ -194,16 +194,8 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         }
         catch
         {
-            Return(body);
+            ArrayPool<byte>.Shared.Return(body);
             throw;
-        }
-    }
-
-    private static void Return(byte[] rented)
-    {
-        if (rented.Length > 0) // an empty answer rents the shared empty array, which is nobody's to return
-        {
-            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

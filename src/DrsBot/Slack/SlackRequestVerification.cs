@@ -71,7 +71,6 @@ internal sealed class SlackRequestVerification(
         }
         finally
         {
-            // The body carries the response_url, a credential for its conversation: wiped before the pool has it.
             http.Features.Set<SlackRequestBody>(null);
             GiveBack(rented);
         }
@@ -85,14 +84,8 @@ internal sealed class SlackRequestVerification(
 
     private static bool IsSslCheck(ReadOnlySpan<byte> body) => SlashCommand.FromForm(body).IsSslCheck;
 
-    // An empty body rents the shared empty array, which is nobody's to return.
-    private static void GiveBack(byte[] rented)
-    {
-        if (rented.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-        }
-    }
+    // Wiped as it goes back: the body carries the response_url, a credential for its conversation.
+    private static void GiveBack(byte[] rented) => ArrayPool<byte>.Shared.Return(rented, clearArray: true);
 
     /// <summary>
     /// The body in an array from the pool (the caller returns it), or null when it is over <paramref name="limit"/>.
