@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using DrsBot.Infrastructure;
 
 namespace DrsBot.Slack;
 
@@ -66,14 +67,12 @@ public static class SlackSignature
 
     /// <summary>
     /// The HMAC over "v0:{timestamp}:{body}", which it wants as one span: built in a pooled buffer (a request is up to
-    /// Slack:MaxRequestBytes), with the key on the stack and wiped after, so verifying allocates nothing.
+    /// Slack:MaxRequestBytes), with the key on the stack and wiped after (SecretHmac), so verifying allocates nothing.
     /// </summary>
     private static void ComputeHash(string signingSecret, string timestamp, ReadOnlySpan<byte> body, Span<byte> hash)
     {
-        var keyLength = Encoding.UTF8.GetByteCount(signingSecret);
         var headerLength = Encoding.UTF8.GetByteCount(timestamp) + 4; // "v0:" and ":"
         var message = ArrayPool<byte>.Shared.Rent(headerLength + body.Length);
-        var key = keyLength <= 256 ? stackalloc byte[keyLength] : new byte[keyLength];
         try
         {
             var header = message.AsSpan(0, headerLength);
@@ -81,13 +80,11 @@ public static class SlackSignature
             Encoding.UTF8.GetBytes(timestamp, header[3..]);
             header[^1] = (byte)':';
             body.CopyTo(message.AsSpan(headerLength));
-            Encoding.UTF8.GetBytes(signingSecret, key);
-            HMACSHA256.HashData(key, message.AsSpan(0, headerLength + body.Length), hash);
+            SecretHmac.Sha256(signingSecret, message.AsSpan(0, headerLength + body.Length), hash);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(key);
-            // Cleared too: the body carries the response_url, a credential for its conversation, and the pool is shared.
+            // Cleared: the body carries the response_url, a credential for its conversation, and the pool is shared.
             ArrayPool<byte>.Shared.Return(message, clearArray: true);
         }
     }
