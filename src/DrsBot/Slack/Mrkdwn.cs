@@ -1,13 +1,10 @@
 using System.Buffers;
-using System.Text;
 
 namespace DrsBot.Slack;
 
 /// <summary>Slack mrkdwn helpers. Only &amp;, &lt; and &gt; need escaping (Slack: "Formatting text").</summary>
 public static class Mrkdwn
 {
-    private static readonly SearchValues<char> Special = SearchValues.Create("&<>");
-
     public static string Escape(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -16,26 +13,9 @@ public static class Mrkdwn
         }
 
         // Most text (ids, speeds, numbers) has nothing to escape: hand it back without copying it.
-        var first = text.AsSpan().IndexOfAny(Special);
-        if (first < 0)
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length + 16);
-        builder.Append(text.AsSpan(0, first));
-        foreach (var c in text.AsSpan(first))
-        {
-            _ = c switch
-            {
-                '&' => builder.Append("&amp;"),
-                '<' => builder.Append("&lt;"),
-                '>' => builder.Append("&gt;"),
-                _ => builder.Append(c),
-            };
-        }
-
-        return builder.ToString();
+        return text.AsSpan().IndexOfAny(EscapedText.Special) < 0
+            ? text
+            : new EscapedText(text, inCode: false).ToString();
     }
 
     /// <summary>Inline code that cannot be broken out of: backticks inside become a look-alike.</summary>
@@ -51,65 +31,8 @@ public static class Mrkdwn
 /// <summary><see cref="Mrkdwn.Code"/>'s text, written where it is needed.</summary>
 public readonly struct CodeText(string? text) : ISpanFormattable
 {
-    private static readonly SearchValues<char> Special = SearchValues.Create("&<>`");
-
-    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
-    {
-        charsWritten = 0;
-        var at = 0;
-        if (!Put(destination, ref at, "`"))
-        {
-            return false;
-        }
-
-        // Runs of plain text are copied whole; each special character becomes its entity or look-alike.
-        for (var rest = text.AsSpan(); ;)
-        {
-            var next = rest.IndexOfAny(Special);
-            if (next < 0)
-            {
-                if (!Put(destination, ref at, rest))
-                {
-                    return false;
-                }
-
-                break;
-            }
-
-            var replacement = rest[next] switch
-            {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                _ => "ˋ",
-            };
-            if (!Put(destination, ref at, rest[..next]) || !Put(destination, ref at, replacement))
-            {
-                return false;
-            }
-
-            rest = rest[(next + 1)..];
-        }
-
-        if (!Put(destination, ref at, "`"))
-        {
-            return false;
-        }
-
-        charsWritten = at;
-        return true;
-    }
-
-    private static bool Put(Span<char> destination, ref int at, ReadOnlySpan<char> piece)
-    {
-        if (!piece.TryCopyTo(destination[at..]))
-        {
-            return false;
-        }
-
-        at += piece.Length;
-        return true;
-    }
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        destination.TryWrite(null, $"`{new EscapedText(text, inCode: true)}`", out charsWritten);
 
     public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
 
@@ -127,4 +50,64 @@ public readonly struct DateText(DateTimeOffset when) : ISpanFormattable
     public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
 
     public override string ToString() => string.Create(null, stackalloc char[96], $"{this}");
+}
+
+/// <summary>
+/// Text with Slack's three specials as entities (&amp;, &lt;, &gt;) and, inside a code span, backticks as a look-alike:
+/// the one escaping rule, which <see cref="Mrkdwn.Escape"/> and <see cref="CodeText"/> both write with.
+/// </summary>
+internal readonly struct EscapedText(string? text, bool inCode) : ISpanFormattable
+{
+    internal static readonly SearchValues<char> Special = SearchValues.Create("&<>");
+    private static readonly SearchValues<char> SpecialInCode = SearchValues.Create("&<>`");
+
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+    {
+        charsWritten = 0;
+        var at = 0;
+        // Runs of plain text are copied whole; each special character becomes its entity or look-alike.
+        for (var rest = text.AsSpan(); ;)
+        {
+            var next = rest.IndexOfAny(inCode ? SpecialInCode : Special);
+            if (next < 0)
+            {
+                if (!Put(destination, ref at, rest))
+                {
+                    return false;
+                }
+
+                charsWritten = at;
+                return true;
+            }
+
+            var replacement = rest[next] switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                _ => "ˋ",
+            };
+            if (!Put(destination, ref at, rest[..next]) || !Put(destination, ref at, replacement))
+            {
+                return false;
+            }
+
+            rest = rest[(next + 1)..];
+        }
+    }
+
+    private static bool Put(Span<char> destination, ref int at, ReadOnlySpan<char> piece)
+    {
+        if (!piece.TryCopyTo(destination[at..]))
+        {
+            return false;
+        }
+
+        at += piece.Length;
+        return true;
+    }
+
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    public override string ToString() => string.Create(null, stackalloc char[256], $"{this}");
 }

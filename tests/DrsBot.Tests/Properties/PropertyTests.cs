@@ -424,8 +424,10 @@ public sealed class PropertyTests
         Gen.Select(Gen.OneOf(AnyText, HostileDrsText), Gen.String[Gen.Char["ab"], 0, 600], Gen.Long[-62135596800, 253402300799], Gen.Double)
             .Sample((text, prefix, seconds, number) =>
             {
-                var code = "`" + text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
-                    .Replace(">", "&gt;", StringComparison.Ordinal).Replace('`', 'ˋ') + "`";
+                var escaped = text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+                    .Replace(">", "&gt;", StringComparison.Ordinal);
+                Assert.Equal(escaped, Mrkdwn.Escape(text));
+                var code = "`" + escaped.Replace('`', 'ˋ') + "`";
                 Assert.Equal(code, Mrkdwn.Code(text));
                 Assert.Equal(prefix + code, $"{prefix}{new CodeText(text)}");
 
