@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Console;
 
 namespace DrsBot.Infrastructure;
 
@@ -16,8 +15,7 @@ public static class ServiceDefaults
         if (!builder.Environment.IsDevelopment())
         {
             // One JSON object per line, scopes (Slack team, channel, user; DRS request id) as fields.
-            builder.Logging.AddConsole(o => o.FormatterName = JsonLineFormatter.FormatterName)
-                .AddConsoleFormatter<JsonLineFormatter, ConsoleFormatterOptions>();
+            builder.Logging.AddJsonLines();
         }
 
         builder.Services.AddHealthChecks();

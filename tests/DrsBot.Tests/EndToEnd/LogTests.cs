@@ -42,4 +42,30 @@ public sealed class LogTests
             Assert.DoesNotContain(secret, bot.Output, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Logging_Console_settings_still_apply_to_the_json_lines()
+    {
+        await using var drs = new FakeDrs();
+        await drs.StartAsync();
+        drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+        await using var bot = await BotProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Slack:SigningSecret"] = DrsBotApp.SigningSecret,
+            ["Slack:BotToken"] = DrsBotApp.BotToken,
+            ["Drs:Endpoint"] = drs.BaseUrl.ToString(),
+            ["Drs:ProjectId"] = DrsBotApp.ProjectId,
+            ["Drs:Auth:Mode"] = "Token",
+            ["Drs:Auth:Token"] = DrsBotApp.DrsToken,
+            ["Logging:Console:LogLevel:DrsBot"] = "None", // the built-in console logger's section, as operators set it
+        });
+
+        await bot.CommandAsync("job-1 cmp-1", "C0LOGS");
+        await Task.Delay(500);
+
+        var categories = bot.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("Category").GetString()!).ToList();
+        Assert.Contains("Microsoft.Hosting.Lifetime", categories); // the host's lines still come
+        Assert.DoesNotContain(categories, c => c.StartsWith("DrsBot", StringComparison.Ordinal)); // DrsBot's are filtered out
+    }
 }

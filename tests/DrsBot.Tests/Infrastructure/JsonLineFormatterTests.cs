@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using DrsBot.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -13,12 +14,10 @@ public sealed class JsonLineFormatterTests
     {
         var provider = new LoggerExternalScopeProvider();
         var pushed = scopes.Select(s => provider.Push(s)).ToList();
-        using var text = new StringWriter();
-        new JsonLineFormatter().Write(
-            new LogEntry<TState>(LogLevel.Warning, "DrsBot.Test", new EventId(7), state, exception, formatter), provider, text);
+        var line = Lines.Of(output => JsonLineFormatter.Write(
+            new LogEntry<TState>(LogLevel.Warning, "DrsBot.Test", new EventId(7), state, exception, formatter), provider, output));
         pushed.ForEach(p => p.Dispose());
-        var line = text.ToString();
-        Assert.EndsWith(Environment.NewLine, line, StringComparison.Ordinal);
+        Assert.EndsWith("}\n", line, StringComparison.Ordinal);
         Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // one line, whatever the values hold
         return JsonDocument.Parse(line).RootElement;
     }
@@ -80,11 +79,11 @@ public sealed class JsonLineFormatterTests
     }
 
     /// <summary>A value whose text is made by code that logs (on the same thread, into the same formatter).</summary>
-    private sealed class LogsWhenPrinted(JsonLineFormatter formatter, StringWriter inner)
+    private sealed class LogsWhenPrinted(LogOutput output)
     {
         public override string ToString()
         {
-            formatter.Write(new LogEntry<string>(LogLevel.Information, "Inner", default, "inner", null, (s, _) => s), null, inner);
+            JsonLineFormatter.Write(new LogEntry<string>(LogLevel.Information, "Inner", default, "inner", null, (s, _) => s), null, output);
             return "outer value";
         }
     }
@@ -92,14 +91,16 @@ public sealed class JsonLineFormatterTests
     [Fact]
     public void A_line_written_while_another_is_being_written_on_the_same_thread_leaves_both_whole()
     {
-        var formatter = new JsonLineFormatter();
-        using var inner = new StringWriter();
-        using var outer = new StringWriter();
-        var state = Values(("Value", new LogsWhenPrinted(formatter, inner)));
-        formatter.Write(new LogEntry<List<KeyValuePair<string, object?>>>(LogLevel.Information, "Outer", default, state, null, (_, _) => "outer"), null, outer);
+        var text = Lines.Of(output =>
+        {
+            var state = Values(("Value", new LogsWhenPrinted(output)));
+            JsonLineFormatter.Write(new LogEntry<List<KeyValuePair<string, object?>>>(LogLevel.Information, "Outer", default, state, null, (_, _) => "outer"), null, output);
+        });
 
-        Assert.Equal("inner", JsonDocument.Parse(inner.ToString()).RootElement.GetProperty("Message").GetString());
-        var line = JsonDocument.Parse(outer.ToString()).RootElement;
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length); // the inner line is finished first, then the outer one, each whole
+        Assert.Equal("inner", JsonDocument.Parse(lines[0]).RootElement.GetProperty("Message").GetString());
+        var line = JsonDocument.Parse(lines[1]).RootElement;
         Assert.Equal("outer", line.GetProperty("Message").GetString());
         Assert.Equal("outer value", line.GetProperty("State").GetProperty("Value").GetString());
     }
@@ -110,5 +111,20 @@ public sealed class JsonLineFormatterTests
         var huge = new string('x', 200_000);
         Assert.Equal(huge, Format(Values(), (_, _) => huge).GetProperty("Message").GetString());
         Assert.Equal("small", Format(Values(), (_, _) => "small").GetProperty("Message").GetString());
+    }
+}
+
+/// <summary>What a <see cref="LogOutput"/> wrote, as text, once it has been disposed (which writes what is pending).</summary>
+internal static class Lines
+{
+    public static string Of(Action<LogOutput> write)
+    {
+        var stream = new MemoryStream();
+        using (var output = new LogOutput(stream))
+        {
+            write(output);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }
