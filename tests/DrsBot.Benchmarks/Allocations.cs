@@ -67,6 +67,18 @@ internal static class Allocations
 
         Console.WriteLine($"  {"sum of these stages",-40} {sum,7:N0} B ({sum / 1024.0:0.0} KiB)");
 
+        // DRS by region, as the README's production command configures it (nothing is called here).
+        using (var bot = new BotHost(new() { ["Drs:Region"] = "ap-southeast-1", ["Drs:ProjectId"] = "bench-project", ["Drs:Auth:Mode"] = "Token", ["Drs:Auth:Token"] = "bench-token" }))
+        {
+            // What the endpoint's parameter binding does per command: a request scope, the router and all it holds.
+            var scopes = bot.Services.GetRequiredService<IServiceScopeFactory>();
+            Measure("the command's services (a request scope)", () =>
+            {
+                using var scope = scopes.CreateScope();
+                scope.ServiceProvider.GetRequiredService<CommandRouter>();
+            });
+        }
+
         foreach (var (name, auth) in new[] { ("the DRS call's machinery (no sockets)", "Token"), ("  the same, signed with AK/SK", "AkSk") })
         {
             using var drs = DrsCallMachinery(drsAnswer, auth);

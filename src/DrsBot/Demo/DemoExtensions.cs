@@ -49,7 +49,7 @@ public static partial class DemoExtensions
                 o.ProjectId = DrsSimulator.ProjectId;
                 o.Auth = new DrsAuthOptions { Mode = DrsAuthMode.Token, Token = "simulator-token" };
             });
-            builder.Services.AddHttpClient<IDrsClient, DrsClient>()
+            builder.Services.AddHttpClient(DrsClient.HttpClientName) // its settings only: AddDrs registers the client
                 .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<SelfAddress>().BaseUrl, SimulatorPath + "/"));
         }
 

@@ -34,6 +34,9 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     /// </summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// <summary>The HttpClientFactory name of DRS's client, for settings added elsewhere (the demo's simulator).</summary>
+    public const string HttpClientName = nameof(IDrsClient);
+
     public async Task<CompareProgressResult> GetCompareProgressAsync(
         ComparisonRef comparison, DrsCallKind kind, CancellationToken ct)
     {

@@ -1,5 +1,7 @@
 using DrsBot.Drs.Auth;
 using DrsBot.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Drs;
@@ -22,12 +24,25 @@ public static class DrsServiceCollectionExtensions
                 http.MaxResponseContentBufferSize = DrsClient.MaxBodyBytes;
             });
 
-        var client = services.AddHttpClient<IDrsClient, DrsClient>((sp, http) =>
+        var client = services.AddHttpClient<IDrsClient, DrsClient>(DrsClient.HttpClientName);
+        // DRS's address worked out once, when the client's settings are first built, not for every client handed out:
+        // with Drs:Region that was two Uris made and parsed for every command.
+        services.AddOptions<HttpClientFactoryOptions>(client.Name).Configure<IOptions<DrsOptions>>((factory, drs) =>
+        {
+            var address = drs.Value.ResolvedEndpoint!.AsBaseAddress();
+            factory.HttpClientActions.Add(http =>
             {
-                http.BaseAddress = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedEndpoint!.AsBaseAddress();
+                http.BaseAddress = address;
                 http.Timeout = Timeout.InfiniteTimeSpan; // DrsResilienceHandler owns timeouts
                 http.MaxResponseContentBufferSize = DrsClient.MaxBodyBytes;
             });
+        });
+
+        // One DRS client per request or job scope, shared by everything in it: the router and the subscription commands
+        // each made their own (an HttpClient and its cancellation source apiece). Still never held by a singleton, so
+        // HttpClientFactory rotates its handlers as it should.
+        services.Replace(ServiceDescriptor.Scoped<IDrsClient>(sp => sp.GetRequiredService<ITypedHttpClientFactory<DrsClient>>()
+            .CreateClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(client.Name))));
 
         // Handlers run in the order added: resilience outside, so every retry is authenticated afresh.
         services.AddSingleton<DrsCircuitBreakers>();

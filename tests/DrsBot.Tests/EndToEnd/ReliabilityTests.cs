@@ -144,4 +144,24 @@ public sealed class ServiceLifetimeTests
         using var two = app.Services.CreateScope();
         Assert.NotSame(one.ServiceProvider.GetRequiredService<CommandRouter>(), two.ServiceProvider.GetRequiredService<CommandRouter>());
     }
+
+    [Fact]
+    public async Task A_request_or_job_scope_shares_one_drs_client_and_the_next_scope_gets_a_new_one()
+    {
+        await using var drs = new FakeDrs();
+        await using var slack = new FakeSlack();
+        await drs.StartAsync();
+        await slack.StartAsync();
+        await using var app = new DrsBotApp(drs, slack);
+        await using var demo = new Demo.DemoApp(); // the simulator points the same client elsewhere
+
+        foreach (var services in new[] { app.Services, demo.Services })
+        {
+            using var one = services.CreateScope();
+            using var two = services.CreateScope();
+            var client = one.ServiceProvider.GetRequiredService<IDrsClient>();
+            Assert.Same(client, one.ServiceProvider.GetRequiredService<IDrsClient>());
+            Assert.NotSame(client, two.ServiceProvider.GetRequiredService<IDrsClient>()); // a new HttpClient, so handlers rotate
+        }
+    }
 }
