@@ -5,9 +5,16 @@ namespace DrsBot.Slack;
 /// <summary>
 /// Posts follow-up replies to a slash command's <c>response_url</c> (good for 5 posts in 30 minutes).
 /// The URL itself is a credential for that conversation, so this client does not log it.
+/// <para>
+/// One for the process, taking an HttpClient from the factory for each post, so HttpClientFactory rotates its handler:
+/// nearly every command is answered in time and never posts, and a typed client made for each of them was a wasted
+/// HttpClient per command.
+/// </para>
 /// </summary>
-public sealed partial class ResponseUrlClient(HttpClient http, ResponseUrlPolicy policy, ILogger<ResponseUrlClient> logger)
+public sealed partial class ResponseUrlClient(IHttpClientFactory clients, ResponseUrlPolicy policy, ILogger<ResponseUrlClient> logger)
 {
+    public const string HttpClientName = nameof(ResponseUrlClient);
+
     /// <summary>Marks a request that tracing must not record (its URL is a secret).</summary>
     public static readonly HttpRequestOptionsKey<bool> NotTraced = new("DrsBot.NotTraced");
 
@@ -26,7 +33,7 @@ public sealed partial class ResponseUrlClient(HttpClient http, ResponseUrlPolicy
                 Content = JsonContent.Create(message, options: SlackJson.Options),
             };
             request.Options.Set(NotTraced, true);
-            using var response = await http.SendAsync(request, ct);
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
             {
                 return true;

@@ -19,12 +19,11 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<CommandRateLimiter>();
         services.AddSingleton<SlackDeliveryHealth>();
         services.AddSingleton<InteractionHandler>();
-        services.AddHttpClient<ResponseUrlClient>(http => http.Timeout = TimeSpan.FromSeconds(30))
+        services.AddHttpClient(ResponseUrlClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddStandardResilienceHandler();
-
-        // Scoped, like everything that holds a typed client, so HttpClientFactory can rotate handlers (DNS changes).
-        services.AddScoped<InteractiveReplies>();
+        services.AddSingleton<ResponseUrlClient>(); // a client from the factory per post: its handler still rotates
+        services.AddSingleton<InteractiveReplies>();
         services.AddSingleton<FollowUps>();
         services.AddHostedService(sp => sp.GetRequiredService<FollowUps>());
         return services;

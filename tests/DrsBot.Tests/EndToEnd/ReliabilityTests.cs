@@ -117,7 +117,7 @@ public sealed class ReliabilityTests : EndToEndTest
 /// <summary>Nothing that holds a typed HttpClient lives for the whole process, or its handler would never rotate.</summary>
 public sealed class ServiceLifetimeTests
 {
-    private static readonly Type[] TypedClients = [typeof(IDrsClient), typeof(IChannelPoster), typeof(ResponseUrlClient), typeof(HttpClient)];
+    private static readonly Type[] TypedClients = [typeof(IDrsClient), typeof(IChannelPoster), typeof(HttpClient)];
 
     [Fact]
     public async Task No_singleton_captures_a_typed_client()
@@ -130,7 +130,7 @@ public sealed class ServiceLifetimeTests
         await using var app = new DrsBotApp(drs, slack) { ConfigureTestServices = s => services = s };
         _ = app.Server;
 
-        foreach (var type in new[] { typeof(CommandRouter), typeof(SubscriptionCommands), typeof(NotificationDelivery), typeof(InteractiveReplies), typeof(ComparisonPoll) })
+        foreach (var type in new[] { typeof(CommandRouter), typeof(SubscriptionCommands), typeof(NotificationDelivery), typeof(ComparisonPoll) })
         {
             Assert.NotEqual(ServiceLifetime.Singleton, Assert.Single(services!, d => d.ServiceType == type).Lifetime);
         }
