@@ -9,7 +9,9 @@ public static partial class SlackEndpoints
     /// <summary>Slack's Request URLs. Every route here is signature-checked before anything else runs.</summary>
     public static RouteGroupBuilder MapSlack(this IEndpointRouteBuilder app)
     {
-        var slack = app.MapGroup("/slack").AddEndpointFilter<SlackRequestVerification>();
+        // The registered instance, not AddEndpointFilter<T>, which builds a new filter from the request's services each time.
+        var verification = app.ServiceProvider.GetRequiredService<SlackRequestVerification>();
+        var slack = app.MapGroup("/slack").AddEndpointFilter(verification);
         slack.MapPost("/commands", HandleCommandAsync);
         slack.MapPost("/interactions", HandleInteraction);
         return slack;
