@@ -1,11 +1,13 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace DrsBot.Slack;
 
 /// <summary>
-/// A reply to Slack's request, as JSON written straight into the response: in one synchronous pass into Kestrel's
-/// own buffers by <see cref="SlackMessageWriter"/>, instead of the resumable (async) serializer <c>Results.Json</c>
-/// uses, which for a reply this small cost more in bookkeeping than in writing (README, Performance).
+/// A reply to Slack's request, as JSON written in one synchronous pass by <see cref="SlackMessageWriter"/>, instead of
+/// the resumable (async) serializer <c>Results.Json</c> uses, which for a reply this small cost more in bookkeeping
+/// than in writing (README, Performance). It is written first into a buffer of this thread's, so the response can
+/// declare its length: written straight into the response, it went out chunked, with a closing chunk after it.
 /// </summary>
 internal sealed class SlackReply(SlackMessage message) : IResult
 {
@@ -17,10 +19,25 @@ internal sealed class SlackReply(SlackMessage message) : IResult
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        Write(response.BodyWriter, message);
+        var json = t_reply ??= new ArrayBufferWriter<byte>(4096);
+        json.ResetWrittenCount();
+        Write(json, message);
+        response.ContentLength = json.WrittenCount;
+        response.BodyWriter.Write(json.WrittenSpan);
+        if (json.Capacity > LargestKeptReply)
+        {
+            t_reply = null; // an unusually large reply (a long job view) does not keep its buffer on this thread
+        }
+
         var flush = response.BodyWriter.FlushAsync(httpContext.RequestAborted);
         return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask(); // a reply this size flushes at once
     }
+
+    // Each thread's reply buffer, reused: ExecuteAsync fills and copies it out without yielding.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_reply;
+
+    private const int LargestKeptReply = 64 * 1024;
 
     // One writer per thread, reset onto each reply's output: Write runs start to end without yielding, so no two
     // replies share one, and a writer is not made and thrown away for every reply.
@@ -28,10 +45,10 @@ internal sealed class SlackReply(SlackMessage message) : IResult
     private static Utf8JsonWriter? t_writer;
 
     // Where a writer points between replies, so it keeps no connection's buffers reachable.
-    private static readonly System.Buffers.ArrayBufferWriter<byte> Nowhere = new(1);
+    private static readonly ArrayBufferWriter<byte> Nowhere = new(1);
 
     /// <summary>The message as Slack's JSON, written into <paramref name="output"/> in one pass.</summary>
-    public static void Write(System.Buffers.IBufferWriter<byte> output, SlackMessage message)
+    public static void Write(IBufferWriter<byte> output, SlackMessage message)
     {
         var json = t_writer;
         if (json is null)

@@ -36,6 +36,21 @@ public sealed class ProgressCommandTests : EndToEndTest
     }
 
     [Fact]
+    public async Task The_reply_declares_its_length_so_it_goes_out_whole_rather_than_chunked()
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Ok(FakeDrs.ApiPageExample));
+
+        using var response = await App.PostSignedAsync(DrsBotApp.CommandBody($"{Job} {Compare}"));
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        // The header as sent (HttpClient would otherwise work a length out from the buffered body).
+        Assert.True(response.Content.Headers.NonValidated.TryGetValues("Content-Length", out var declared));
+        Assert.Equal(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), declared.ToString());
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        BlockKit.AssertValid(System.Text.Json.JsonDocument.Parse(body).RootElement);
+    }
+
+    [Fact]
     public async Task The_drs_request_carries_the_three_headers_and_the_project()
     {
         Drs.Script(Job, Compare, DrsAnswer.Ok(FakeDrs.ApiPageExample));
