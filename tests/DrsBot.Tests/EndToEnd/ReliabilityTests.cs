@@ -148,14 +148,20 @@ public sealed class ServiceLifetimeTests
     [Fact]
     public async Task A_request_or_job_scope_shares_one_drs_client_and_the_next_scope_gets_a_new_one()
     {
-        await using var drs = new FakeDrs();
-        await using var slack = new FakeSlack();
-        await drs.StartAsync();
-        await slack.StartAsync();
-        await using var app = new DrsBotApp(drs, slack);
-        await using var demo = new Demo.DemoApp(); // the simulator points the same client elsewhere
+        // One host at a time (see AssemblyInfo): the production wiring, then the demo's, which points the client elsewhere.
+        await using (var drs = new FakeDrs())
+        await using (var slack = new FakeSlack())
+        {
+            await drs.StartAsync();
+            await slack.StartAsync();
+            await using var app = new DrsBotApp(drs, slack);
+            AssertOnePerScope(app.Services);
+        }
 
-        foreach (var services in new[] { app.Services, demo.Services })
+        await using var demo = new Demo.DemoApp();
+        AssertOnePerScope(demo.Services);
+
+        static void AssertOnePerScope(IServiceProvider services)
         {
             using var one = services.CreateScope();
             using var two = services.CreateScope();
