@@ -14,17 +14,8 @@ public sealed class LogTests
         await drs.StartAsync();
         await slack.StartAsync();
         drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40) with { Headers = new Dictionary<string, string> { ["X-Request-Id"] = "req-77" } });
-        await using var bot = await BotProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Slack:SigningSecret"] = DrsBotApp.SigningSecret,
-            ["Slack:BotToken"] = DrsBotApp.BotToken,
-            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
-            ["Drs:Endpoint"] = drs.BaseUrl.ToString(),
-            ["Drs:ProjectId"] = DrsBotApp.ProjectId,
-            ["Drs:Auth:Mode"] = "Token",
-            ["Drs:Auth:Token"] = DrsBotApp.DrsToken,
-            ["Logging:LogLevel:DrsBot"] = "Debug",
-        });
+        await using var bot = await BotProcess.StartAsync(BotProcess.Settings(drs,
+            ("Slack:ApiBaseUrl", slack.ApiBaseUrl.ToString()), ("Logging:LogLevel:DrsBot", "Debug")));
 
         await bot.CommandAsync("job-1 cmp-1", "C0LOGS");
         await Task.Delay(500); // let the process flush its console
@@ -49,16 +40,8 @@ public sealed class LogTests
         await using var drs = new FakeDrs();
         await drs.StartAsync();
         drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
-        await using var bot = await BotProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Slack:SigningSecret"] = DrsBotApp.SigningSecret,
-            ["Slack:BotToken"] = DrsBotApp.BotToken,
-            ["Drs:Endpoint"] = drs.BaseUrl.ToString(),
-            ["Drs:ProjectId"] = DrsBotApp.ProjectId,
-            ["Drs:Auth:Mode"] = "Token",
-            ["Drs:Auth:Token"] = DrsBotApp.DrsToken,
-            ["Logging:Console:LogLevel:DrsBot"] = "None", // the built-in console logger's section, as operators set it
-        });
+        // The built-in console logger's section, as operators set it.
+        await using var bot = await BotProcess.StartAsync(BotProcess.Settings(drs, ("Logging:Console:LogLevel:DrsBot", "None")));
 
         await bot.CommandAsync("job-1 cmp-1", "C0LOGS");
         await Task.Delay(500);

@@ -31,20 +31,12 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
 
     private async Task<BotProcess> StartAsync(string database)
     {
-        var bot = await BotProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Slack:SigningSecret"] = DrsBotApp.SigningSecret,
-            ["Slack:BotToken"] = DrsBotApp.BotToken,
-            ["Slack:ApiBaseUrl"] = _slack.ApiBaseUrl.ToString(),
-            ["Drs:Endpoint"] = _drs.BaseUrl.ToString(),
-            ["Drs:ProjectId"] = DrsBotApp.ProjectId,
-            ["Drs:Auth:Mode"] = "Token",
-            ["Drs:Auth:Token"] = DrsBotApp.DrsToken,
-            ["Watch:PollInterval"] = "00:00:05",
-            ["Watch:PollLease"] = "00:00:10",
-            ["Hangfire:Storage"] = "PostgreSql",
-            ["ConnectionStrings:Hangfire"] = database,
-        });
+        var bot = await BotProcess.StartAsync(BotProcess.Settings(_drs,
+            ("Slack:ApiBaseUrl", _slack.ApiBaseUrl.ToString()),
+            ("Watch:PollInterval", "00:00:05"),
+            ("Watch:PollLease", "00:00:10"),
+            ("Hangfire:Storage", "PostgreSql"),
+            ("ConnectionStrings:Hangfire", database)));
         _bots.Add(bot);
         return bot;
     }

@@ -14,15 +14,7 @@ public sealed class TruncatedBodyTests
         await using var drs = new FakeDrs();
         await drs.StartAsync();
         drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
-        await using var bot = await BotProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Slack:SigningSecret"] = DrsBotApp.SigningSecret,
-            ["Slack:BotToken"] = DrsBotApp.BotToken,
-            ["Drs:Endpoint"] = drs.BaseUrl.ToString(),
-            ["Drs:ProjectId"] = DrsBotApp.ProjectId,
-            ["Drs:Auth:Mode"] = "Token",
-            ["Drs:Auth:Token"] = DrsBotApp.DrsToken,
-        });
+        await using var bot = await BotProcess.StartAsync(BotProcess.Settings(drs));
 
         // Signed for the whole body, which declares its full length, but only half of it is sent.
         var body = DrsBotApp.CommandBody("job-1 cmp-1", "C0CUT");

@@ -35,6 +35,26 @@ public sealed class BotProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What a production DrsBot needs to answer commands from <paramref name="drs"/> with a token, and <paramref name="more"/>.</summary>
+    public static Dictionary<string, string> Settings(FakeDrs drs, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Slack:SigningSecret"] = DrsBotApp.SigningSecret,
+            ["Slack:BotToken"] = DrsBotApp.BotToken,
+            ["Drs:Endpoint"] = drs.BaseUrl.ToString(),
+            ["Drs:ProjectId"] = DrsBotApp.ProjectId,
+            ["Drs:Auth:Mode"] = "Token",
+            ["Drs:Auth:Token"] = DrsBotApp.DrsToken,
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     public static async Task<BotProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var dll = Directory.GetFiles(Repository.Path("src", "DrsBot", "bin"), "DrsBot.dll", SearchOption.AllDirectories)
