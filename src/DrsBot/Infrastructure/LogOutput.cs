@@ -103,8 +103,9 @@ internal sealed class LogOutput : IDisposable
                 _stream.Write(_writing, 0, length);
                 _stream.Flush();
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
+            catch (Exception)
             {
+                // Whatever the stream threw: an exception escaping this thread would end the process.
                 lock (_gate)
                 {
                     _broken = true;
@@ -129,7 +130,7 @@ internal sealed class LogOutput : IDisposable
             _stream.Write(line);
             _stream.Flush();
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
+        catch (Exception)
         {
             _broken = true;
         }

@@ -33,7 +33,7 @@ public sealed class LogOutputTests
         }
     }
 
-    private sealed class BrokenStream : MemoryStream
+    private sealed class BrokenStream(Exception failure) : MemoryStream
     {
         public int Attempts;
 
@@ -42,7 +42,7 @@ public sealed class LogOutputTests
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             Interlocked.Increment(ref Attempts);
-            throw new IOException("Broken pipe");
+            throw failure;
         }
     }
 
@@ -124,10 +124,12 @@ public sealed class LogOutputTests
         Assert.Equal($"before\n{huge}\nafter\n", Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    [Fact]
-    public async Task Once_standard_output_fails_lines_are_dropped_and_logging_neither_throws_nor_waits()
+    [Theory]
+    [InlineData("io")]
+    [InlineData("other")] // anything escaping the writer's thread would end the whole process
+    public async Task Once_standard_output_fails_lines_are_dropped_and_logging_neither_throws_nor_waits(string failure)
     {
-        var stream = new BrokenStream();
+        var stream = new BrokenStream(failure == "io" ? new IOException("Broken pipe") : new InvalidOperationException("odd stream"));
         using var output = new LogOutput(stream, maxPendingBytes: 64);
         output.Append(Line("first"));
 
