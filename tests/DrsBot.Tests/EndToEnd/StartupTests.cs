@@ -42,7 +42,7 @@ public sealed class StartupTests
         await using var app = new DrsBotApp(drs, slack, new Dictionary<string, string?> { ["Hangfire:Storage"] = "PostgreSql" });
 
         var error = Assert.ThrowsAny<Exception>(() => app.Server);
-        Assert.Contains("ConnectionStrings:Hangfire (needed because Hangfire:Storage is PostgreSql)", Flatten(error), StringComparison.Ordinal);
+        Assert.True(Flatten(error).Contains("ConnectionStrings:Hangfire (needed because Hangfire:Storage is PostgreSql)", StringComparison.Ordinal), error.ToString());
     }
 
     [Theory]
