@@ -184,28 +184,14 @@ internal static class JsonLineFormatter
     /// <summary>One thread's writer and buffer, reused line after line.</summary>
     private sealed class Line
     {
-        private readonly ArrayBufferWriter<byte> _bytes = new(2048);
-        private readonly Utf8JsonWriter _json;
-
-        public Line() => _json = new Utf8JsonWriter(_bytes, WriterOptions);
+        private readonly JsonBuffer _buffer = new(WriterOptions);
 
         public bool InUse { get; set; }
 
-        public bool Oversized => _bytes.Capacity > 64 * 1024;
+        public bool Oversized => _buffer.Oversized;
 
-        public Utf8JsonWriter Start()
-        {
-            _bytes.ResetWrittenCount();
-            _json.Reset(_bytes);
-            return _json;
-        }
+        public Utf8JsonWriter Start() => _buffer.Start();
 
-        public void WriteTo(LogOutput output)
-        {
-            _json.Flush();
-            _bytes.GetSpan(1)[0] = (byte)'\n'; // JSON Lines: a newline ends each line, whatever the platform
-            _bytes.Advance(1);
-            output.Append(_bytes.WrittenSpan);
-        }
+        public void WriteTo(LogOutput output) => output.Append(_buffer.Written());
     }
 }

@@ -38,12 +38,13 @@ internal sealed class LogOutput : IDisposable
         _writer.Start();
     }
 
-    /// <summary>Queues one whole line (its newline included); lines from many threads never interleave.</summary>
-    public void Append(ReadOnlySpan<byte> line)
+    /// <summary>Queues one line and the newline that ends it; lines from many threads never interleave.</summary>
+    public void Append(ReadOnlySpan<byte> text)
     {
+        var length = text.Length + 1; // JSON Lines: a newline ends each line, whatever the platform
         lock (_gate)
         {
-            while (_pendingLength > 0 && _pendingLength + line.Length > _maxPendingBytes && !_stopped && !_broken)
+            while (_pendingLength > 0 && _pendingLength + length > _maxPendingBytes && !_stopped && !_broken)
             {
                 Monitor.Wait(_gate);
             }
@@ -55,18 +56,19 @@ internal sealed class LogOutput : IDisposable
 
             if (_stopped)
             {
-                WriteNow(line); // after shutdown (a late line from a disposing component): synchronously, in order
+                WriteNow(text); // after shutdown (a late line from a disposing component): synchronously, in order
                 return;
             }
 
-            if (_pending.Length - _pendingLength < line.Length)
+            if (_pending.Length - _pendingLength < length)
             {
-                Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + line.Length));
+                Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + length));
             }
 
-            line.CopyTo(_pending.AsSpan(_pendingLength));
-            _pendingLength += line.Length;
-            if (_pendingLength == line.Length)
+            text.CopyTo(_pending.AsSpan(_pendingLength));
+            _pending[_pendingLength + text.Length] = (byte)'\n';
+            _pendingLength += length;
+            if (_pendingLength == length)
             {
                 Monitor.PulseAll(_gate); // the buffer was empty: the writer may be waiting for it
             }
@@ -123,11 +125,12 @@ internal sealed class LogOutput : IDisposable
         }
     }
 
-    private void WriteNow(ReadOnlySpan<byte> line)
+    private void WriteNow(ReadOnlySpan<byte> text)
     {
         try
         {
-            _stream.Write(line);
+            _stream.Write(text);
+            _stream.WriteByte((byte)'\n');
             _stream.Flush();
         }
         catch (Exception)

@@ -9,7 +9,7 @@ public sealed class LogOutputTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    private static byte[] Line(string text) => Encoding.UTF8.GetBytes(text + "\n");
+    private static byte[] Line(string text) => Encoding.UTF8.GetBytes(text); // LogOutput ends it with a newline
 
     /// <summary>A stream whose writes wait until the test opens the gate, and which records each write.</summary>
     private sealed class GatedStream : MemoryStream

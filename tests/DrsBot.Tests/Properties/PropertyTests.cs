@@ -323,9 +323,7 @@ public sealed class PropertyTests
     private static void AssertSafe(SlackMessage message)
     {
         // Replies are written by hand, everything else by the serializer: the two must never differ by a byte.
-        var written = new System.Buffers.ArrayBufferWriter<byte>();
-        SlackReply.Write(written, message);
-        Assert.Equal(JsonSerializer.Serialize(message, SlackJson.Options), System.Text.Encoding.UTF8.GetString(written.WrittenSpan));
+        Assert.Equal(JsonSerializer.Serialize(message, SlackJson.Options), System.Text.Encoding.UTF8.GetString(SlackReply.Write(message)));
 
         var json = JsonSerializer.SerializeToElement(message, SlackJson.Options);
         BlockKit.AssertValid(json);
