@@ -35,6 +35,10 @@ internal sealed partial class Child : IAsyncDisposable
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [typeof(Versus).Assembly.Location, "serve", kind, port.ToString(CultureInfo.InvariantCulture), drs ?? ""]);
+        if (kind is "bare" or "passthrough")
+        {
+            start.Environment["DOTNET_gcServer"] = BaselineServerGc ? "1" : "0";
+        }
         return StartAsync(start, port);
     }
 
@@ -120,17 +124,44 @@ internal sealed partial class Child : IAsyncDisposable
         }
 
         var text = await http.GetStringAsync(new Uri(BaseUrl, "metrics"));
-        var match = (counter == "allocated_bytes" ? AllocatedLine() : CompiledLine()).Match(text);
-        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+        var lines = MetricLines(counter).Matches(text);
+        return lines.Count == 0 ? double.NaN : lines.Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     private bool IsBot { get; init; }
+
+    /// <summary>
+    /// The System.Runtime meter's lines in DrsBot's /metrics for a counter (summed when it has several, as GCs by
+    /// generation: a GC is counted once, in the oldest generation it collected).
+    /// </summary>
+    private static Regex MetricLines(string counter) => counter switch
+    {
+        "allocated_bytes" => AllocatedLine(),
+        "compiled_methods" => CompiledLine(),
+        "gc_collections" => CollectionsLine(),
+        "gc_pause_seconds" => PauseLine(),
+        "lock_contentions" => ContentionLine(),
+        "thread_pool_threads" => ThreadsLine(),
+        _ => throw new ArgumentOutOfRangeException(nameof(counter), counter, null),
+    };
 
     [GeneratedRegex(@"^dotnet_gc_heap_total_allocated_bytes(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
     private static partial Regex AllocatedLine();
 
     [GeneratedRegex(@"^dotnet_jit_compiled_methods(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
     private static partial Regex CompiledLine();
+
+    [GeneratedRegex(@"^dotnet_gc_collections(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
+    private static partial Regex CollectionsLine();
+
+    [GeneratedRegex(@"^dotnet_gc_pause_time_seconds(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
+    private static partial Regex PauseLine();
+
+    [GeneratedRegex(@"^dotnet_monitor_lock_contentions(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
+    private static partial Regex ContentionLine();
+
+    [GeneratedRegex(@"^dotnet_thread_pool_thread_count(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
+    private static partial Regex ThreadsLine();
 
     private string LastLines
     {
@@ -148,6 +179,13 @@ internal sealed partial class Child : IAsyncDisposable
     /// request) by default, or VERSUS_DRS_AUTH=AkSk to sign every call as real credentials do (the fake does not check).
     /// </summary>
     public static readonly string DrsAuth = Environment.GetEnvironmentVariable("VERSUS_DRS_AUTH") is "AkSk" ? "AkSk" : "Token";
+
+    /// <summary>
+    /// The baselines run with the GC DrsBot runs with: server GC, as every ASP.NET Core app has by default (DrsBot's
+    /// runtimeconfig says so). This program itself keeps workstation GC, so the load it generates stays light;
+    /// VERSUS_BASELINE_GC=workstation gives the baselines that one instead, as before this was set.
+    /// </summary>
+    public static readonly bool BaselineServerGc = Environment.GetEnvironmentVariable("VERSUS_BASELINE_GC") is not "workstation";
 
     /// <summary>BENCH_BOT_LOG names a file that gets every line every DrsBot process writes, for reading a run afterwards.</summary>
     private static readonly StreamWriter? Log = Environment.GetEnvironmentVariable("BENCH_BOT_LOG") is { Length: > 0 } path

@@ -30,6 +30,11 @@ internal static class Servers
         {
             "compiled_methods" => System.Runtime.JitInfo.GetCompiledMethodCount().ToString(CultureInfo.InvariantCulture),
             "allocated_bytes" => GC.GetTotalAllocatedBytes().ToString(CultureInfo.InvariantCulture),
+            "gc_collections" => GC.CollectionCount(0).ToString(CultureInfo.InvariantCulture),
+            "gc_pause_seconds" => GC.GetTotalPauseDuration().TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            "lock_contentions" => System.Threading.Monitor.LockContentionCount.ToString(CultureInfo.InvariantCulture),
+            "server_gc" => System.Runtime.GCSettings.IsServerGC ? "1" : "0",
+            "thread_pool_threads" => ThreadPool.ThreadCount.ToString(CultureInfo.InvariantCulture),
             _ => "NaN",
         });
         switch (kind)

@@ -9,7 +9,7 @@ namespace DrsBot.Benchmarks;
 /// two baselines on the same machine, all answering signed <c>/drs-progress</c> commands backed by the same DRS
 /// process; and a third, the pass-through's code inside DrsBot's own host (<see cref="HostedPassThrough"/>), which
 /// splits DrsBot's gap into what its host costs and what its command code costs. The load comes from this process: fixed concurrency for a fixed time after a warm-up.
-/// LOAD_SECONDS (15) and LOAD_CONCURRENCY (32) change the run (measured after each target's JIT has settled); VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS calls with AK/SK instead of a token.
+/// LOAD_SECONDS (15) and LOAD_CONCURRENCY (32) change the run (measured after each target's JIT has settled); VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS calls with AK/SK instead of a token; VERSUS_BASELINE_GC=workstation runs the baselines with workstation GC instead of DrsBot's server GC.
 /// </summary>
 internal static class Versus
 {
@@ -22,6 +22,7 @@ internal static class Versus
         await using var drs = await Child.StartServerAsync("drs");
         await using var bare = await Child.StartServerAsync("bare");
         await using var passthrough = await Child.StartServerAsync("passthrough", drs.BaseUrl.ToString());
+        Console.WriteLine($"GC: DrsBot server (its runtimeconfig), the baselines {(await passthrough.Runtime("server_gc") == 1 ? "server" : "workstation")} (VERSUS_BASELINE_GC)");
 
         var botOnly = Environment.GetEnvironmentVariable("VERSUS_BOT_ONLY") == "1";
         var results = new List<(string Name, long PeakMiB, LoadRun Run)>();
@@ -58,6 +59,14 @@ internal static class Versus
             Console.WriteLine($"{name,-42} {run.Cpu.TotalMicroseconds / requests,8:0} {run.AllocatedBytes / requests / 1024,8:0.0}");
         }
 
+        // What the runtime did meanwhile: a run that costs more CPU than the last usually shows why here.
+        Console.WriteLine($"{"runtime during the run",-42} {"GCs/1k",8} {"pause %",8} {"locks/1k",8} {"threads",8}");
+        foreach (var (name, _, run) in results)
+        {
+            var perThousand = 1000.0 / Math.Max(1, run.Total);
+            Console.WriteLine($"{name,-42} {run.Runtime.Collections * perThousand,8:0.0} {run.Runtime.PauseSeconds / run.Elapsed.TotalSeconds * 100,8:0.0} {run.Runtime.Contentions * perThousand,8:0.0} {run.Runtime.Threads,8:0}");
+        }
+
         if (botOnly)
         {
             return;
@@ -75,6 +84,18 @@ internal static class Versus
         }
     }
 
+    /// <summary>The runtime's counters over a run: GCs, their pauses, contended locks; thread-pool threads at its end.</summary>
+    private sealed record RuntimeDelta(double Collections, double PauseSeconds, double Contentions, double Threads)
+    {
+        public static async Task<RuntimeDelta> ReadAsync(Child target) => new(
+            await target.Runtime("gc_collections"), await target.Runtime("gc_pause_seconds"),
+            await target.Runtime("lock_contentions"), await target.Runtime("thread_pool_threads"));
+
+        public static RuntimeDelta operator -(RuntimeDelta after, RuntimeDelta before) => new(
+            after.Collections - before.Collections, after.PauseSeconds - before.PauseSeconds,
+            after.Contentions - before.Contentions, after.Threads);
+    }
+
     private static bool IsDrsBody(string body) => body.Contains("full_info", StringComparison.Ordinal);
 
     /// <summary>
@@ -82,7 +103,7 @@ internal static class Versus
     /// only once the target's JIT has settled: tiered compilation keeps recompiling a large app's hot paths for tens
     /// of seconds under load, and a few seconds of warm-up measured the JIT, not the code (2,900 vs 6,750 req/s).
     /// </summary>
-    private sealed record LoadRun(long Total, long Errors, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan WarmUp, double AllocatedBytes, TimeSpan Cpu)
+    private sealed record LoadRun(long Total, long Errors, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan WarmUp, double AllocatedBytes, TimeSpan Cpu, RuntimeDelta Runtime)
     {
         /// <summary>Settled: fewer than this many methods compiled in each of two consecutive seconds under load.</summary>
         private const int SettledMethodsPerSecond = 10;
@@ -112,15 +133,17 @@ internal static class Versus
 
             warmUp.Stop();
             var allocatedBefore = await target.Runtime("allocated_bytes");
+            var runtimeBefore = await RuntimeDelta.ReadAsync(target);
             var cpuBefore = target.CpuTime;
             var clock = Stopwatch.StartNew();
             var (latencies, errors) = await PhaseAsync(http, target.BaseUrl, concurrency, TimeSpan.FromSeconds(seconds), answered);
             clock.Stop();
             var cpu = target.CpuTime - cpuBefore;
             var allocated = await target.Runtime("allocated_bytes") - allocatedBefore;
+            var runtime = await RuntimeDelta.ReadAsync(target) - runtimeBefore;
             var sorted = latencies.ToArray();
             Array.Sort(sorted);
-            return new LoadRun(sorted.Length, errors, clock.Elapsed, sorted, warmUp.Elapsed, allocated, cpu);
+            return new LoadRun(sorted.Length, errors, clock.Elapsed, sorted, warmUp.Elapsed, allocated, cpu, runtime);
         }
 
         private static async Task<(List<double> Latencies, long Errors)> PhaseAsync(
