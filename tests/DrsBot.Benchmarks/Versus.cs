@@ -8,80 +8,109 @@ namespace DrsBot.Benchmarks;
 /// DrsBot in its own process (Release, Production: resilience, metrics, JSON logs, rate limits set high) against
 /// two baselines on the same machine, all answering signed <c>/drs-progress</c> commands backed by the same DRS
 /// process; and a third, the pass-through's code inside DrsBot's own host (<see cref="HostedPassThrough"/>), which
-/// splits DrsBot's gap into what its host costs and what its command code costs. The load comes from this process: fixed concurrency for a fixed time after a warm-up.
-/// LOAD_SECONDS (15) and LOAD_CONCURRENCY (32) change the run (measured after each target's JIT has settled); VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS calls with AK/SK instead of a token; VERSUS_BASELINE_GC=workstation runs the baselines with workstation GC instead of DrsBot's server GC.
+/// splits DrsBot's gap into what its host costs and what its command code costs. The load comes from this process.
+/// <para>
+/// All targets run at once and are measured in turns: each gets a slice of every round, in an order that rotates
+/// from round to round. This machine's speed drifts by tens of percent over minutes (other tenants), and a ratio of
+/// two 15-second runs taken minutes apart measured that drift as much as the code; slices share it out evenly.
+/// </para>
+/// LOAD_SECONDS (15: measured seconds per target, split over the rounds), VERSUS_ROUNDS (5), LOAD_CONCURRENCY (32) and
+/// VERSUS_QUIET_SECONDS (2: how many quiet seconds in a row count as a settled JIT, within 90 s) change the run; VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS
+/// calls with AK/SK instead of a token; VERSUS_BASELINE_GC=workstation runs the baselines with workstation GC
+/// instead of DrsBot's server GC.
 /// </summary>
 internal static class Versus
 {
     public static async Task RunAsync()
     {
         var seconds = int.Parse(Environment.GetEnvironmentVariable("LOAD_SECONDS") ?? "15", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(Environment.GetEnvironmentVariable("VERSUS_ROUNDS") ?? "5", CultureInfo.InvariantCulture);
         var concurrency = int.Parse(Environment.GetEnvironmentVariable("LOAD_CONCURRENCY") ?? "32", CultureInfo.InvariantCulture);
-        Console.WriteLine($"versus: {concurrency} concurrent signed /drs-progress commands for {seconds} s each, once each target's JIT has settled; DRS answers the API page's example; DrsBot's DRS auth: {Child.DrsAuth}");
-
-        await using var drs = await Child.StartServerAsync("drs");
-        await using var bare = await Child.StartServerAsync("bare");
-        await using var passthrough = await Child.StartServerAsync("passthrough", drs.BaseUrl.ToString());
-        Console.WriteLine($"GC: DrsBot server (its runtimeconfig), the baselines {(await passthrough.Runtime("server_gc") == 1 ? "server" : "workstation")} (VERSUS_BASELINE_GC)");
-
         var botOnly = Environment.GetEnvironmentVariable("VERSUS_BOT_ONLY") == "1";
-        var results = new List<(string Name, long PeakMiB, LoadRun Run)>();
-        if (!botOnly)
+        Console.WriteLine($"versus: {concurrency} concurrent signed /drs-progress commands, {seconds} s per target in {rounds} turns, once each target's JIT has settled; DRS answers the API page's example; DrsBot's DRS auth: {Child.DrsAuth}");
+
+        var children = new List<Child>();
+        try
         {
-            results.Add(await MeasureAsync("bare ASP.NET Core 200", bare, body => body.Length == 0));
-            results.Add(await MeasureAsync("pass-through (verify, GET DRS, return)", passthrough, IsDrsBody));
+            var drs = await StartAsync(Child.StartServerAsync("drs"));
+            var targets = new List<Target>();
+            if (!botOnly)
+            {
+                targets.Add(new Target("bare ASP.NET Core 200", await StartAsync(Child.StartServerAsync("bare")), body => body.Length == 0, concurrency));
+                var passthrough = await StartAsync(Child.StartServerAsync("passthrough", drs.BaseUrl.ToString()));
+                targets.Add(new Target("pass-through (verify, GET DRS, return)", passthrough, IsDrsBody, concurrency));
+                targets.Add(new Target("pass-through inside DrsBot's host", await StartAsync(Child.StartBotAsync(drs.BaseUrl, passThroughInside: true)), IsDrsBody, concurrency));
+                Console.WriteLine($"GC: DrsBot server (its runtimeconfig), the baselines {(await passthrough.Runtime("server_gc") == 1 ? "server" : "workstation")} (VERSUS_BASELINE_GC)");
+            }
+
+            targets.Add(new Target("DrsBot", await StartAsync(Child.StartBotAsync(drs.BaseUrl)), body => body.Contains("Comparison cmp-", StringComparison.Ordinal), concurrency));
+            foreach (var target in targets)
+            {
+                await target.WarmUpAsync();
+            }
+
+            var slice = TimeSpan.FromSeconds((double)seconds / rounds);
+            for (var round = 0; round < rounds; round++)
+            {
+                for (var turn = 0; turn < targets.Count; turn++)
+                {
+                    await targets[(round + turn) % targets.Count].MeasureAsync(slice);
+                }
+            }
+
+            Print(targets);
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                await child.DisposeAsync();
+            }
         }
 
-        // One DrsBot process at a time, DrsBot itself first, right after the baselines, as before the host had a line.
-        await using (var bot = await Child.StartBotAsync(drs.BaseUrl))
+        async Task<Child> StartAsync(Task<Child> starting)
         {
-            results.Add(await MeasureAsync("DrsBot", bot, body => body.Contains("Comparison cmp-", StringComparison.Ordinal)));
+            var child = await starting;
+            children.Add(child);
+            return child;
         }
+    }
 
-        var botRun = results[^1].Run;
-        if (!botOnly)
-        {
-            await using var hosted = await Child.StartBotAsync(drs.BaseUrl, passThroughInside: true);
-            results.Insert(2, await MeasureAsync("pass-through inside DrsBot's host", hosted, IsDrsBody));
-        }
-
+    private static void Print(List<Target> targets)
+    {
         Console.WriteLine($"{"target",-42} {"req/s",8} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"errors",7} {"peak RSS",9} {"warm-up",8}");
-        foreach (var (name, peak, run) in results)
+        foreach (var t in targets)
         {
-            Console.WriteLine($"{name,-42} {run.Throughput,8:0} {run.Percentile(50),8:0.00} {run.Percentile(90),8:0.00} {run.Percentile(99),8:0.00} {run.Errors,7} {peak,6} MiB {run.WarmUp.TotalSeconds,6:0} s");
+            Console.WriteLine($"{t.Name,-42} {t.Throughput,8:0} {t.Percentile(50),8:0.00} {t.Percentile(90),8:0.00} {t.Percentile(99),8:0.00} {t.Errors,7} {t.Child.PeakWorkingSetMiB,6} MiB {t.WarmUp.TotalSeconds,6:0} s");
         }
 
-        // Per request, over the measured run: steadier than throughput on a shared machine, and what a target costs.
-        Console.WriteLine($"{"per request",-42} {"CPU µs",8} {"KiB",8}");
-        foreach (var (name, _, run) in results)
+        // Per request, over the measured slices: steadier than throughput on a shared machine, and what a target costs.
+        Console.WriteLine($"{"per request",-42} {"CPU µs",8} {"KiB",8}  CPU µs turn by turn");
+        foreach (var t in targets)
         {
-            var requests = Math.Max(1, run.Total);
-            Console.WriteLine($"{name,-42} {run.Cpu.TotalMicroseconds / requests,8:0} {run.AllocatedBytes / requests / 1024,8:0.0}");
+            var turns = string.Join(' ', t.Slices.Select(s => (s.Cpu.TotalMicroseconds / Math.Max(1, s.Total)).ToString("0", CultureInfo.InvariantCulture)));
+            Console.WriteLine($"{t.Name,-42} {t.Cpu.TotalMicroseconds / Math.Max(1, t.Total),8:0} {t.AllocatedBytes / Math.Max(1, t.Total) / 1024,8:0.0}  {turns}");
         }
 
-        // What the runtime did meanwhile: a run that costs more CPU than the last usually shows why here.
-        Console.WriteLine($"{"runtime during the run",-42} {"GCs/1k",8} {"pause %",8} {"locks/1k",8} {"threads",8}");
-        foreach (var (name, _, run) in results)
+        // What the runtime did meanwhile: a run that costs more than the last usually shows why here.
+        Console.WriteLine($"{"runtime during the slices",-42} {"GCs/1k",8} {"pause %",8} {"locks/1k",8} {"threads",8}");
+        foreach (var t in targets)
         {
-            var perThousand = 1000.0 / Math.Max(1, run.Total);
-            Console.WriteLine($"{name,-42} {run.Runtime.Collections * perThousand,8:0.0} {run.Runtime.PauseSeconds / run.Elapsed.TotalSeconds * 100,8:0.0} {run.Runtime.Contentions * perThousand,8:0.0} {run.Runtime.Threads,8:0}");
+            var perThousand = 1000.0 / Math.Max(1, t.Total);
+            Console.WriteLine($"{t.Name,-42} {t.Runtime.Collections * perThousand,8:0.0} {t.Runtime.PauseSeconds / t.Elapsed.TotalSeconds * 100,8:0.0} {t.Runtime.Contentions * perThousand,8:0.0} {t.Runtime.Threads,8:0}");
         }
 
-        if (botOnly)
+        if (targets.Count < 4)
         {
             return;
         }
 
-        var pass = results[1].Run;
-        var host = results[2].Run;
-        Console.WriteLine($"pass-through inside DrsBot's host ÷ pass-through: throughput {host.Throughput / pass.Throughput:0.00} · p99 {host.Percentile(99) / pass.Percentile(99):0.00}× (what the host costs before any command code runs)");
-        Console.WriteLine($"DrsBot ÷ pass-through: throughput {botRun.Throughput / pass.Throughput:0.00} (target ≥ 0.90) · p99 {botRun.Percentile(99) / pass.Percentile(99):0.00}× (target ≤ 1.50×)");
+        var (pass, host, bot) = (targets[1], targets[2], targets[3]);
+        Console.WriteLine($"pass-through inside DrsBot's host ÷ pass-through: throughput {host.Throughput / pass.Throughput:0.00} · p99 {host.Percentile(99) / pass.Percentile(99):0.00}× (what the host costs before any command code runs); turn by turn {Turns(host, pass)}");
+        Console.WriteLine($"DrsBot ÷ pass-through: throughput {bot.Throughput / pass.Throughput:0.00} (target ≥ 0.90) · p99 {bot.Percentile(99) / pass.Percentile(99):0.00}× (target ≤ 1.50×); turn by turn {Turns(bot, pass)}");
 
-        async Task<(string, long, LoadRun)> MeasureAsync(string name, Child target, Func<string, bool> answered)
-        {
-            var run = await LoadRun.RunAsync(target, concurrency, seconds, answered);
-            return (name, target.PeakWorkingSetMiB, run); // read now: a target may be stopped before the table is printed
-        }
+        // Each round's ratio of the two slices taken a few seconds apart: how far one round could mislead.
+        static string Turns(Target a, Target b) => string.Join(' ', a.Slices.Zip(b.Slices, (x, y) => (x.Total / x.Elapsed.TotalSeconds / (y.Total / y.Elapsed.TotalSeconds)).ToString("0.00", CultureInfo.InvariantCulture)));
     }
 
     /// <summary>The runtime's counters over a run: GCs, their pauses, contended locks; thread-pool threads at its end.</summary>
@@ -98,52 +127,92 @@ internal static class Versus
 
     private static bool IsDrsBody(string body) => body.Contains("full_info", StringComparison.Ordinal);
 
+    /// <summary>One measured turn of a target: its requests, their latencies, and what the target spent on them.</summary>
+    private sealed record Slice(long Total, long Errors, TimeSpan Elapsed, List<double> LatenciesMs, double AllocatedBytes, TimeSpan Cpu, RuntimeDelta Runtime);
+
     /// <summary>
     /// One target under closed-loop load: every worker sends its next command when the last is answered. Measured
     /// only once the target's JIT has settled: tiered compilation keeps recompiling a large app's hot paths for tens
     /// of seconds under load, and a few seconds of warm-up measured the JIT, not the code (2,900 vs 6,750 req/s).
     /// </summary>
-    private sealed record LoadRun(long Total, long Errors, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan WarmUp, double AllocatedBytes, TimeSpan Cpu, RuntimeDelta Runtime)
+    private sealed class Target(string name, Child child, Func<string, bool> answered, int concurrency)
     {
         /// <summary>Settled: fewer than this many methods compiled in each of two consecutive seconds under load.</summary>
         private const int SettledMethodsPerSecond = 10;
 
         private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(90);
 
+        private static readonly int QuietSeconds = int.Parse(Environment.GetEnvironmentVariable("VERSUS_QUIET_SECONDS") ?? "2", CultureInfo.InvariantCulture);
+
+        /// <summary>Unmeasured load before each slice: the target left idle during the others' turns gets going again.</summary>
+        private static readonly TimeSpan LeadIn = TimeSpan.FromSeconds(1);
+
+        private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+
+        private double[]? _sorted;
+
+        public string Name => name;
+
+        public Child Child => child;
+
+        public TimeSpan WarmUp { get; private set; }
+
+        public List<Slice> Slices { get; } = [];
+
+        public long Total => Slices.Sum(s => s.Total);
+
+        public long Errors => Slices.Sum(s => s.Errors);
+
+        public TimeSpan Elapsed => TimeSpan.FromTicks(Slices.Sum(s => s.Elapsed.Ticks));
+
+        public TimeSpan Cpu => TimeSpan.FromTicks(Slices.Sum(s => s.Cpu.Ticks));
+
+        public double AllocatedBytes => Slices.Sum(s => s.AllocatedBytes);
+
+        public RuntimeDelta Runtime => new(Slices.Sum(s => s.Runtime.Collections), Slices.Sum(s => s.Runtime.PauseSeconds),
+            Slices.Sum(s => s.Runtime.Contentions), Slices[^1].Runtime.Threads);
+
         public double Throughput => Total / Elapsed.TotalSeconds;
 
-        public double Percentile(double p) => LatenciesMs.Length == 0 ? double.NaN
-            : LatenciesMs[Math.Clamp((int)Math.Ceiling(p / 100 * LatenciesMs.Length) - 1, 0, LatenciesMs.Length - 1)];
-
-        public static async Task<LoadRun> RunAsync(Child target, int concurrency, int seconds, Func<string, bool> answered)
+        public double Percentile(double p)
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            _sorted ??= [.. Slices.SelectMany(s => s.LatenciesMs).Order()];
+            return _sorted.Length == 0 ? double.NaN
+                : _sorted[Math.Clamp((int)Math.Ceiling(p / 100 * _sorted.Length) - 1, 0, _sorted.Length - 1)];
+        }
+
+        public async Task WarmUpAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            var compiled = await child.Runtime("compiled_methods");
+            for (var quiet = 0; quiet < QuietSeconds && clock.Elapsed < MaxWarmUp;)
             {
-                Timeout = TimeSpan.FromSeconds(10),
-            };
-            var warmUp = Stopwatch.StartNew();
-            var compiled = await target.Runtime("compiled_methods");
-            for (var quiet = 0; quiet < 2 && warmUp.Elapsed < MaxWarmUp;)
-            {
-                await PhaseAsync(http, target.BaseUrl, concurrency, TimeSpan.FromSeconds(1), answered);
-                var now = await target.Runtime("compiled_methods");
+                await PhaseAsync(_http, child.BaseUrl, concurrency, TimeSpan.FromSeconds(1), answered);
+                var now = await child.Runtime("compiled_methods");
                 quiet = now - compiled < SettledMethodsPerSecond ? quiet + 1 : 0;
                 compiled = now;
             }
 
-            warmUp.Stop();
-            var allocatedBefore = await target.Runtime("allocated_bytes");
-            var runtimeBefore = await RuntimeDelta.ReadAsync(target);
-            var cpuBefore = target.CpuTime;
+            WarmUp = clock.Elapsed;
+        }
+
+        public async Task MeasureAsync(TimeSpan length)
+        {
+            await PhaseAsync(_http, child.BaseUrl, concurrency, LeadIn, answered);
+            var allocatedBefore = await child.Runtime("allocated_bytes");
+            var runtimeBefore = await RuntimeDelta.ReadAsync(child);
+            var cpuBefore = child.CpuTime;
             var clock = Stopwatch.StartNew();
-            var (latencies, errors) = await PhaseAsync(http, target.BaseUrl, concurrency, TimeSpan.FromSeconds(seconds), answered);
+            var (latencies, errors) = await PhaseAsync(_http, child.BaseUrl, concurrency, length, answered);
             clock.Stop();
-            var cpu = target.CpuTime - cpuBefore;
-            var allocated = await target.Runtime("allocated_bytes") - allocatedBefore;
-            var runtime = await RuntimeDelta.ReadAsync(target) - runtimeBefore;
-            var sorted = latencies.ToArray();
-            Array.Sort(sorted);
-            return new LoadRun(sorted.Length, errors, clock.Elapsed, sorted, warmUp.Elapsed, allocated, cpu, runtime);
+            var cpu = child.CpuTime - cpuBefore;
+            var allocated = await child.Runtime("allocated_bytes") - allocatedBefore;
+            var runtime = await RuntimeDelta.ReadAsync(child) - runtimeBefore;
+            Slices.Add(new Slice(latencies.Count, errors, clock.Elapsed, latencies, allocated, cpu, runtime));
+            _sorted = null;
         }
 
         private static async Task<(List<double> Latencies, long Errors)> PhaseAsync(
