@@ -43,7 +43,14 @@ internal static class Versus
                 Console.WriteLine($"GC: DrsBot server (its runtimeconfig), the baselines {(await passthrough.Runtime("server_gc") == 1 ? "server" : "workstation")} (VERSUS_BASELINE_GC)");
             }
 
-            targets.Add(new Target("DrsBot", await StartAsync(Child.StartBotAsync(drs.BaseUrl)), body => body.Contains("Comparison cmp-", StringComparison.Ordinal), concurrency));
+            static bool IsCard(string body) => body.Contains("Comparison cmp-", StringComparison.Ordinal);
+            foreach (var cut in StageCuts)
+            {
+                var overrides = new Dictionary<string, string> { ["DRSBOT_STAGE_CUT"] = cut };
+                targets.Add(new Target($"DrsBot stopped after {cut}", await StartAsync(Child.StartBotAsync(drs.BaseUrl, overrides)), IsCard, concurrency));
+            }
+
+            targets.Add(new Target("DrsBot", await StartAsync(Child.StartBotAsync(drs.BaseUrl)), IsCard, concurrency));
             foreach (var target in targets)
             {
                 await target.WarmUpAsync();
@@ -76,6 +83,13 @@ internal static class Versus
         }
     }
 
+    /// <summary>
+    /// VERSUS_STAGE_CUTS=verify,route,drs also runs DrsBot stopped after each of those stages, in the same turns:
+    /// for a DrsBot built with experiments/stage-cuts.patch applied (the patch reads DRSBOT_STAGE_CUT).
+    /// </summary>
+    private static readonly string[] StageCuts = (Environment.GetEnvironmentVariable("VERSUS_STAGE_CUTS") ?? "")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static void Print(List<Target> targets)
     {
         Console.WriteLine($"{"target",-42} {"req/s",8} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"errors",7} {"peak RSS",9} {"warm-up",8}");
@@ -105,7 +119,7 @@ internal static class Versus
             return;
         }
 
-        var (pass, host, bot) = (targets[1], targets[2], targets[3]);
+        var (pass, host, bot) = (targets[1], targets[2], targets[^1]);
         Console.WriteLine($"pass-through inside DrsBot's host ÷ pass-through: throughput {host.Throughput / pass.Throughput:0.00} · p99 {host.Percentile(99) / pass.Percentile(99):0.00}× (what the host costs before any command code runs); turn by turn {Turns(host, pass)}");
         Console.WriteLine($"DrsBot ÷ pass-through: throughput {bot.Throughput / pass.Throughput:0.00} (target ≥ 0.90) · p99 {bot.Percentile(99) / pass.Percentile(99):0.00}× (target ≤ 1.50×); turn by turn {Turns(bot, pass)}");
 
