@@ -45,10 +45,11 @@ internal sealed partial class Child : IAsyncDisposable
     /// <summary>
     /// DrsBot as production runs it, against <paramref name="drs"/>; <paramref name="overrides"/> on top. With
     /// <paramref name="passThroughInside"/>, its /slack/commands is answered by <see cref="HostedPassThrough"/>.
+    /// <paramref name="build"/> names another build's DrsBot.dll than this checkout's.
     /// </summary>
-    public static Task<Child> StartBotAsync(Uri drs, IReadOnlyDictionary<string, string>? overrides = null, bool passThroughInside = false)
+    public static Task<Child> StartBotAsync(Uri drs, IReadOnlyDictionary<string, string>? overrides = null, bool passThroughInside = false, string? build = null)
     {
-        var dll = Path.Combine(BotHost.SourceDirectory(), "bin", "Release", "net10.0", "DrsBot.dll");
+        var dll = build ?? Path.Combine(BotHost.SourceDirectory(), "bin", "Release", "net10.0", "DrsBot.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("Build DrsBot in Release first: dotnet build -c Release src/DrsBot", dll);

@@ -17,7 +17,7 @@ namespace DrsBot.Benchmarks;
 /// LOAD_SECONDS (15: measured seconds per target, split over the rounds), VERSUS_ROUNDS (5), LOAD_CONCURRENCY (32) and
 /// VERSUS_QUIET_SECONDS (2: how many quiet seconds in a row count as a settled JIT, within 90 s) change the run; VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS
 /// calls with AK/SK instead of a token; VERSUS_BASELINE_GC=workstation runs the baselines with workstation GC
-/// instead of DrsBot's server GC.
+/// instead of DrsBot's server GC; VERSUS_STAGE_CUTS and VERSUS_OTHER_BUILD add targets (below).
 /// </summary>
 internal static class Versus
 {
@@ -48,6 +48,11 @@ internal static class Versus
             {
                 var overrides = new Dictionary<string, string> { ["DRSBOT_STAGE_CUT"] = cut };
                 targets.Add(new Target($"DrsBot stopped after {cut}", await StartAsync(Child.StartBotAsync(drs.BaseUrl, overrides)), IsCard, concurrency));
+            }
+
+            if (OtherBuild is { } other)
+            {
+                targets.Add(new Target("DrsBot, the other build", await StartAsync(Child.StartBotAsync(drs.BaseUrl, build: other)), IsCard, concurrency));
             }
 
             targets.Add(new Target("DrsBot", await StartAsync(Child.StartBotAsync(drs.BaseUrl)), IsCard, concurrency));
@@ -90,6 +95,14 @@ internal static class Versus
     private static readonly string[] StageCuts = (Environment.GetEnvironmentVariable("VERSUS_STAGE_CUTS") ?? "")
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>
+    /// VERSUS_OTHER_BUILD=path/to/DrsBot.dll also runs that build of DrsBot (say, a worktree of the commit before) in the
+    /// same turns: a before-and-after from the same minutes, which single runs on this machine cannot give.
+    /// </summary>
+    private static readonly string? OtherBuild = Environment.GetEnvironmentVariable("VERSUS_OTHER_BUILD") is { Length: > 0 } path
+        ? Path.GetFullPath(path)
+        : null;
+
     private static void Print(List<Target> targets)
     {
         Console.WriteLine($"{"target",-42} {"req/s",8} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"errors",7} {"peak RSS",9} {"warm-up",8}");
@@ -114,6 +127,12 @@ internal static class Versus
             Console.WriteLine($"{t.Name,-42} {t.Runtime.Collections * perThousand,8:0.0} {t.Runtime.PauseSeconds / t.Elapsed.TotalSeconds * 100,8:0.0} {t.Runtime.Contentions * perThousand,8:0.0} {t.Runtime.Threads,8:0}");
         }
 
+        if (targets.Count >= 2 && targets[^2].Name == "DrsBot, the other build")
+        {
+            var (other, mine) = (targets[^2], targets[^1]);
+            Console.WriteLine($"DrsBot ÷ the other build: throughput {mine.Throughput / other.Throughput:0.00} · CPU per request {mine.Cpu / Math.Max(1, mine.Total) / (other.Cpu / Math.Max(1, other.Total)):0.00} · p99 {mine.Percentile(99) / other.Percentile(99):0.00}×; turn by turn {Turns(mine, other)}");
+        }
+
         if (targets.Count < 4)
         {
             return;
@@ -122,10 +141,11 @@ internal static class Versus
         var (pass, host, bot) = (targets[1], targets[2], targets[^1]);
         Console.WriteLine($"pass-through inside DrsBot's host ÷ pass-through: throughput {host.Throughput / pass.Throughput:0.00} · p99 {host.Percentile(99) / pass.Percentile(99):0.00}× (what the host costs before any command code runs); turn by turn {Turns(host, pass)}");
         Console.WriteLine($"DrsBot ÷ pass-through: throughput {bot.Throughput / pass.Throughput:0.00} (target ≥ 0.90) · p99 {bot.Percentile(99) / pass.Percentile(99):0.00}× (target ≤ 1.50×); turn by turn {Turns(bot, pass)}");
-
-        // Each round's ratio of the two slices taken a few seconds apart: how far one round could mislead.
-        static string Turns(Target a, Target b) => string.Join(' ', a.Slices.Zip(b.Slices, (x, y) => (x.Total / x.Elapsed.TotalSeconds / (y.Total / y.Elapsed.TotalSeconds)).ToString("0.00", CultureInfo.InvariantCulture)));
     }
+
+    /// <summary>Each round's throughput ratio of two targets' slices, taken seconds apart: how far one round could mislead.</summary>
+    private static string Turns(Target a, Target b) => string.Join(' ', a.Slices.Zip(b.Slices,
+        (x, y) => (x.Total / x.Elapsed.TotalSeconds / (y.Total / y.Elapsed.TotalSeconds)).ToString("0.00", CultureInfo.InvariantCulture)));
 
     /// <summary>The runtime's counters over a run: GCs, their pauses, contended locks; thread-pool threads at its end.</summary>
     private sealed record RuntimeDelta(double Collections, double PauseSeconds, double Contentions, double Threads)
