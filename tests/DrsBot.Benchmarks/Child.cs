@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 namespace DrsBot.Benchmarks;
 
 /// <summary>A process of the benchmark: this program as a server, or the built DrsBot.dll in Production.</summary>
-internal sealed partial class Child : IAsyncDisposable
+internal sealed class Child : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
@@ -125,44 +125,25 @@ internal sealed partial class Child : IAsyncDisposable
         }
 
         var text = await http.GetStringAsync(new Uri(BaseUrl, "metrics"));
-        var lines = MetricLines(counter).Matches(text);
+        var lines = MetricLines[counter].Matches(text);
         return lines.Count == 0 ? double.NaN : lines.Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     private bool IsBot { get; init; }
 
     /// <summary>
-    /// The System.Runtime meter's lines in DrsBot's /metrics for a counter (summed when it has several, as GCs by
-    /// generation: a GC is counted once, in the oldest generation it collected).
+    /// The System.Runtime meter's lines in DrsBot's /metrics for each counter (summed when it has several, as GCs by
+    /// generation: a GC is counted once, in the oldest generation it collected), with or without labels.
     /// </summary>
-    private static Regex MetricLines(string counter) => counter switch
+    private static readonly Dictionary<string, Regex> MetricLines = new Dictionary<string, string>
     {
-        "allocated_bytes" => AllocatedLine(),
-        "compiled_methods" => CompiledLine(),
-        "gc_collections" => CollectionsLine(),
-        "gc_pause_seconds" => PauseLine(),
-        "lock_contentions" => ContentionLine(),
-        "thread_pool_threads" => ThreadsLine(),
-        _ => throw new ArgumentOutOfRangeException(nameof(counter), counter, null),
-    };
-
-    [GeneratedRegex(@"^dotnet_gc_heap_total_allocated_bytes(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
-    private static partial Regex AllocatedLine();
-
-    [GeneratedRegex(@"^dotnet_jit_compiled_methods(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
-    private static partial Regex CompiledLine();
-
-    [GeneratedRegex(@"^dotnet_gc_collections(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
-    private static partial Regex CollectionsLine();
-
-    [GeneratedRegex(@"^dotnet_gc_pause_time_seconds(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
-    private static partial Regex PauseLine();
-
-    [GeneratedRegex(@"^dotnet_monitor_lock_contentions(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
-    private static partial Regex ContentionLine();
-
-    [GeneratedRegex(@"^dotnet_thread_pool_thread_count(?:_total)?(?:\{[^}]*\})? ([0-9.e+E-]+)", RegexOptions.Multiline)]
-    private static partial Regex ThreadsLine();
+        ["allocated_bytes"] = "dotnet_gc_heap_total_allocated_bytes",
+        ["compiled_methods"] = "dotnet_jit_compiled_methods",
+        ["gc_collections"] = "dotnet_gc_collections",
+        ["gc_pause_seconds"] = "dotnet_gc_pause_time_seconds",
+        ["lock_contentions"] = "dotnet_monitor_lock_contentions",
+        ["thread_pool_threads"] = "dotnet_thread_pool_thread_count",
+    }.ToDictionary(p => p.Key, p => new Regex($@"^{p.Value}(?:_total)?(?:\{{[^}}]*\}})? ([0-9.e+E-]+)", RegexOptions.Multiline | RegexOptions.Compiled));
 
     private string LastLines
     {

@@ -27,7 +27,7 @@ internal static class Versus
         var rounds = int.Parse(Environment.GetEnvironmentVariable("VERSUS_ROUNDS") ?? "5", CultureInfo.InvariantCulture);
         var concurrency = int.Parse(Environment.GetEnvironmentVariable("LOAD_CONCURRENCY") ?? "32", CultureInfo.InvariantCulture);
         var botOnly = Environment.GetEnvironmentVariable("VERSUS_BOT_ONLY") == "1";
-        Console.WriteLine($"versus: {concurrency} concurrent signed /drs-progress commands, {seconds} s per target in {rounds} turns, once each target's JIT has settled; DRS answers the API page's example; DrsBot's DRS auth: {Child.DrsAuth}");
+        Console.WriteLine($"versus: {concurrency} concurrent signed /drs-progress commands, {seconds} s per target in {rounds} turn{(rounds == 1 ? "" : "s")}, once each target's JIT has settled; DRS answers the API page's example; DrsBot's DRS auth: {Child.DrsAuth}");
 
         var children = new List<Child>();
         try
