@@ -89,6 +89,15 @@ internal static class Allocations
             }, processWide: true);
         }
 
+        // For scale: the pass-through's GET, a plain HttpClient reading the same answer from memory the same way.
+        using var plain = new HttpClient(new AnswerFromMemory(drsAnswer));
+        var address = new Uri("http://127.0.0.1:9/v5/bench-project/jobs/bench-job/compare-progress/cmp-1");
+        Measure("  a plain HttpClient GET, for scale", () =>
+        {
+            using var response = plain.GetAsync(address).GetAwaiter().GetResult();
+            response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        }, processWide: true);
+
         return Task.CompletedTask;
     }
 
