@@ -112,21 +112,31 @@ internal sealed class Child : IAsyncDisposable
         throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not start:\n{child.LastLines}");
     }
 
+    /// <summary>One of the runtime's own counters (the names in <see cref="MetricLines"/>, or <c>server_gc</c> for a benchmark server).</summary>
+    public async Task<double> Runtime(string counter) => (await Runtime([counter]))[0];
+
     /// <summary>
-    /// One of the runtime's own counters, <c>allocated_bytes</c> or <c>compiled_methods</c>: from DrsBot's /metrics
-    /// (System.Runtime meter), or from the benchmark servers' /runtime endpoint, which reads the same counters.
+    /// Several of the runtime's own counters, read together: from one scrape of DrsBot's /metrics (System.Runtime
+    /// meter), or from the benchmark servers' /runtime endpoint, which reads the same counters.
     /// </summary>
-    public async Task<double> Runtime(string counter)
+    public async Task<double[]> Runtime(IReadOnlyList<string> counters)
     {
         using var http = new HttpClient();
         if (!IsBot)
         {
-            return double.Parse(await http.GetStringAsync(new Uri(BaseUrl, $"runtime/{counter}")), CultureInfo.InvariantCulture);
+            var values = new double[counters.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = double.Parse(await http.GetStringAsync(new Uri(BaseUrl, $"runtime/{counters[i]}")), CultureInfo.InvariantCulture);
+            }
+
+            return values;
         }
 
         var text = await http.GetStringAsync(new Uri(BaseUrl, "metrics"));
-        var lines = MetricLines[counter].Matches(text);
-        return lines.Count == 0 ? double.NaN : lines.Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        return [.. counters.Select(counter => MetricLines[counter].Matches(text) is { Count: > 0 } lines
+            ? lines.Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+            : double.NaN)];
     }
 
     private bool IsBot { get; init; }

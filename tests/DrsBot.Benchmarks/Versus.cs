@@ -15,9 +15,10 @@ namespace DrsBot.Benchmarks;
 /// two 15-second runs taken minutes apart measured that drift as much as the code; slices share it out evenly.
 /// </para>
 /// LOAD_SECONDS (15: measured seconds per target, split over the rounds), VERSUS_ROUNDS (5), LOAD_CONCURRENCY (32) and
-/// VERSUS_QUIET_SECONDS (2: how many quiet seconds in a row count as a settled JIT, within 90 s) change the run; VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS
-/// calls with AK/SK instead of a token; VERSUS_BASELINE_GC=workstation runs the baselines with workstation GC
-/// instead of DrsBot's server GC; VERSUS_STAGE_CUTS and VERSUS_OTHER_BUILD add targets (below).
+/// VERSUS_QUIET_SECONDS (2: how many quiet seconds in a row count as a settled JIT, within 90 s) change the run;
+/// VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS calls with AK/SK
+/// instead of a token; VERSUS_BASELINE_GC=workstation runs the baselines with workstation GC instead of DrsBot's
+/// server GC; VERSUS_STAGE_CUTS and VERSUS_OTHER_BUILD add targets (below).
 /// </summary>
 internal static class Versus
 {
@@ -34,13 +35,13 @@ internal static class Versus
         {
             var drs = await StartAsync(Child.StartServerAsync("drs"));
             var targets = new List<Target>();
+            Target? pass = null, host = null, other = null;
             if (!botOnly)
             {
                 targets.Add(new Target("bare ASP.NET Core 200", await StartAsync(Child.StartServerAsync("bare")), body => body.Length == 0, concurrency));
-                var passthrough = await StartAsync(Child.StartServerAsync("passthrough", drs.BaseUrl.ToString()));
-                targets.Add(new Target("pass-through (verify, GET DRS, return)", passthrough, IsDrsBody, concurrency));
-                targets.Add(new Target("pass-through inside DrsBot's host", await StartAsync(Child.StartBotAsync(drs.BaseUrl, passThroughInside: true)), IsDrsBody, concurrency));
-                Console.WriteLine($"GC: DrsBot server (its runtimeconfig), the baselines {(await passthrough.Runtime("server_gc") == 1 ? "server" : "workstation")} (VERSUS_BASELINE_GC)");
+                targets.Add(pass = new Target("pass-through (verify, GET DRS, return)", await StartAsync(Child.StartServerAsync("passthrough", drs.BaseUrl.ToString())), IsDrsBody, concurrency));
+                targets.Add(host = new Target("pass-through inside DrsBot's host", await StartAsync(Child.StartBotAsync(drs.BaseUrl, passThroughInside: true)), IsDrsBody, concurrency));
+                Console.WriteLine($"GC: DrsBot server (its runtimeconfig), the baselines {(await pass.Child.Runtime("server_gc") == 1 ? "server" : "workstation")} (VERSUS_BASELINE_GC)");
             }
 
             static bool IsCard(string body) => body.Contains("Comparison cmp-", StringComparison.Ordinal);
@@ -50,12 +51,13 @@ internal static class Versus
                 targets.Add(new Target($"DrsBot stopped after {cut}", await StartAsync(Child.StartBotAsync(drs.BaseUrl, overrides)), IsCard, concurrency));
             }
 
-            if (OtherBuild is { } other)
+            if (OtherBuild is { } build)
             {
-                targets.Add(new Target("DrsBot, the other build", await StartAsync(Child.StartBotAsync(drs.BaseUrl, build: other)), IsCard, concurrency));
+                targets.Add(other = new Target("DrsBot, the other build", await StartAsync(Child.StartBotAsync(drs.BaseUrl, build: build)), IsCard, concurrency));
             }
 
-            targets.Add(new Target("DrsBot", await StartAsync(Child.StartBotAsync(drs.BaseUrl)), IsCard, concurrency));
+            var bot = new Target("DrsBot", await StartAsync(Child.StartBotAsync(drs.BaseUrl)), IsCard, concurrency);
+            targets.Add(bot);
             foreach (var target in targets)
             {
                 await target.WarmUpAsync();
@@ -71,6 +73,12 @@ internal static class Versus
             }
 
             Print(targets);
+            Compare(bot, other, "the other build");
+            if (pass is not null && host is not null)
+            {
+                Compare(host, pass, "pass-through", "(what the host costs before any command code runs)");
+                Compare(bot, pass, "pass-through", withTargets: true);
+            }
         }
         finally
         {
@@ -89,7 +97,7 @@ internal static class Versus
     }
 
     /// <summary>
-    /// VERSUS_STAGE_CUTS=verify,route,drs also runs DrsBot stopped after each of those stages, in the same turns:
+    /// VERSUS_STAGE_CUTS=verify,route,budget,bare-get,drs also runs DrsBot stopped after each of those stages, in the same turns:
     /// for a DrsBot built with experiments/stage-cuts.patch applied (the patch reads DRSBOT_STAGE_CUT).
     /// </summary>
     private static readonly string[] StageCuts = (Environment.GetEnvironmentVariable("VERSUS_STAGE_CUTS") ?? "")
@@ -115,8 +123,8 @@ internal static class Versus
         Console.WriteLine($"{"per request",-42} {"CPU µs",8} {"KiB",8}  CPU µs turn by turn");
         foreach (var t in targets)
         {
-            var turns = string.Join(' ', t.Slices.Select(s => (s.Cpu.TotalMicroseconds / Math.Max(1, s.Total)).ToString("0", CultureInfo.InvariantCulture)));
-            Console.WriteLine($"{t.Name,-42} {t.Cpu.TotalMicroseconds / Math.Max(1, t.Total),8:0} {t.AllocatedBytes / Math.Max(1, t.Total) / 1024,8:0.0}  {turns}");
+            var turns = string.Join(' ', t.Slices.Select(s => s.CpuMicrosPerRequest.ToString("0", CultureInfo.InvariantCulture)));
+            Console.WriteLine($"{t.Name,-42} {t.CpuMicrosPerRequest,8:0} {t.Runtime.Allocated / Math.Max(1, t.Total) / 1024,8:0.0}  {turns}");
         }
 
         // What the runtime did meanwhile: a run that costs more than the last usually shows why here.
@@ -126,43 +134,53 @@ internal static class Versus
             var perThousand = 1000.0 / Math.Max(1, t.Total);
             Console.WriteLine($"{t.Name,-42} {t.Runtime.Collections * perThousand,8:0.0} {t.Runtime.PauseSeconds / t.Elapsed.TotalSeconds * 100,8:0.0} {t.Runtime.Contentions * perThousand,8:0.0} {t.Runtime.Threads,8:0}");
         }
+    }
 
-        if (targets.Count >= 2 && targets[^2].Name == "DrsBot, the other build")
-        {
-            var (other, mine) = (targets[^2], targets[^1]);
-            Console.WriteLine($"DrsBot ÷ the other build: throughput {mine.Throughput / other.Throughput:0.00} · CPU per request {mine.Cpu / Math.Max(1, mine.Total) / (other.Cpu / Math.Max(1, other.Total)):0.00} · p99 {mine.Percentile(99) / other.Percentile(99):0.00}×; turn by turn {Turns(mine, other)}");
-        }
-
-        if (targets.Count < 4)
+    /// <summary>One target's figures over another's, and each round's throughput ratio.</summary>
+    private static void Compare(Target target, Target? baseline, string baselineName, string? note = null, bool withTargets = false)
+    {
+        if (baseline is null)
         {
             return;
         }
 
-        var (pass, host, bot) = (targets[1], targets[2], targets[^1]);
-        Console.WriteLine($"pass-through inside DrsBot's host ÷ pass-through: throughput {host.Throughput / pass.Throughput:0.00} · p99 {host.Percentile(99) / pass.Percentile(99):0.00}× (what the host costs before any command code runs); turn by turn {Turns(host, pass)}");
-        Console.WriteLine($"DrsBot ÷ pass-through: throughput {bot.Throughput / pass.Throughput:0.00} (target ≥ 0.90) · p99 {bot.Percentile(99) / pass.Percentile(99):0.00}× (target ≤ 1.50×); turn by turn {Turns(bot, pass)}");
+        var throughput = $"throughput {target.Throughput / baseline.Throughput:0.00}{(withTargets ? " (target ≥ 0.90)" : "")}";
+        var p99 = $"p99 {target.Percentile(99) / baseline.Percentile(99):0.00}×{(withTargets ? " (target ≤ 1.50×)" : "")}";
+        Console.WriteLine($"{target.Name} ÷ {baselineName}: {throughput} · CPU per request {target.CpuMicrosPerRequest / baseline.CpuMicrosPerRequest:0.00} · {p99}{(note is null ? "" : " " + note)}; turn by turn {Turns(target, baseline)}");
     }
 
     /// <summary>Each round's throughput ratio of two targets' slices, taken seconds apart: how far one round could mislead.</summary>
     private static string Turns(Target a, Target b) => string.Join(' ', a.Slices.Zip(b.Slices,
-        (x, y) => (x.Total / x.Elapsed.TotalSeconds / (y.Total / y.Elapsed.TotalSeconds)).ToString("0.00", CultureInfo.InvariantCulture)));
+        (x, y) => (x.Throughput / y.Throughput).ToString("0.00", CultureInfo.InvariantCulture)));
 
-    /// <summary>The runtime's counters over a run: GCs, their pauses, contended locks; thread-pool threads at its end.</summary>
-    private sealed record RuntimeDelta(double Collections, double PauseSeconds, double Contentions, double Threads)
+    /// <summary>The runtime's counters over a run: bytes allocated, GCs, their pauses, contended locks; thread-pool threads at its end.</summary>
+    private sealed record RuntimeDelta(double Allocated, double Collections, double PauseSeconds, double Contentions, double Threads)
     {
-        public static async Task<RuntimeDelta> ReadAsync(Child target) => new(
-            await target.Runtime("gc_collections"), await target.Runtime("gc_pause_seconds"),
-            await target.Runtime("lock_contentions"), await target.Runtime("thread_pool_threads"));
+        private static readonly string[] Counters = ["allocated_bytes", "gc_collections", "gc_pause_seconds", "lock_contentions", "thread_pool_threads"];
+
+        public static async Task<RuntimeDelta> ReadAsync(Child target) =>
+            await target.Runtime(Counters) is [var allocated, var collections, var pause, var contentions, var threads]
+                ? new(allocated, collections, pause, contentions, threads)
+                : throw new InvalidOperationException("One value per counter was expected.");
 
         public static RuntimeDelta operator -(RuntimeDelta after, RuntimeDelta before) => new(
-            after.Collections - before.Collections, after.PauseSeconds - before.PauseSeconds,
+            after.Allocated - before.Allocated, after.Collections - before.Collections, after.PauseSeconds - before.PauseSeconds,
             after.Contentions - before.Contentions, after.Threads);
+
+        public static RuntimeDelta operator +(RuntimeDelta a, RuntimeDelta b) => new(
+            a.Allocated + b.Allocated, a.Collections + b.Collections, a.PauseSeconds + b.PauseSeconds,
+            a.Contentions + b.Contentions, b.Threads);
     }
 
     private static bool IsDrsBody(string body) => body.Contains("full_info", StringComparison.Ordinal);
 
     /// <summary>One measured turn of a target: its requests, their latencies, and what the target spent on them.</summary>
-    private sealed record Slice(long Total, long Errors, TimeSpan Elapsed, List<double> LatenciesMs, double AllocatedBytes, TimeSpan Cpu, RuntimeDelta Runtime);
+    private sealed record Slice(long Total, long Errors, TimeSpan Elapsed, List<double> LatenciesMs, TimeSpan Cpu, RuntimeDelta Runtime)
+    {
+        public double Throughput => Total / Elapsed.TotalSeconds;
+
+        public double CpuMicrosPerRequest => Cpu.TotalMicroseconds / Math.Max(1, Total);
+    }
 
     /// <summary>
     /// One target under closed-loop load: every worker sends its next command when the last is answered. Measured
@@ -204,12 +222,11 @@ internal static class Versus
 
         public TimeSpan Cpu => TimeSpan.FromTicks(Slices.Sum(s => s.Cpu.Ticks));
 
-        public double AllocatedBytes => Slices.Sum(s => s.AllocatedBytes);
-
-        public RuntimeDelta Runtime => new(Slices.Sum(s => s.Runtime.Collections), Slices.Sum(s => s.Runtime.PauseSeconds),
-            Slices.Sum(s => s.Runtime.Contentions), Slices[^1].Runtime.Threads);
+        public RuntimeDelta Runtime => Slices.Select(s => s.Runtime).Aggregate((a, b) => a + b);
 
         public double Throughput => Total / Elapsed.TotalSeconds;
+
+        public double CpuMicrosPerRequest => Cpu.TotalMicroseconds / Math.Max(1, Total);
 
         public double Percentile(double p)
         {
@@ -236,16 +253,14 @@ internal static class Versus
         public async Task MeasureAsync(TimeSpan length)
         {
             await PhaseAsync(_http, child.BaseUrl, concurrency, LeadIn, answered);
-            var allocatedBefore = await child.Runtime("allocated_bytes");
             var runtimeBefore = await RuntimeDelta.ReadAsync(child);
             var cpuBefore = child.CpuTime;
             var clock = Stopwatch.StartNew();
             var (latencies, errors) = await PhaseAsync(_http, child.BaseUrl, concurrency, length, answered);
             clock.Stop();
             var cpu = child.CpuTime - cpuBefore;
-            var allocated = await child.Runtime("allocated_bytes") - allocatedBefore;
             var runtime = await RuntimeDelta.ReadAsync(child) - runtimeBefore;
-            Slices.Add(new Slice(latencies.Count, errors, clock.Elapsed, latencies, allocated, cpu, runtime));
+            Slices.Add(new Slice(latencies.Count, errors, clock.Elapsed, latencies, cpu, runtime));
             _sorted = null;
         }
 
