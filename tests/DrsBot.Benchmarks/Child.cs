@@ -223,6 +223,42 @@ internal sealed class Child : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Context switches of the process's live threads so far, voluntary (a thread waited: a socket, a lock, an empty
+    /// queue) and not (the scheduler took the core), from /proc/PID/task/*/status. Threads that have exited are not
+    /// counted, so a slice's difference is only as good as the thread pool is steady (the runtime table shows its size).
+    /// </summary>
+    public (long Voluntary, long Involuntary) ContextSwitches
+    {
+        get
+        {
+            long voluntary = 0, involuntary = 0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+            {
+                try
+                {
+                    foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    {
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                        {
+                            voluntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                        }
+                        else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        {
+                            involuntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                        }
+                    }
+                }
+                catch (IOException)
+                {
+                    // the thread exited between listing and reading
+                }
+            }
+
+            return (voluntary, involuntary);
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, as when a node dies.</summary>
     public void Kill()
     {

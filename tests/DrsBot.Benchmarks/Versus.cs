@@ -128,11 +128,14 @@ internal static class Versus
         }
 
         // What the runtime did meanwhile: a run that costs more than the last usually shows why here.
-        Console.WriteLine($"{"runtime during the slices",-42} {"GCs/1k",8} {"pause %",8} {"locks/1k",8} {"threads",8}");
+        // Switches: each time a thread of the target waited (voluntary) or was preempted, per request. A request that
+        // wakes more threads pays the kernel's scheduling for each, which the CPU figure includes but cannot name.
+        Console.WriteLine($"{"runtime during the slices",-42} {"GCs/1k",8} {"pause %",8} {"locks/1k",8} {"threads",8} {"sw/req",7} {"preempt",7}");
         foreach (var t in targets)
         {
             var perThousand = 1000.0 / Math.Max(1, t.Total);
-            Console.WriteLine($"{t.Name,-42} {t.Runtime.Collections * perThousand,8:0.0} {t.Runtime.PauseSeconds / t.Elapsed.TotalSeconds * 100,8:0.0} {t.Runtime.Contentions * perThousand,8:0.0} {t.Runtime.Threads,8:0}");
+            var (voluntary, involuntary) = t.Switches;
+            Console.WriteLine($"{t.Name,-42} {t.Runtime.Collections * perThousand,8:0.0} {t.Runtime.PauseSeconds / t.Elapsed.TotalSeconds * 100,8:0.0} {t.Runtime.Contentions * perThousand,8:0.0} {t.Runtime.Threads,8:0} {voluntary / (double)Math.Max(1, t.Total),7:0.00} {involuntary / (double)Math.Max(1, t.Total),7:0.00}");
         }
     }
 
@@ -175,7 +178,7 @@ internal static class Versus
     private static bool IsDrsBody(string body) => body.Contains("full_info", StringComparison.Ordinal);
 
     /// <summary>One measured turn of a target: its requests, their latencies, and what the target spent on them.</summary>
-    private sealed record Slice(long Total, long Errors, TimeSpan Elapsed, List<double> LatenciesMs, TimeSpan Cpu, RuntimeDelta Runtime)
+    private sealed record Slice(long Total, long Errors, TimeSpan Elapsed, List<double> LatenciesMs, TimeSpan Cpu, RuntimeDelta Runtime, (long Voluntary, long Involuntary) Switches)
     {
         public double Throughput => Total / Elapsed.TotalSeconds;
 
@@ -224,6 +227,8 @@ internal static class Versus
 
         public RuntimeDelta Runtime => Slices.Select(s => s.Runtime).Aggregate((a, b) => a + b);
 
+        public (long Voluntary, long Involuntary) Switches => (Slices.Sum(s => s.Switches.Voluntary), Slices.Sum(s => s.Switches.Involuntary));
+
         public double Throughput => Total / Elapsed.TotalSeconds;
 
         public double CpuMicrosPerRequest => Cpu.TotalMicroseconds / Math.Max(1, Total);
@@ -255,12 +260,15 @@ internal static class Versus
             await PhaseAsync(_http, child.BaseUrl, concurrency, LeadIn, answered);
             var runtimeBefore = await RuntimeDelta.ReadAsync(child);
             var cpuBefore = child.CpuTime;
+            var switchesBefore = child.ContextSwitches;
             var clock = Stopwatch.StartNew();
             var (latencies, errors) = await PhaseAsync(_http, child.BaseUrl, concurrency, length, answered);
             clock.Stop();
             var cpu = child.CpuTime - cpuBefore;
+            var switches = child.ContextSwitches;
             var runtime = await RuntimeDelta.ReadAsync(child) - runtimeBefore;
-            Slices.Add(new Slice(latencies.Count, errors, clock.Elapsed, latencies, cpu, runtime));
+            Slices.Add(new Slice(latencies.Count, errors, clock.Elapsed, latencies, cpu, runtime,
+                (switches.Voluntary - switchesBefore.Voluntary, switches.Involuntary - switchesBefore.Involuntary)));
             _sorted = null;
         }
 
