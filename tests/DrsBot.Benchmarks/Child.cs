@@ -239,14 +239,8 @@ internal sealed class Child : IAsyncDisposable
                 {
                     foreach (var line in File.ReadLines(Path.Combine(task, "status")))
                     {
-                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
-                        {
-                            voluntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
-                        }
-                        else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
-                        {
-                            involuntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
-                        }
+                        voluntary += Count(line, "voluntary_ctxt_switches:");
+                        involuntary += Count(line, "nonvoluntary_ctxt_switches:");
                     }
                 }
                 catch (IOException)
@@ -256,6 +250,10 @@ internal sealed class Child : IAsyncDisposable
             }
 
             return (voluntary, involuntary);
+
+            static long Count(string line, string name) => line.StartsWith(name, StringComparison.Ordinal)
+                ? long.Parse(line.AsSpan(name.Length).Trim(), CultureInfo.InvariantCulture)
+                : 0;
         }
     }
 
