@@ -63,6 +63,9 @@ internal static class Versus
                 await target.WarmUpAsync();
             }
 
+            // For a profiler started now (experiments/perf-ledger.py): the turns begin, and which process is which.
+            Console.WriteLine($"turns from {DateTime.UtcNow:HH:mm:ss} UTC; processes: {string.Join(", ", targets.Select(t => $"{t.Name} {t.Child.Id}"))}");
+
             var slice = TimeSpan.FromSeconds((double)seconds / rounds);
             for (var round = 0; round < rounds; round++)
             {
