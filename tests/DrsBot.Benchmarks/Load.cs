@@ -9,11 +9,15 @@ internal static class Load
     {
         public double Throughput => Requests / Elapsed.TotalSeconds;
 
-        public double Percentile(double p) => LatenciesMs[Math.Clamp((int)Math.Ceiling(p / 100 * LatenciesMs.Length) - 1, 0, LatenciesMs.Length - 1)];
+        public double Percentile(double p) => Load.Percentile(LatenciesMs, p);
 
         public override string ToString() =>
             $"{Requests} requests, {Failures} unexpected, {Throughput:0} req/s · p50 {Percentile(50):0.0} ms · p99 {Percentile(99):0.0} ms · max {LatenciesMs[^1]:0.0} ms · {AllocatedBytes / (double)Requests / 1024:0.0} KiB allocated/request";
     }
+
+    /// <summary>The nearest-rank percentile (0 – 100) of values sorted in ascending order; NaN when there are none.</summary>
+    public static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN
+        : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     public static async Task<Result> RunAsync(int total, int concurrency, Func<HttpClient, Task<bool>> send)
     {

@@ -18,7 +18,7 @@ namespace DrsBot.Benchmarks;
 /// VERSUS_QUIET_SECONDS (2: how many quiet seconds in a row count as a settled JIT, within 90 s) change the run;
 /// VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS calls with AK/SK
 /// instead of a token; VERSUS_BASELINE_GC=workstation runs the baselines with workstation GC instead of DrsBot's
-/// server GC; VERSUS_STAGE_CUTS and VERSUS_OTHER_BUILD add targets (below).
+/// server GC; VERSUS_STAGE_CUTS and VERSUS_OTHER_BUILD add targets, VERSUS_RATES open-loop turns (below).
 /// </summary>
 internal static class Versus
 {
@@ -75,6 +75,17 @@ internal static class Versus
                 }
             }
 
+            foreach (var rate in Rates)
+            {
+                for (var round = 0; round < rounds; round++)
+                {
+                    for (var turn = 0; turn < targets.Count; turn++)
+                    {
+                        await targets[(round + turn) % targets.Count].MeasureAtRateAsync(rate, slice);
+                    }
+                }
+            }
+
             Print(targets);
             Compare(bot, other, "the other build");
             if (pass is not null && host is not null)
@@ -82,6 +93,8 @@ internal static class Versus
                 Compare(host, pass, "pass-through", "(what the host costs before any command code runs)");
                 Compare(bot, pass, "pass-through", withTargets: true);
             }
+
+            PrintAtRate(targets, bot, pass ?? other);
         }
         finally
         {
@@ -113,6 +126,39 @@ internal static class Versus
     private static readonly string? OtherBuild = Environment.GetEnvironmentVariable("VERSUS_OTHER_BUILD") is { Length: > 0 } path
         ? Path.GetFullPath(path)
         : null;
+
+    /// <summary>
+    /// VERSUS_RATES (1000,4000; empty to skip): after the closed-loop turns, the same turns again for each rate, with
+    /// commands sent at that fixed rate whatever the answers do. A closed loop measures latency at saturation, where it
+    /// is 32 ÷ throughput; this is the latency at loads every target can carry, which is what a person waiting sees.
+    /// </summary>
+    private static readonly double[] Rates = [.. (Environment.GetEnvironmentVariable("VERSUS_RATES") ?? "1000,4000")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(rate => double.Parse(rate, CultureInfo.InvariantCulture))];
+
+    private static void PrintAtRate(List<Target> targets, Target bot, Target? baseline)
+    {
+        foreach (var rate in Rates)
+        {
+            PrintAtRate(targets, bot, baseline, rate);
+        }
+    }
+
+    private static void PrintAtRate(List<Target> targets, Target bot, Target? baseline, double rate)
+    {
+        Console.WriteLine($"{$"at {rate:0} commands a second (open loop)",-42} {"sent",8} {"errors",8} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"CPU µs",8} {"sent late p99",14}");
+        foreach (var t in targets)
+        {
+            var open = t.AtRate[rate];
+            Console.WriteLine($"{t.Name,-42} {open.Total,8} {open.Errors,8} {open.Percentile(50),8:0.00} {open.Percentile(90),8:0.00} {open.Percentile(99),8:0.00} {open.CpuMicrosPerRequest,8:0} {open.LateP99,11:0.00} ms");
+        }
+
+        if (baseline is not null)
+        {
+            var (a, b) = (bot.AtRate[rate], baseline.AtRate[rate]);
+            Console.WriteLine($"{bot.Name} ÷ {baseline.Name} at {rate:0} commands a second: p50 {a.Percentile(50) / b.Percentile(50):0.00}× · p99 {a.Percentile(99) / b.Percentile(99):0.00}× · CPU per request {a.CpuMicrosPerRequest / b.CpuMicrosPerRequest:0.00}");
+        }
+    }
 
     private static void Print(List<Target> targets)
     {
@@ -178,7 +224,43 @@ internal static class Versus
             a.Contentions + b.Contentions, b.Threads);
     }
 
+    /// <summary>A sleep finer than a millisecond, for the open loop's schedule (Linux, as the rest of this benchmark).</summary>
+    private static class Nap
+    {
+        [System.Runtime.InteropServices.DllImport("libc")]
+        internal static extern int usleep(uint microseconds);
+    }
+
     private static bool IsDrsBody(string body) => body.Contains("full_info", StringComparison.Ordinal);
+
+    /// <summary>A target's open-loop turns together: the latencies of every command sent at the fixed rate, and its CPU.</summary>
+    private sealed class OpenLoop
+    {
+        private readonly List<double> _latencies = [];
+        private readonly List<double> _late = [];
+        private double[]? _sorted;
+        private TimeSpan _cpu;
+
+        public long Total => _latencies.Count;
+
+        public long Errors { get; private set; }
+
+        public double CpuMicrosPerRequest => _cpu.TotalMicroseconds / Math.Max(1, Total);
+
+        /// <summary>How late the generator sent its commands, p99: the figures mean little if it fell behind.</summary>
+        public double LateP99 => Load.Percentile([.. _late.Order()], 99);
+
+        public void Add(double[] latencies, double[] late, long errors, TimeSpan cpu)
+        {
+            _latencies.AddRange(latencies);
+            _late.AddRange(late);
+            Errors += errors;
+            _cpu += cpu;
+            _sorted = null;
+        }
+
+        public double Percentile(double p) => Load.Percentile(_sorted ??= [.. _latencies.Order()], p);
+    }
 
     /// <summary>One measured turn of a target: its requests, their latencies, and what the target spent on them.</summary>
     private sealed record Slice(long Total, long Errors, TimeSpan Elapsed, List<double> LatenciesMs, TimeSpan Cpu, RuntimeDelta Runtime, (long Voluntary, long Involuntary) Switches)
@@ -236,12 +318,7 @@ internal static class Versus
 
         public double CpuMicrosPerRequest => Cpu.TotalMicroseconds / Math.Max(1, Total);
 
-        public double Percentile(double p)
-        {
-            _sorted ??= [.. Slices.SelectMany(s => s.LatenciesMs).Order()];
-            return _sorted.Length == 0 ? double.NaN
-                : _sorted[Math.Clamp((int)Math.Ceiling(p / 100 * _sorted.Length) - 1, 0, _sorted.Length - 1)];
-        }
+        public double Percentile(double p) => Load.Percentile(_sorted ??= [.. Slices.SelectMany(s => s.LatenciesMs).Order()], p);
 
         public async Task WarmUpAsync()
         {
@@ -256,6 +333,77 @@ internal static class Versus
             }
 
             WarmUp = clock.Elapsed;
+        }
+
+        /// <summary>The open-loop turns (VERSUS_RATES), by rate: latency at a fixed rate, apart from the closed loop's.</summary>
+        public Dictionary<double, OpenLoop> AtRate { get; } = [];
+
+        public async Task MeasureAtRateAsync(double rate, TimeSpan length)
+        {
+            await OpenPhaseAsync(_http, child.BaseUrl, rate, LeadIn, answered);
+            var cpuBefore = child.CpuTime;
+            var (latencies, late, errors) = await OpenPhaseAsync(_http, child.BaseUrl, rate, length, answered);
+            if (!AtRate.TryGetValue(rate, out var open))
+            {
+                AtRate[rate] = open = new OpenLoop();
+            }
+
+            open.Add(latencies, late, errors, child.CpuTime - cpuBefore);
+        }
+
+        /// <summary>
+        /// Commands sent on a schedule, each timed from when it was due rather than from when it went out: a target
+        /// that stalls is charged for every command due during the stall, which a closed loop would not have sent.
+        /// The schedule is kept by a thread of its own that naps 0.1 ms at a time (about 0.2 ms here): Task.Delay(1)
+        /// sleeps about 4 ms on this machine, which timed bursts of the generator, not the targets.
+        /// </summary>
+        private static async Task<(double[] Latencies, double[] Late, long Errors)> OpenPhaseAsync(
+            HttpClient http, Uri target, double rate, TimeSpan length, Func<string, bool> answered)
+        {
+            var count = (int)(rate * length.TotalSeconds);
+            var latencies = new double[count];
+            var late = new double[count];
+            long errors = 0;
+            var sends = await Task.Factory.StartNew(() =>
+            {
+                var started = new Task[count];
+                var start = Stopwatch.GetTimestamp();
+                for (var i = 0; i < count; i++)
+                {
+                    var due = start + (long)(i / rate * Stopwatch.Frequency);
+                    while (Stopwatch.GetTimestamp() < due)
+                    {
+                        Nap.usleep(100);
+                    }
+
+                    late[i] = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
+                    started[i] = SendAsync(i, due);
+                }
+
+                return started;
+            }, TaskCreationOptions.LongRunning);
+            await Task.WhenAll(sends);
+            return (latencies, late, errors);
+
+            async Task SendAsync(int index, long due)
+            {
+                using var request = BotHost.Command(target, $"bench-job cmp-r-{index % 2048}");
+                try
+                {
+                    using var response = await http.SendAsync(request);
+                    var body = await response.Content.ReadAsStringAsync();
+                    if (response.StatusCode != HttpStatusCode.OK || !answered(body))
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                latencies[index] = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
+            }
         }
 
         public async Task MeasureAsync(TimeSpan length)
