@@ -388,21 +388,27 @@ internal static class Versus
             async Task SendAsync(int index, long due)
             {
                 using var request = BotHost.Command(target, $"bench-job cmp-r-{index % 2048}");
-                try
-                {
-                    using var response = await http.SendAsync(request);
-                    var body = await response.Content.ReadAsStringAsync();
-                    if (response.StatusCode != HttpStatusCode.OK || !answered(body))
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                if (!await AnsweredAsync(http, request, answered))
                 {
                     Interlocked.Increment(ref errors);
                 }
 
                 latencies[index] = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
+            }
+        }
+
+        /// <summary>Sends one command: true when the target answered 200 with what it should.</summary>
+        private static async Task<bool> AnsweredAsync(HttpClient http, HttpRequestMessage request, Func<string, bool> answered)
+        {
+            try
+            {
+                using var response = await http.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                return response.StatusCode == HttpStatusCode.OK && answered(body);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
             }
         }
 
@@ -437,16 +443,7 @@ internal static class Versus
                     // Distinct comparisons, as many people asking about many comparisons.
                     using var request = BotHost.Command(target, $"bench-job cmp-{worker}-{n++ % 64}");
                     var started = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        using var response = await http.SendAsync(request);
-                        var body = await response.Content.ReadAsStringAsync();
-                        if (response.StatusCode != HttpStatusCode.OK || !answered(body))
-                        {
-                            Interlocked.Increment(ref errors);
-                        }
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    if (!await AnsweredAsync(http, request, answered))
                     {
                         Interlocked.Increment(ref errors);
                     }
