@@ -51,9 +51,10 @@ internal static class Versus
                 targets.Add(new Target($"DrsBot stopped after {cut}", await StartAsync(Child.StartBotAsync(drs.BaseUrl, overrides)), IsCard, concurrency));
             }
 
-            if (OtherBuild is { } build)
+            if (OtherBuild is not null || OtherEnvironment.Count > 0)
             {
-                targets.Add(other = new Target("DrsBot, the other build", await StartAsync(Child.StartBotAsync(drs.BaseUrl, build: build)), IsCard, concurrency));
+                var name = OtherBuild is null ? "DrsBot with VERSUS_OTHER_ENV" : "DrsBot, the other build";
+                targets.Add(other = new Target(name, await StartAsync(Child.StartBotAsync(drs.BaseUrl, OtherEnvironment, build: OtherBuild)), IsCard, concurrency));
             }
 
             var bot = new Target("DrsBot", await StartAsync(Child.StartBotAsync(drs.BaseUrl)), IsCard, concurrency);
@@ -126,6 +127,15 @@ internal static class Versus
     private static readonly string? OtherBuild = Environment.GetEnvironmentVariable("VERSUS_OTHER_BUILD") is { Length: > 0 } path
         ? Path.GetFullPath(path)
         : null;
+
+    /// <summary>
+    /// VERSUS_OTHER_ENV="DOTNET_GCgen0size=0x400000 …" sets environment variables for the other build alone (this
+    /// checkout's build when VERSUS_OTHER_BUILD is not set): a runtime setting measured in the same turns as without it.
+    /// </summary>
+    private static readonly Dictionary<string, string> OtherEnvironment = (Environment.GetEnvironmentVariable("VERSUS_OTHER_ENV") ?? "")
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        .Select(pair => pair.Split('=', 2))
+        .ToDictionary(pair => pair[0], pair => pair.Length == 2 ? pair[1] : "");
 
     /// <summary>
     /// VERSUS_RATES (1000,4000; empty to skip): after the closed-loop turns, the same turns again for each rate, with
