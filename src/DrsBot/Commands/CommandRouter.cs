@@ -101,7 +101,7 @@ public sealed partial class CommandRouter(
     /// <summary>
     /// Whether this channel watches the comparison (for the Subscribe/Unsubscribe button), and the ETA from the
     /// readings DrsBot already has plus this one. A watched comparison's readings come from its polls; any other's
-    /// are kept for an hour after each question. Without storage: not subscribed, no ETA, the card still shows.
+    /// are kept for an hour, a reading at most every 20 s (<see cref="PaceHistory.Supersedes"/>). Without storage: not subscribed, no ETA, the card still shows.
     /// Internal for the allocation benchmark, which times this code rather than a copy of it.
     /// </summary>
     internal async Task<(bool Subscribed, TimeSpan? Eta)> WhatStorageKnowsAsync(
@@ -116,9 +116,9 @@ public sealed partial class CommandRouter(
                 return (subscribed, null);
             }
 
-            var pace = record?.Pace ?? await store.GetPaceAsync(comparison, now, ct) ?? PaceHistory.Empty;
-            pace = pace.Add(now, full);
-            if (record is null)
+            var kept = record?.Pace ?? await store.GetPaceAsync(comparison, now, ct);
+            var pace = (kept ?? PaceHistory.Empty).Add(now, full);
+            if (record is null && pace.Supersedes(kept))
             {
                 await store.SavePaceAsync(comparison, pace, now + KeepPaceFor, ct);
             }

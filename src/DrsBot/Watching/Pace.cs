@@ -40,6 +40,15 @@ public sealed record PaceHistory(ImmutableList<PaceReading> Readings)
         return new PaceHistory(readings.Count > MaxReadings ? readings.RemoveRange(0, readings.Count - MaxReadings) : readings);
     }
 
+    /// <summary>
+    /// Whether this history, made by <see cref="Add"/> from <paramref name="kept"/>, should take its place in storage:
+    /// for a first reading, a restart (progress fell), or a reading at least <see cref="MinSpacing"/> after the newest
+    /// kept. A closer one would only take the place of the one before it, so someone asking every few seconds costs
+    /// one write per <see cref="MinSpacing"/> rather than one per answer (each answer's ETA still counts its own reading).
+    /// </summary>
+    public bool Supersedes(PaceHistory? kept) => Readings is [.., var newest]
+        && (kept?.Readings is not [.., var last] || newest.Progress < last.Progress || newest.At - last.At >= MinSpacing);
+
     /// <summary>Time left until 100 % at the current pace, from the newest reading; null when no honest estimate exists.</summary>
     public TimeSpan? Eta() => EtaEstimator.Estimate(Readings);
 

@@ -31,6 +31,30 @@ public sealed class EtaTests : EndToEndTest
     }
 
     [Fact]
+    public async Task Questions_closer_together_than_twenty_seconds_are_kept_as_one_reading()
+    {
+        // Someone asking every few seconds (or a script) must not cost a storage write per answer: with PostgreSQL
+        // each is a round trip, and in memory each kept history outlives a GC. Closer readings only replace each other.
+        await using var app = ClockedApp();
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 41), DrsAnswer.Progress(full: 42), DrsAnswer.Progress(full: 44));
+        var store = app.Services.GetRequiredService<IWatchStore>();
+        async Task<double[]> KeptAsync() =>
+            [.. (await store.GetPaceAsync(new ComparisonRef("job-1", "cmp-1"), _clock.GetUtcNow()))!.Readings.Select(r => r.Progress)];
+
+        await app.CommandAsync("job-1 cmp-1");
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var asked = await app.CommandAsync("job-1 cmp-1");
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        await app.CommandAsync("job-1 cmp-1");
+        Assert.Equal(new[] { 40.0 }, await KeptAsync());
+        Assert.Contains("41 %", asked.AllText, StringComparison.Ordinal); // each answer still shows its own reading
+
+        _clock.Advance(TimeSpan.FromSeconds(15));
+        await app.CommandAsync("job-1 cmp-1");
+        Assert.Equal(new[] { 40.0, 44.0 }, await KeptAsync()); // 25 s after the kept one: kept
+    }
+
+    [Fact]
     public async Task No_eta_when_progress_stands_still_or_falls()
     {
         await using var app = ClockedApp();

@@ -122,4 +122,18 @@ public sealed class EtaEstimatorTests
 
         Assert.True(many.Readings.Count <= PaceHistory.MaxReadings);
     }
+
+    [Fact]
+    public void A_history_replaces_the_kept_one_only_when_it_says_more()
+    {
+        var kept = PaceHistory.Empty.Add(T0, 40);
+
+        Assert.True(kept.Supersedes(null)); // the first reading
+        Assert.True(kept.Supersedes(PaceHistory.Empty));
+        Assert.False(kept.Add(T0.AddSeconds(19), 41).Supersedes(kept)); // it would only replace its neighbour
+        Assert.True(kept.Add(T0.AddSeconds(20), 41).Supersedes(kept));
+        Assert.True(kept.Add(T0.AddSeconds(5), 3).Supersedes(kept)); // a restart is news at once
+        Assert.False(kept.Add(T0.AddSeconds(30), double.NaN).Supersedes(kept)); // nothing was added
+        Assert.False(PaceHistory.Empty.Add(T0, double.NaN).Supersedes(null));
+    }
 }
