@@ -1,5 +1,6 @@
 using DrsBot.Commands;
 using DrsBot.Drs;
+using DrsBot.Infrastructure;
 using DrsBot.Rendering;
 
 namespace DrsBot.Slack;
@@ -13,7 +14,8 @@ namespace DrsBot.Slack;
 public sealed partial class InteractionHandler(
     IServiceScopeFactory scopes, FollowUps followUps, ResponseUrlPolicy policy, ILogger<InteractionHandler> logger)
 {
-    public void Accept(Interaction interaction)
+    /// <summary>Starts the press's answer in the background; <paramref name="requestId"/> goes into its log lines' scope.</summary>
+    public void Accept(Interaction interaction, string requestId)
     {
         var verb = interaction.ActionId switch
         {
@@ -39,12 +41,13 @@ public sealed partial class InteractionHandler(
             return; // nowhere we may answer, so no work either
         }
 
-        followUps.Track(AnswerAsync(interaction, verb));
+        followUps.Track(AnswerAsync(interaction, verb, requestId));
     }
 
-    private async Task AnswerAsync(Interaction interaction, string verb)
+    private async Task AnswerAsync(Interaction interaction, string verb, string requestId)
     {
         await Task.Yield();
+        using var logScope = logger.BeginScope(LogScopes.Slack(interaction.TeamId, interaction.ChannelId, interaction.UserId, requestId));
         await using var scope = scopes.CreateAsyncScope();
         var responseUrl = scope.ServiceProvider.GetRequiredService<ResponseUrlClient>();
         SlackMessage reply;

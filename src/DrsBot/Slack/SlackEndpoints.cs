@@ -31,7 +31,7 @@ public static partial class SlackEndpoints
             return TypedResults.Ok();
         }
 
-        using var scope = logger.BeginScope(LogScopes.Slack(command.TeamId, command.ChannelId, command.UserId));
+        using var scope = logger.BeginScope(LogScopes.Slack(command.TeamId, command.ChannelId, command.UserId, http.TraceIdentifier));
         SlackMessage reply;
         try
         {
@@ -64,7 +64,7 @@ public static partial class SlackEndpoints
 
         if (Interaction.FromForm(http.Features.Get<SlackRequestBody>()!.Bytes.Span) is { } interaction)
         {
-            handler.Accept(interaction);
+            handler.Accept(interaction, http.TraceIdentifier);
         }
 
         return TypedResults.Ok();

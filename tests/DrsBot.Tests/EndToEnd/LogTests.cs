@@ -27,11 +27,38 @@ public sealed class LogTests
         Assert.Contains("\"SlackTeam\":\"T0TEAM\"", scopes, StringComparison.Ordinal);
         Assert.Contains("\"SlackChannel\":\"C0LOGS\"", scopes, StringComparison.Ordinal);
         Assert.Contains("\"SlackUser\":\"U0ALICE\"", scopes, StringComparison.Ordinal);
+        Assert.Matches("\"RequestId\":\"[^\"]+\"", scopes); // ties the command's lines to one HTTP request
         Assert.Contains(lines, l => l.Contains("\"DrsRequestId\":\"req-77\"", StringComparison.Ordinal));
         foreach (var secret in new[] { DrsBotApp.SigningSecret, DrsBotApp.BotToken, DrsBotApp.DrsToken })
         {
             Assert.DoesNotContain(secret, bot.Output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_button_press_logs_with_the_same_scope_as_a_typed_command()
+    {
+        await using var drs = new FakeDrs();
+        await using var slack = new FakeSlack();
+        await drs.StartAsync();
+        await slack.StartAsync();
+        drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+        await using var bot = await BotProcess.StartAsync(BotProcess.Settings(drs,
+            ("Slack:ApiBaseUrl", slack.ApiBaseUrl.ToString()), ("Slack:ResponseUrlPrefixes:0", new Uri(slack.BaseUrl, "response/").ToString())));
+        var responseUrl = slack.NewResponseUrl();
+
+        await bot.PressAsync(InteractionTests.Payload("drs.refresh", "job-1:cmp-1", responseUrl, channel: "C0BTN"));
+        await slack.WaitForAsync(m => m.Endpoint == responseUrl.AbsolutePath);
+        await Task.Delay(500); // let the process flush its console
+
+        var pressed = bot.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .First(e => e.GetProperty("Message").GetString()!.Contains("/drs-progress", StringComparison.Ordinal));
+        var scopes = pressed.GetProperty("Scopes");
+        Assert.Equal("T0TEAM", scopes.GetProperty("SlackTeam").GetString());
+        Assert.Equal("C0BTN", scopes.GetProperty("SlackChannel").GetString());
+        Assert.Equal("U0ALICE", scopes.GetProperty("SlackUser").GetString());
+        Assert.False(string.IsNullOrEmpty(scopes.GetProperty("RequestId").GetString()));
     }
 
     [Fact]

@@ -114,20 +114,25 @@ public sealed class BotProcess : IAsyncDisposable
     }
 
     /// <summary>Sends <c>/drs-progress {text}</c>, signed as Slack signs it, and returns the reply's JSON.</summary>
-    public async Task<JsonElement> CommandAsync(string text, string channel)
+    public async Task<JsonElement> CommandAsync(string text, string channel) =>
+        JsonDocument.Parse(await PostSignedAsync("slack/commands", DrsBotApp.CommandBody(text, channel))).RootElement.Clone();
+
+    /// <summary>Presses a button: posts a block_actions payload (<c>InteractionTests.Payload</c>), signed as Slack signs it.</summary>
+    public Task PressAsync(string payloadBody) => PostSignedAsync("slack/interactions", payloadBody);
+
+    private async Task<string> PostSignedAsync(string path, string body)
     {
-        var body = DrsBotApp.CommandBody(text, channel);
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl, "slack/commands"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl, path))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
         };
         request.Headers.Add("X-Slack-Request-Timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("X-Slack-Signature", DrsBotApp.Sign(body, ts));
         using var response = await _http.SendAsync(request);
-        var json = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {json}");
-        return JsonDocument.Parse(json).RootElement.Clone();
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {text}");
+        return text;
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, as when a node dies.</summary>

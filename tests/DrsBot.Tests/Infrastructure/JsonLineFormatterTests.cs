@@ -68,7 +68,7 @@ public sealed class JsonLineFormatterTests
     public void Every_scopes_values_land_in_one_scopes_object()
     {
         var line = Format(Values(("{OriginalFormat}", "x")), (_, _) => "x", null,
-            LogScopes.Slack("T1", "C1", "U1"), LogScopes.DrsRequest("req-9"), "a plain scope");
+            LogScopes.Slack("T1", "C1", "U1", "0HN:00000001"), LogScopes.DrsRequest("req-9"), "a plain scope");
 
         var scopes = line.GetProperty("Scopes");
         Assert.Equal("T1", scopes.GetProperty("SlackTeam").GetString());
