@@ -3,7 +3,8 @@ namespace DrsBot.Benchmarks;
 /// <summary>
 /// Benchmarks print numbers; they assert nothing. Run:
 /// <c>dotnet run -c Release --project tests/DrsBot.Benchmarks [versus|alloc|faults|progress|refused|fault|poll|scale|scale-pg …]</c>,
-/// or <c>faults-report FILE</c> to count again a run saved with FAULT_EVENTS.
+/// <c>faults-report FILE</c> to count again a run saved with FAULT_EVENTS, or <c>gc-report FILE.nettrace…</c> for the GC
+/// pauses in a recording of GC events (<see cref="GcReport"/>).
 /// </summary>
 internal static class Bench
 {
@@ -17,6 +18,16 @@ internal static class Bench
         if (args is ["faults-report", var events])
         {
             Faults.Recount(events);
+            return 0;
+        }
+
+        if (args is ["gc-report", .. var traces] && traces.Length > 0)
+        {
+            foreach (var trace in traces)
+            {
+                GcReport.Print(trace);
+            }
+
             return 0;
         }
 
