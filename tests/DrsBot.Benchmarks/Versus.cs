@@ -93,6 +93,7 @@ internal static class Versus
             {
                 Compare(host, pass, "pass-through", "(what the host costs before any command code runs)");
                 Compare(bot, pass, "pass-through", withTargets: true);
+                PrintCommandPath(bot, host);
             }
 
             PrintAtRate(targets, bot, pass ?? other);
@@ -209,6 +210,18 @@ internal static class Versus
         var throughput = $"throughput {target.Throughput / baseline.Throughput:0.00}{(withTargets ? " (target ≥ 0.90)" : "")}";
         var p99 = $"p99 {target.Percentile(99) / baseline.Percentile(99):0.00}×{(withTargets ? " (target ≤ 1.50×)" : "")}";
         Console.WriteLine($"{target.Name} ÷ {baselineName}: {throughput} · CPU per request {target.CpuMicrosPerRequest / baseline.CpuMicrosPerRequest:0.00} · {p99}{(note is null ? "" : " " + note)}; turn by turn {Turns(target, baseline)}");
+    }
+
+    /// <summary>
+    /// DrsBot's CPU a command beyond the pass-through run by its own host. The host is the same, so the difference is the
+    /// command path alone (form, limiter, log line, DRS client, ETA, card): a budget in µs can be held to it, apart from
+    /// what the host costs every request (logging, metrics, Hangfire, middleware).
+    /// </summary>
+    private static void PrintCommandPath(Target bot, Target host)
+    {
+        var turns = string.Join(' ', bot.Slices.Zip(host.Slices,
+            (x, y) => (x.CpuMicrosPerRequest - y.CpuMicrosPerRequest).ToString("0", CultureInfo.InvariantCulture)));
+        Console.WriteLine($"{bot.Name}'s command path: {bot.CpuMicrosPerRequest - host.CpuMicrosPerRequest:0} µs of CPU a command beyond its host ({bot.CpuMicrosPerRequest:0} − {host.CpuMicrosPerRequest:0}); turn by turn {turns}");
     }
 
     /// <summary>Each round's throughput ratio of two targets' slices, taken seconds apart: how far one round could mislead.</summary>
