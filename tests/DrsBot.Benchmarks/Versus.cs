@@ -219,14 +219,16 @@ internal static class Versus
     /// </summary>
     private static void PrintCommandPath(Target bot, Target host)
     {
-        var turns = string.Join(' ', bot.Slices.Zip(host.Slices,
-            (x, y) => (x.CpuMicrosPerRequest - y.CpuMicrosPerRequest).ToString("0", CultureInfo.InvariantCulture)));
+        var turns = Turns(bot, host, (x, y) => x.CpuMicrosPerRequest - y.CpuMicrosPerRequest, "0");
         Console.WriteLine($"{bot.Name}'s command path: {bot.CpuMicrosPerRequest - host.CpuMicrosPerRequest:0} µs of CPU a command beyond its host ({bot.CpuMicrosPerRequest:0} − {host.CpuMicrosPerRequest:0}); turn by turn {turns}");
     }
 
     /// <summary>Each round's throughput ratio of two targets' slices, taken seconds apart: how far one round could mislead.</summary>
-    private static string Turns(Target a, Target b) => string.Join(' ', a.Slices.Zip(b.Slices,
-        (x, y) => (x.Throughput / y.Throughput).ToString("0.00", CultureInfo.InvariantCulture)));
+    private static string Turns(Target a, Target b) => Turns(a, b, (x, y) => x.Throughput / y.Throughput, "0.00");
+
+    /// <summary>One figure of two targets' slices, round by round (their slices pair up: each round gives every target one).</summary>
+    private static string Turns(Target a, Target b, Func<Slice, Slice, double> figure, string format) =>
+        string.Join(' ', a.Slices.Zip(b.Slices, (x, y) => figure(x, y).ToString(format, CultureInfo.InvariantCulture)));
 
     /// <summary>The runtime's counters over a run: bytes allocated, GCs, their pauses, contended locks; thread-pool threads at its end.</summary>
     private sealed record RuntimeDelta(double Allocated, double Collections, double PauseSeconds, double Contentions, double Threads)
