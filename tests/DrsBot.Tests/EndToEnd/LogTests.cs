@@ -20,9 +20,9 @@ public sealed class LogTests
         await bot.CommandAsync("job-1 cmp-1", "C0LOGS");
         await Task.Delay(500); // let the process flush its console
 
-        var lines = bot.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var lines = OutputLines(bot);
         Assert.All(lines, line => JsonDocument.Parse(line)); // every line is one JSON object
-        var command = lines.Select(l => JsonDocument.Parse(l).RootElement).First(e => e.GetProperty("Message").GetString()!.Contains("/drs-progress", StringComparison.Ordinal));
+        var command = CommandLine(lines);
         var scopes = command.GetProperty("Scopes").ToString();
         Assert.Contains("\"SlackTeam\":\"T0TEAM\"", scopes, StringComparison.Ordinal);
         Assert.Contains("\"SlackChannel\":\"C0LOGS\"", scopes, StringComparison.Ordinal);
@@ -51,10 +51,7 @@ public sealed class LogTests
         await slack.WaitForAsync(m => m.Endpoint == responseUrl.AbsolutePath);
         await Task.Delay(500); // let the process flush its console
 
-        var pressed = bot.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement)
-            .First(e => e.GetProperty("Message").GetString()!.Contains("/drs-progress", StringComparison.Ordinal));
-        var scopes = pressed.GetProperty("Scopes");
+        var scopes = CommandLine(OutputLines(bot)).GetProperty("Scopes");
         Assert.Equal("T0TEAM", scopes.GetProperty("SlackTeam").GetString());
         Assert.Equal("C0BTN", scopes.GetProperty("SlackChannel").GetString());
         Assert.Equal("U0ALICE", scopes.GetProperty("SlackUser").GetString());
@@ -73,9 +70,15 @@ public sealed class LogTests
         await bot.CommandAsync("job-1 cmp-1", "C0LOGS");
         await Task.Delay(500);
 
-        var categories = bot.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("Category").GetString()!).ToList();
+        var categories = OutputLines(bot).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("Category").GetString()!).ToList();
         Assert.Contains("Microsoft.Hosting.Lifetime", categories); // the host's lines still come
         Assert.DoesNotContain(categories, c => c.StartsWith("DrsBot", StringComparison.Ordinal)); // DrsBot's are filtered out
     }
+
+    private static List<string> OutputLines(BotProcess bot) =>
+        [.. bot.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    /// <summary>The router's line for the command (typed or pressed): the one whose scope says who asked.</summary>
+    private static JsonElement CommandLine(List<string> lines) => lines.Select(l => JsonDocument.Parse(l).RootElement)
+        .First(e => e.GetProperty("Message").GetString()!.Contains("/drs-progress", StringComparison.Ordinal));
 }
