@@ -6,7 +6,10 @@ internal enum CallOutcome
     /// <summary>DRS answered, whatever it said, other than the failures below.</summary>
     Success,
 
-    /// <summary>No usable answer: 5xx, 408, 429, a failed connection or an attempt that timed out.</summary>
+    /// <summary>
+    /// No answer from DRS as a whole: a failed connection, an attempt that timed out, the gateway's 502/503/504, 408,
+    /// or throttling. An error DRS answers about one comparison (a 500 with its own code) is an answer, not this.
+    /// </summary>
     Failure,
 
     /// <summary>The caller gave up first, or something other than DRS failed: says nothing about DRS.</summary>
@@ -18,6 +21,11 @@ internal enum CallOutcome
 /// <see cref="SamplingDuration"/>'s calls failed (and there were at least <see cref="MinimumThroughput"/>), so an
 /// outage costs each caller one fast, clear failure instead of retries piling onto a struggling service. After the
 /// break, one trial call goes through: its success closes the breaker, its failure opens it again.
+/// <para>
+/// Open means "DRS as a whole is not answering", and every watched comparison then counts as failing, so the
+/// evidence must be about DRS as a whole: failures from at least two subjects (comparisons or jobs), or from the
+/// only subjects called in the window. One comparison that times out while others are read keeps it closed.
+/// </para>
 /// </summary>
 internal sealed partial class DrsCircuitBreaker
 {
@@ -39,6 +47,8 @@ internal sealed partial class DrsCircuitBreaker
     private readonly Lock _lock = new();
     private readonly int[] _calls = new int[Buckets];
     private readonly int[] _failures = new int[Buckets];
+    private readonly HashSet<string>?[] _failing = new HashSet<string>?[Buckets];
+    private readonly HashSet<string>?[] _answered = new HashSet<string>?[Buckets];
     private long _newestBucket;
     private int _state; // read without the lock on the way in: a closed breaker costs a call one volatile read
     private long _openUntil;
@@ -82,7 +92,7 @@ internal sealed partial class DrsCircuitBreaker
         }
     }
 
-    public void Report(CallOutcome outcome, bool trial)
+    public void Report(CallOutcome outcome, bool trial, string subject = "")
     {
         lock (_lock)
         {
@@ -92,8 +102,7 @@ internal sealed partial class DrsCircuitBreaker
                 switch (outcome)
                 {
                     case CallOutcome.Success:
-                        Array.Clear(_calls);
-                        Array.Clear(_failures);
+                        ClearWindow();
                         Volatile.Write(ref _state, Closed);
                         LogClosed(_logger, _name);
                         break;
@@ -120,10 +129,12 @@ internal sealed partial class DrsCircuitBreaker
             _calls[bucket]++;
             if (outcome == CallOutcome.Success)
             {
+                (_answered[bucket] ??= new(StringComparer.Ordinal)).Add(subject);
                 return;
             }
 
             _failures[bucket]++;
+            (_failing[bucket] ??= new(StringComparer.Ordinal)).Add(subject);
             int calls = 0, failures = 0;
             for (var i = 0; i < Buckets; i++)
             {
@@ -131,13 +142,39 @@ internal sealed partial class DrsCircuitBreaker
                 failures += _failures[i];
             }
 
-            if (calls >= MinimumThroughput && failures >= FailureRatio * calls)
+            if (calls >= MinimumThroughput && failures >= FailureRatio * calls && AboutDrsAsAWhole())
             {
                 _openUntil = now + _breakTicks;
                 Volatile.Write(ref _state, Open);
                 LogOpened(_logger, _name, failures, calls, SamplingDuration.TotalSeconds, BreakDuration.TotalSeconds);
             }
         }
+    }
+
+    /// <summary>
+    /// Failures from two or more subjects, or from every subject called in the window, speak for DRS; failures of one
+    /// subject while others are answered speak only for that subject.
+    /// </summary>
+    private bool AboutDrsAsAWhole()
+    {
+        var failing = new HashSet<string>(StringComparer.Ordinal);
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Buckets; i++)
+        {
+            failing.UnionWith(_failing[i] ?? []);
+            answered.UnionWith(_answered[i] ?? []);
+        }
+
+        answered.ExceptWith(failing);
+        return failing.Count >= 2 || answered.Count == 0;
+    }
+
+    private void ClearWindow()
+    {
+        Array.Clear(_calls);
+        Array.Clear(_failures);
+        Array.Clear(_failing);
+        Array.Clear(_answered);
     }
 
     /// <summary>Moves the window to <paramref name="now"/>, emptying the buckets it passed; the current bucket's index.</summary>
@@ -147,8 +184,7 @@ internal sealed partial class DrsCircuitBreaker
         var passed = current - _newestBucket;
         if (passed >= Buckets)
         {
-            Array.Clear(_calls);
-            Array.Clear(_failures);
+            ClearWindow();
         }
         else
         {
@@ -156,6 +192,8 @@ internal sealed partial class DrsCircuitBreaker
             {
                 _calls[b % Buckets] = 0;
                 _failures[b % Buckets] = 0;
+                _failing[b % Buckets] = null;
+                _answered[b % Buckets] = null;
             }
         }
 

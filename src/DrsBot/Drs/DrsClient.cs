@@ -76,7 +76,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     private async Task<(T? Value, DrsFailure? Failure, string? RequestId)> GetAsync<T>(
         string path, DrsCallKind kind, string call, string subject, Func<T, bool> isComplete, CancellationToken ct) where T : class
     {
-        using var request = new DrsRequest(path, kind);
+        using var request = new DrsRequest(path, kind, subject);
         request.Headers.TryAddWithoutValidation("X-Language", options.Value.Language);
         // The API page lists Content-Type as mandatory even on GET, and AK/SK signing covers it.
         request.Content = new ByteArrayContent([]);
@@ -258,7 +258,10 @@ internal static class DrsJson
 /// A GET to DRS that carries whether a person waits for it, which sets the resilience handler's budget: in the request
 /// itself, since HttpRequestMessage.Options would be a dictionary and a boxed value on every call.
 /// </summary>
-internal sealed class DrsRequest(string path, DrsCallKind kind) : HttpRequestMessage(HttpMethod.Get, path)
+internal sealed class DrsRequest(string path, DrsCallKind kind, string subject = "") : HttpRequestMessage(HttpMethod.Get, path)
 {
     public DrsCallKind Kind { get; } = kind;
+
+    /// <summary>What the call is about (a comparison or a job), so the breaker can tell one subject's errors from DRS's.</summary>
+    public string Subject { get; } = subject;
 }

@@ -73,7 +73,7 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
                     // The body too, within this attempt's time. HttpClient would read it after every handler has
                     // returned, where no timeout reaches: a DRS that stalled mid-body held the call for good.
                     await response.Content.LoadIntoBufferAsync(DrsClient.MaxBodyBytes, attempt.Token).ConfigureAwait(false);
-                    outcome = IsFailure(response) ? CallOutcome.Failure : CallOutcome.Success;
+                    outcome = await IsDrsFailureAsync(response, attempt.Token).ConfigureAwait(false) ? CallOutcome.Failure : CallOutcome.Success;
                 }
                 catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
                 {
@@ -99,7 +99,7 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
             }
             finally
             {
-                breaker.Report(outcome, trial); // also when the caller gave up, so a trial call never stays out
+                breaker.Report(outcome, trial, Subject(request)); // also when the caller gave up, so a trial call never stays out
             }
 
             var retryable = retry < maxRetries && (error is not null || await ShouldRetryAsync(response!, ct).ConfigureAwait(false));
@@ -121,12 +121,27 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
 
     private static string OverBudget(TimeSpan budget) => $"The DRS call took longer than its {budget.TotalSeconds:0.#} s budget.";
 
-    /// <summary>
-    /// The statuses that mean DRS failed this attempt: the breaker counts them and they are always retried. (The
-    /// gateway's 400 throttling is retried too, but counts as DRS answering, if curtly.)
-    /// </summary>
+    public static string Subject(HttpRequestMessage request) => request is DrsRequest drs ? drs.Subject : "";
+
+    /// <summary>The statuses that are always retried: DRS or its gateway failed this attempt.</summary>
     private static bool IsFailure(HttpResponseMessage response) =>
         (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
+    /// <summary>
+    /// What the breaker counts against DRS as a whole: the gateway's 502/503/504, 408, and throttling (429 or
+    /// APIG.0308, whatever its status). A 500 or another error DRS answers with its own code is about what was asked,
+    /// so it counts as DRS answering: one broken comparison must never open the breaker for every other one.
+    /// </summary>
+    private static async ValueTask<bool> IsDrsFailureAsync(HttpResponseMessage response, CancellationToken ct) =>
+        response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+            or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+        || ((int)response.StatusCode >= 400 && await IsThrottlingAsync(response, ct).ConfigureAwait(false));
+
+    private static async ValueTask<bool> IsThrottlingAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        return body.Contains("APIG.0308", StringComparison.Ordinal) || body.Contains("APIGW.0308", StringComparison.Ordinal);
+    }
 
     /// <summary>Retry-After when DRS sends one; otherwise 100 ms, 200 ms for commands and the jittered backoff for polls.</summary>
     private TimeSpan Delay(HttpResponseMessage? response, bool interactive, int retry)
@@ -154,13 +169,8 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
         }
 
         // The API gateway may answer throttling (APIG.0308) with a 4xx other than 429. (The body is already read.)
-        if ((int)response.StatusCode is >= 400 and < 500 && response.StatusCode != HttpStatusCode.NotFound)
-        {
-            var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            return body.Contains("APIG.0308", StringComparison.Ordinal) || body.Contains("APIGW.0308", StringComparison.Ordinal);
-        }
-
-        return false;
+        return (int)response.StatusCode is >= 400 and < 500 && response.StatusCode != HttpStatusCode.NotFound
+               && await IsThrottlingAsync(response, ct).ConfigureAwait(false);
     }
 }
 

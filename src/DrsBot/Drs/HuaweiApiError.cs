@@ -8,11 +8,21 @@ namespace DrsBot.Drs;
 /// message in whichever shape the answering service uses (DRS <c>error_code</c>/<c>error_msg</c>, the API
 /// gateway's <c>code</c>/<c>message</c>, IAM's <c>{"error": {"code", "message"}}</c>).
 /// </summary>
-internal static class HuaweiApiError
+internal static partial class HuaweiApiError
 {
+    /// <summary>
+    /// DRS's X-Request-Id, kept only when it looks like one (<c>^[A-Za-z0-9._:-]{1,128}$</c>): it is stored, logged
+    /// and shown in Slack, so anything else (mrkdwn, a mention, a megabyte) is dropped rather than passed on.
+    /// </summary>
     public static string? RequestId(HttpResponseMessage response) =>
-        // As sent, unvalidated: an id is only ever logged and shown, and this way reading it allocates nothing but itself.
-        response.Headers.NonValidated.TryGetValues("X-Request-Id", out var ids) && ids.Count > 0 ? FirstOf(ids) : null;
+        response.Headers.NonValidated.TryGetValues("X-Request-Id", out var ids) && ids.Count > 0 && FirstOf(ids) is { } id && IsRequestId(id)
+            ? id
+            : null;
+
+    public static bool IsRequestId(string id) => RequestIdPattern().IsMatch(id);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    private static partial System.Text.RegularExpressions.Regex RequestIdPattern();
 
     private static string? FirstOf(HeaderStringValues values)
     {

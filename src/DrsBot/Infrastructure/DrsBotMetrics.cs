@@ -50,9 +50,21 @@ public sealed class DrsBotMetrics
         _drsDuration.Record(duration.TotalSeconds, new("call", callKind), new("outcome", outcome));
         if (outcome != "ok")
         {
-            _drsFailures.Add(1, new("call", callKind), new("failure", outcome), new("code", code ?? "none"));
+            _drsFailures.Add(1, new("call", callKind), new("failure", outcome), new("code", CodeTag(code)));
         }
     }
+
+    /// <summary>
+    /// The error codes DrsBot knows, as themselves; any other text DRS sends becomes <c>other</c>, so a DRS that
+    /// invents codes (or echoes input into them) cannot grow the number of time series without end.
+    /// </summary>
+    public static string CodeTag(string? code) => code switch
+    {
+        null => "none",
+        Drs.DrsFailure.TaskNotFoundCode or "DRS.00000001"
+            or "APIG.0101" or "APIG.0201" or "APIG.0301" or "APIG.0308" or "APIGW.0101" or "APIGW.0201" or "APIGW.0301" or "APIGW.0308" => code,
+        _ => "other",
+    };
 
     public void Notification(string kind, string result) =>
         _notifications.Add(1, new("kind", kind), new("result", result));

@@ -27,6 +27,14 @@ public static class NotificationMessages
                 $"Comparison {id} found rows that differ between source and target. Review them in the DRS console (job {Code(c.JobId)}, *Data Comparison*).", true),
             NotificationKind.ComparisonGone => (":wastebasket:", "Comparison no longer exists",
                 $"DRS no longer knows comparison {id} in job {Code(c.JobId)}. It may have been deleted or the job released. DrsBot has stopped watching it.", true),
+            NotificationKind.DrsFailing when failure is { Kind: DrsFailureKind.CredentialsRejected } => (":lock:", "DrsBot's Huawei Cloud credentials were refused",
+                $"DrsBot could not read comparison {id}: Huawei Cloud refused DrsBot's own credentials, so no comparison can be read. " +
+                "Whoever runs DrsBot must fix `Drs:Auth` (a changed password, a disabled user or a revoked key); " +
+                "DrsBot waits before logging in again, so the account is not locked. Notifications are on hold until then.", true),
+            NotificationKind.DrsFailing when failure is not null && !IsAboutDrsAsAWhole(failure) => (":rotating_light:", "DRS fails on this comparison",
+                $"DRS answered with an error for comparison {id} on {Format.Plural(failedPolls, "poll")} in a row: " +
+                FailureMessages.Explain(c, failure).Title + ". Other comparisons are not affected. " +
+                "Its notifications are on hold until DRS reads it again.", true),
             NotificationKind.DrsFailing => (":rotating_light:", "DRS is not answering",
                 $"DrsBot could not read comparison {id} for {Format.Plural(failedPolls, "poll")} in a row. " +
                 (failure is null ? "" : FailureMessages.Explain(c, failure).Title + ". ") +
@@ -66,6 +74,11 @@ public static class NotificationMessages
         var text = $"{(alert && mentions.Length > 0 ? mentions + " " : "")}{headline}: comparison {c.CompareJobId}";
         return new SlackMessage(text, blocks) { ResponseType = null };
     }
+
+    /// <summary>No answer at all (a connection, a timeout, the gateway, throttling), as opposed to an error about this comparison.</summary>
+    private static bool IsAboutDrsAsAWhole(DrsFailure failure) =>
+        failure.Kind is DrsFailureKind.Unreachable or DrsFailureKind.Timeout or DrsFailureKind.Throttled
+        || failure.StatusCode is 502 or 503 or 504;
 
     private static string RecheckNote(CompareProgress? progress) => progress?.RowsToRecheck switch
     {

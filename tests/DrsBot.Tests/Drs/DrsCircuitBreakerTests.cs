@@ -116,6 +116,44 @@ public sealed class DrsCircuitBreakerTests
         Assert.False(_breaker.TryEnter(out _));
     }
 
+    [Fact]
+    public void One_subject_failing_while_others_are_answered_never_opens_it()
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            _breaker.Report(CallOutcome.Failure, trial: false, subject: "job-1/cmp-flaky");
+        }
+
+        _breaker.Report(CallOutcome.Success, trial: false, subject: "job-1/cmp-ok"); // 40 of 41 failed, all one comparison
+
+        Assert.True(_breaker.TryEnter(out _));
+        Assert.False(_breaker.IsOpen);
+    }
+
+    [Fact]
+    public void Failures_from_two_subjects_speak_for_drs_as_a_whole()
+    {
+        _breaker.Report(CallOutcome.Success, trial: false, subject: "job-1/cmp-ok");
+        for (var i = 0; i < 5; i++)
+        {
+            _breaker.Report(CallOutcome.Failure, trial: false, subject: "job-1/cmp-a");
+            _breaker.Report(CallOutcome.Failure, trial: false, subject: "job-1/cmp-b");
+        }
+
+        Assert.True(_breaker.IsOpen);
+    }
+
+    [Fact]
+    public void The_only_subject_called_failing_opens_it()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            _breaker.Report(CallOutcome.Failure, trial: false, subject: "job-1/cmp-only");
+        }
+
+        Assert.True(_breaker.IsOpen);
+    }
+
     private void Open()
     {
         Report(CallOutcome.Failure, 10);
