@@ -19,7 +19,7 @@ builder.AddDemo();                      // Development only: DRS simulator and l
 
 var app = builder.Build();
 
-app.MapServiceDefaults();               // GET /healthz (alive), GET /readyz (storage answers), GET /metrics
+app.MapServiceDefaults();               // GET /healthz (alive, poll loop moving), GET /readyz (started; storage state in the body), GET /metrics
 app.UseDashboard();                     // /hangfire, only when enabled
 app.MapSlack();                         // POST /slack/commands
 app.MapDemo();                          // Development only: GET / (console), /simulator/drs

@@ -2,6 +2,7 @@ using DrsBot.Rendering;
 using DrsBot.Slack;
 using DrsBot.Watching;
 using Hangfire;
+using Microsoft.Extensions.Options;
 
 namespace DrsBot.Digest;
 
@@ -11,10 +12,15 @@ namespace DrsBot.Digest;
 /// post is the job's last step, so a retry never follows a digest that was delivered.
 /// </summary>
 [AutomaticRetry(Attempts = 5, LogEvents = false, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
-public sealed partial class DigestJob(IWatchStore store, IChannelPoster poster, TimeProvider time, ILogger<DigestJob> logger)
+public sealed partial class DigestJob(
+    IWatchStore store, IChannelPoster poster, IOptions<WatchOptions> options, TimeProvider time, ILogger<DigestJob> logger)
 {
-    public async Task RunAsync(string teamId, string channelId, CancellationToken ct)
+    public async Task RunAsync(string teamId, string channelId, CancellationToken stop)
     {
+        // Bounded like a poll (Watch:PollDeadline): a stalled Slack fails this run, and Hangfire tries again later.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(options.Value.PollDeadline);
+        var ct = deadline.Token;
         var records = await store.OfChannelAsync(channelId, ct);
         var message = DigestMessages.Render(records, teamId, channelId, time.GetUtcNow());
         var result = await poster.PostAsync(channelId, message, ct);

@@ -19,9 +19,11 @@ public sealed class DrsBotMetrics
     private readonly Counter<long> _notifications;
     private readonly Histogram<double> _pollLag;
     private readonly Counter<long> _missedPolls;
+    private readonly Counter<long> _abandonedPolls;
     private long _watched;
     private long _subscriptions;
     private long _outbox;
+    private int _storageUp = 1;
 
     public DrsBotMetrics(IMeterFactory meters)
     {
@@ -34,8 +36,10 @@ public sealed class DrsBotMetrics
         _pollLag = meter.CreateHistogram<double>("drsbot.poll.lag", "s", "How late each poll started against its schedule",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 30, 60, 300] });
         _missedPolls = meter.CreateCounter<long>("drsbot.poll.missed", "{poll}", "Polls that started more than one interval late");
+        _abandonedPolls = meter.CreateCounter<long>("drsbot.poll.abandoned", "{poll}", "Polls given up at Watch:PollDeadline");
         meter.CreateObservableGauge("drsbot.watched.comparisons", () => Volatile.Read(ref _watched), "{comparison}", "Comparisons being watched");
         meter.CreateObservableGauge("drsbot.subscriptions", () => Volatile.Read(ref _subscriptions), "{subscription}", "Channel subscriptions");
+        meter.CreateObservableGauge("drsbot.storage.up", () => Volatile.Read(ref _storageUp), "{state}", "1 while the storage answers, 0 while it does not");
         meter.CreateObservableGauge("drsbot.outbox.depth", () => Volatile.Read(ref _outbox), "{notification}", "Notifications decided but not yet accepted by Slack");
     }
 
@@ -77,6 +81,10 @@ public sealed class DrsBotMetrics
             _missedPolls.Add(1);
         }
     }
+
+    public void StorageUp(bool up) => Volatile.Write(ref _storageUp, up ? 1 : 0);
+
+    public void PollAbandoned() => _abandonedPolls.Add(1);
 
     /// <summary>1 while DrsBot is not calling DRS for that kind of call (commands or polls): its circuit breaker is open.</summary>
     internal void ObservePaused(Func<Drs.DrsCallKind, bool> paused) =>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace DrsBot.Infrastructure;
 
@@ -28,10 +29,23 @@ public static class ServiceDefaults
 
     public static IEndpointRouteBuilder MapServiceDefaults(this IEndpointRouteBuilder app)
     {
-        // Liveness: 200 while the process serves, whatever its dependencies do; a restart would not fix them.
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        // Readiness: 503 while a dependency tagged "ready" (the storage) does not answer.
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        // Liveness: 200 while the process serves and its poll loop moves, whatever its dependencies do: a restart
+        // would not fix them, but it does unstick a wedged loop.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live"), ResponseWriter = HealthReports.WriteAsync });
+        // Readiness: 200 once started. A shared dependency (the storage) must not decide it: when the database is down,
+        // every replica would leave the Service and Slack would get no answer at all, although progress, job views and
+        // help need no storage. Its state is in the body, and in drsbot_storage_up.
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = HealthReports.WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }

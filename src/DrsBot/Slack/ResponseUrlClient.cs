@@ -15,6 +15,9 @@ public sealed partial class ResponseUrlClient(IHttpClientFactory clients, Respon
 {
     public const string HttpClientName = nameof(ResponseUrlClient);
 
+    /// <summary>The most of a response_url answer DrsBot reads (Slack answers "ok").</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
     /// <summary>Marks a request that tracing must not record (its URL is a secret).</summary>
     public static readonly HttpRequestOptionsKey<bool> NotTraced = new("DrsBot.NotTraced");
 

@@ -11,9 +11,12 @@ namespace DrsBot.Slack;
 /// </summary>
 internal static class SlackResilience
 {
+    /// <summary>One post, its retries and its answer's body; HttpClient.Timeout holds the body to it too.</summary>
+    public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(30);
+
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline)
     {
-        pipeline.AddTimeout(TimeSpan.FromSeconds(45));
+        pipeline.AddTimeout(TotalTimeout);
         pipeline.AddRetry(new HttpRetryStrategyOptions
         {
             MaxRetryAttempts = 3,

@@ -19,7 +19,11 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<CommandRateLimiter>();
         services.AddSingleton<SlackDeliveryHealth>();
         services.AddSingleton<InteractionHandler>();
-        services.AddHttpClient(ResponseUrlClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+        services.AddHttpClient(ResponseUrlClient.HttpClientName, http =>
+            {
+                http.Timeout = TimeSpan.FromSeconds(30); // the body too: a stalled answer ends here
+                http.MaxResponseContentBufferSize = ResponseUrlClient.MaxBodyBytes;
+            })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddStandardResilienceHandler();
         services.AddSingleton<ResponseUrlClient>(); // a client from the factory per post: its handler still rotates

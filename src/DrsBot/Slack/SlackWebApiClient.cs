@@ -10,6 +10,9 @@ namespace DrsBot.Slack;
 public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<SlackOptions> options, ILogger<SlackWebApiClient> logger)
     : IChannelPoster
 {
+    /// <summary>The most of a Web API answer DrsBot reads; chat.postMessage answers in a few KiB.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
     public Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct, PostPlacement? placement = null) =>
         WithTextFallbackAsync(channelId, message, m => new PostMessageRequest(
             channelId, m.Text, m.Blocks, placement?.ThreadTs, placement is { ThreadTs: not null, AlsoToChannel: true } ? true : null,

@@ -32,7 +32,12 @@ public static class StorageServiceCollectionExtensions
             ? PostgreSqlJobs(Options(sp).ConnectionString!)
             : new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
 
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
+        services.AddSingleton<WatchStoreStatus>();
+        services.AddSingleton<StorageMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageMonitor>());
+        services.AddHealthChecks()
+            .AddCheck<StartedHealthCheck>("started", tags: [ReadyTag])
+            .AddCheck<StorageMonitor>("storage", tags: [ReadyTag]);
         services.AddHostedService<StorageStartupWarning>();
         return services;
     }

@@ -26,6 +26,9 @@ public sealed class LeaseKeeper : IAsyncDisposable
 
     public PollLease Lease => _lease;
 
+    /// <summary>The poll was given up (past its deadline): from now on it may not post or commit anything.</summary>
+    public void Abandon() => _lost = true;
+
     /// <summary>Extends the lease now; false when it was lost (taken over, or the record is gone).</summary>
     public async Task<bool> ConfirmAsync(CancellationToken ct = default)
     {

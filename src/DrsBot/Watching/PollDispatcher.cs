@@ -15,11 +15,15 @@ public sealed partial class PollDispatcher(
     IWatchStore store,
     IServiceScopeFactory scopes,
     PollSchedule schedule,
+    PollLoopHealth health,
     IOptions<WatchOptions> options,
     DrsBotMetrics metrics,
     TimeProvider time,
     ILogger<PollDispatcher> logger) : IHostedService, IDisposable
 {
+    /// <summary>Tries to let go of a lease after a poll before leaving it to expire (a database blip, a full pool).</summary>
+    private static readonly TimeSpan[] ReleaseRetries = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+
     private readonly InFlight _polls = new();
     private int _cycle;
     private int _storeDown;
@@ -33,12 +37,14 @@ public sealed partial class PollDispatcher(
             return;
         }
 
+        health.CycleStarted();
         try
         {
             await RunCycleAsync(stop);
         }
         finally
         {
+            health.CycleEnded();
             Volatile.Write(ref _cycle, 0);
         }
     }
@@ -95,11 +101,13 @@ public sealed partial class PollDispatcher(
             }
 
             running.AddRange(leased.Select(lease => _polls.Track(PollAsync(lease))));
+            health.Step();
             if (running.Count == 0)
             {
                 return;
             }
 
+            // Every poll ends by its deadline (PollAsync), so this wait does too: no poll holds up the others for long.
             if (leased.Count == 0 || running.Count >= max)
             {
                 running.Remove(await Task.WhenAny(running));
@@ -107,6 +115,11 @@ public sealed partial class PollDispatcher(
         }
     }
 
+    /// <summary>
+    /// One poll, bounded by <see cref="WatchOptions.PollDeadline"/>: past it the poll is cancelled and, if it does
+    /// not stop, abandoned (it may post nothing more). Either way the lease is let go and the comparison is polled
+    /// again at its next time. Never throws.
+    /// </summary>
     private async Task PollAsync(PollLease lease)
     {
         var comparison = lease.Comparison;
@@ -123,33 +136,74 @@ public sealed partial class PollDispatcher(
             }
         }
 
+        var deadline = options.Value.PollDeadline;
         var keeper = new LeaseKeeper(store, lease, options.Value.PollLease, time);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_polls.Aborted);
+        var work = RunAsync(keeper, cancel.Token);
+        try
+        {
+            await work.WaitAsync(deadline, time);
+        }
+        catch (TimeoutException)
+        {
+            keeper.Abandon(); // whatever it was doing, it posts nothing more under this lease
+            await cancel.CancelAsync();
+            metrics.PollAbandoned();
+            LogAbandoned(logger, comparison.Key, deadline);
+            _ = work.ContinueWith(static t => t.Exception, TaskScheduler.Default); // observed whenever it ends
+        }
+
+        await keeper.DisposeAsync();
+        // From now, not from when it was due: a poll that ran late is not followed by another at once.
+        await ReleaseAsync(keeper.Lease, schedule.Next(comparison, time.GetUtcNow()));
+    }
+
+    private async Task RunAsync(LeaseKeeper keeper, CancellationToken ct)
+    {
+        var comparison = keeper.Lease.Comparison;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ComparisonPoll>().RunAsync(keeper, _polls.Aborted);
+            await scope.ServiceProvider.GetRequiredService<ComparisonPoll>().RunAsync(keeper, ct);
         }
         catch (WatchStoreUnavailableException e)
         {
             LogStoreUnavailable(logger, e.Message);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Past its deadline, or the host's shutdown timeout ran out: said where the deadline is enforced.
+        }
         catch (Exception e) when (!_polls.IsAborted)
         {
             LogFailed(logger, comparison.Key, e);
         }
-        finally
-        {
-            await keeper.DisposeAsync();
-        }
+    }
 
-        try
+    /// <summary>
+    /// Lets go of the lease on every path: a lease left behind keeps every replica off the comparison until it
+    /// expires (<see cref="WatchOptions.PollLease"/>, minutes). Tried a few times; if the storage stays away, the
+    /// lease runs out by itself.
+    /// </summary>
+    private async Task ReleaseAsync(PollLease lease, DateTimeOffset nextPoll)
+    {
+        for (var attempt = 0; ; attempt++)
         {
-            // From now, not from when it was due: a poll that ran late is not followed by another at once.
-            await store.ReleaseAsync(keeper.Lease, schedule.Next(comparison, time.GetUtcNow()));
-        }
-        catch (WatchStoreUnavailableException)
-        {
-            // The lease runs out by itself and the comparison is polled again then.
+            try
+            {
+                await store.ReleaseAsync(lease, nextPoll);
+                return;
+            }
+            catch (Exception e) when (attempt < ReleaseRetries.Length && !_polls.IsAborted)
+            {
+                LogReleaseRetry(logger, lease.Comparison.Key, e.Message);
+                await Task.Delay(ReleaseRetries[attempt], time);
+            }
+            catch (Exception e)
+            {
+                LogReleaseFailed(logger, lease.Comparison.Key, lease.Until, e.Message);
+                return;
+            }
         }
     }
 
@@ -175,6 +229,15 @@ public sealed partial class PollDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage answers again; polls resume")]
     private static partial void LogStoreBack(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Abandoned the poll of {Comparison} after {Deadline} (Watch:PollDeadline); its lease is let go and it is polled again at its next time")]
+    private static partial void LogAbandoned(ILogger logger, string comparison, TimeSpan deadline);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not let go of the lease on {Comparison} yet; trying again: {Reason}")]
+    private static partial void LogReleaseRetry(ILogger logger, string comparison, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not let go of the lease on {Comparison}; it expires by itself at {Until:u}: {Reason}")]
+    private static partial void LogReleaseFailed(ILogger logger, string comparison, DateTimeOffset until, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Poll of {Comparison} failed")]
     private static partial void LogFailed(ILogger logger, string comparison, Exception e);

@@ -31,6 +31,13 @@ public sealed class WatchOptions
     /// </summary>
     public TimeSpan PollLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The most one poll (its DRS call, its posts to Slack, its writes) or one digest may take. A poll past it is
+    /// abandoned and its lease let go, so a remote that stalls mid-answer costs one comparison one interval, never
+    /// the replica its polling.
+    /// </summary>
+    public TimeSpan PollDeadline { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Polls one replica runs at once. They wait on DRS and Slack, not on a CPU, so this can be high.</summary>
     public int MaxConcurrentPolls { get; set; } = 64;
 
@@ -98,6 +105,11 @@ internal sealed class WatchOptionsValidator : KeyedOptionsValidator<WatchOptions
         if (options.PollLease < TimeSpan.FromSeconds(1) || options.PollLease > TimeSpan.FromHours(1))
         {
             problems.Add("Watch:PollLease must be between 00:00:01 and 01:00:00");
+        }
+
+        if (options.PollDeadline < TimeSpan.FromSeconds(1) || options.PollDeadline > TimeSpan.FromMinutes(30))
+        {
+            problems.Add("Watch:PollDeadline must be between 00:00:01 and 00:30:00");
         }
 
         if (options.MaxSubscriptionsPerChannel < 1 || options.MaxSubscriptionsPerTeam < options.MaxSubscriptionsPerChannel)

@@ -35,6 +35,8 @@ public static class WatchingServiceCollectionExtensions
         });
 
         services.AddSingleton<PollSchedule>();
+        services.AddSingleton<PollLoopHealth>();
+        services.AddHealthChecks().AddCheck<PollLoopHealth>("poll-loop", tags: [PollLoopHealth.LiveTag]);
         services.AddSingleton<PollDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<PollDispatcher>());
         services.AddHostedService<PollCycleRegistration>();
@@ -50,7 +52,10 @@ public static class WatchingServiceCollectionExtensions
         services.AddHttpClient<IChannelPoster, SlackWebApiClient>((sp, http) =>
             {
                 http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl.AsBaseAddress();
-                http.Timeout = Timeout.InfiniteTimeSpan;
+                // The whole call, body included: the pipeline's timeouts end when the headers arrive, and a Slack that
+                // stalled mid-body held a poll (and with it the replica's poll loop) for good.
+                http.Timeout = SlackResilience.TotalTimeout;
+                http.MaxResponseContentBufferSize = SlackWebApiClient.MaxBodyBytes;
             })
             .AddResilienceHandler("slack", SlackResilience.Configure);
 

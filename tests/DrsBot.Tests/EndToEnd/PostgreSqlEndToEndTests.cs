@@ -144,8 +144,19 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
             await app.CommandAsync("subscribe job-1 cmp-1", channel: Ops);
 
             server.Stop();
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
+            // Issue 29, defect 3: a shared dependency must not take every replica out of the Service. Readiness
+            // stays 200 and says what is down; the gauge says it too.
+            using (var ready = await http.GetAsync("/readyz"))
+            {
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+                var body = await ready.Content.ReadAsStringAsync();
+                Assert.Contains("\"storage\":\"Degraded: storage unavailable", body, StringComparison.Ordinal);
+                Assert.DoesNotContain("Host=", body, StringComparison.OrdinalIgnoreCase); // no connection details
+            }
+
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+            await WaitForAsync(async () => (await http.GetStringAsync("/metrics")).Split('\n')
+                .Any(l => l.StartsWith("drsbot_storage_up{", StringComparison.Ordinal) && l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0] == "0"));
 
             var progress = await app.CommandAsync("job-1 cmp-1"); // needs DRS, not storage
             Assert.Contains("95 %", progress.AllText, StringComparison.Ordinal);
@@ -161,6 +172,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
 
             server.Start();
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
+            Assert.Contains("\"status\":\"Healthy\"", await http.GetStringAsync("/readyz"), StringComparison.Ordinal);
             Assert.True(await PollAsync(app, "cmp-1"));
             var complete = Assert.Single(_slack.InChannel(Ops));
             Assert.Contains("Full comparison complete", complete.Text, StringComparison.Ordinal);
@@ -169,6 +181,16 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         finally
         {
             server.Stop(immediate: true);
+        }
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition never held");
+            await Task.Delay(100);
         }
     }
 }

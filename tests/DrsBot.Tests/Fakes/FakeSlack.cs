@@ -108,6 +108,27 @@ public sealed class FakeSlack : LoopbackServer
         }
     }
 
+    /// <summary>
+    /// The next chat.postMessage gets its headers and <c>{"ok":true,</c>, then nothing more, the connection left open:
+    /// a Slack (or a proxy before it) that stalls mid-answer. The message is not recorded as posted.
+    /// </summary>
+    public void StallNext() => _failures.Enqueue(async http =>
+    {
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync("{\"ok\":true,");
+        await http.Response.Body.FlushAsync();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return true;
+    });
+
     public void ServerErrorNext() => _failures.Enqueue(http =>
     {
         http.Response.StatusCode = 503;

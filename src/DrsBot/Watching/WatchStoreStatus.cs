@@ -1,0 +1,25 @@
+namespace DrsBot.Watching;
+
+/// <summary>
+/// Whether the storage answered its last check (<see cref="IWatchStore.PingAsync"/>, every few seconds). Readiness,
+/// the <c>drsbot_storage_up</c> gauge and the poll loop's liveness read it; nobody waits on it.
+/// </summary>
+public sealed class WatchStoreStatus
+{
+    private volatile bool _up = true;
+
+    public bool IsUp => _up;
+
+    public DateTimeOffset? DownSince { get; private set; }
+
+    public void Report(bool up, DateTimeOffset at)
+    {
+        if (up == _up)
+        {
+            return;
+        }
+
+        DownSince = up ? null : at;
+        _up = up;
+    }
+}
