@@ -24,7 +24,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
-        services.AddSingleton(sp => NpgsqlDataSource.Create(WithDefaults(Options(sp).ConnectionString!)));
+        services.AddSingleton(sp => NpgsqlDataSource.Create(WithDefaults(Options(sp).ConnectionString!, WatchPoolSize)));
         services.AddSingleton<IWatchStore>(sp => Options(sp).Storage == StorageKind.PostgreSql
             ? ActivatorUtilities.CreateInstance<PostgreSqlWatchStore>(sp)
             : ActivatorUtilities.CreateInstance<InMemoryWatchStore>(sp));
@@ -42,13 +42,21 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Connections one replica may open: <see cref="WatchPoolSize"/> for watches and leases, <see cref="HangfirePoolSize"/>
+    /// for Hangfire (4 workers and its housekeeping). Three replicas (two, plus one more during a rollout) then need
+    /// 3 x 30 = 90, within PostgreSQL's default max_connections of 100 less its 3 reserved for superusers. A poll
+    /// waits for a pooled connection at most the connection timeout (3 s), and never past its own deadline.
+    /// </summary>
+    public const int WatchPoolSize = 20, HangfirePoolSize = 10;
+
     private static StorageOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<StorageOptions>>().Value;
 
     /// <summary>
     /// Fail fast when the database is away: a command waits seconds, not Npgsql's default 15 s, before it says
     /// "storage unavailable". Anything the operator set in the connection string wins.
     /// </summary>
-    internal static string WithDefaults(string connectionString)
+    internal static string WithDefaults(string connectionString, int maxPoolSize)
     {
         // The keys as written: a substring test would take "Command Timeout" for the connect timeout.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
@@ -62,6 +70,11 @@ public static class StorageServiceCollectionExtensions
         if (!given.Contains("CommandTimeout"))
         {
             builder.CommandTimeout = 10;
+        }
+
+        if (!given.Contains("MaximumPoolSize") && !given.Contains("MaxPoolSize"))
+        {
+            builder.MaxPoolSize = maxPoolSize;
         }
 
         builder.ApplicationName ??= "drsbot";
@@ -90,6 +103,6 @@ public static class StorageServiceCollectionExtensions
             StartupConnectionBaseDelay = TimeSpan.FromSeconds(1),
             AllowDegradedModeWithoutStorage = true,
         };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(WithDefaults(connectionString), options), options);
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(WithDefaults(connectionString, HangfirePoolSize), options), options);
     }
 }

@@ -9,7 +9,7 @@ public abstract class EndToEndTest : IAsyncLifetime
 
     protected FakeSlack Slack { get; } = new();
 
-    protected DrsBotApp App { get; private set; } = null!;
+    protected DrsBotApp App { get; set; } = null!;
 
     /// <summary>Settings on top of <see cref="DrsBotApp.Settings"/>.</summary>
     protected virtual IDictionary<string, string?> Overrides => new Dictionary<string, string?>();
