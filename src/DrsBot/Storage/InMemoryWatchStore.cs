@@ -9,6 +9,8 @@ namespace DrsBot.Storage;
 /// </summary>
 public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time) : IWatchStore
 {
+    public TimeProvider Clock => time;
+
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (PaceHistory Pace, DateTimeOffset ExpiresAt)> _paces = new(StringComparer.Ordinal);

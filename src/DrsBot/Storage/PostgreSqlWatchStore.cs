@@ -10,13 +10,16 @@ namespace DrsBot.Storage;
 /// Watches in PostgreSQL, shared by every replica. A change is one transaction: a per-comparison advisory lock
 /// (which also covers a record that does not exist yet), a read, the caller's pure change, a write. Leases are
 /// single statements on the same row, and due rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> so replicas
-/// never wait for each other. Times come from the app's clock, as in the in-memory store.
+/// never wait for each other. Times are on <see cref="Clock"/>: in production a <see cref="DatabaseClock"/>, so
+/// replicas whose own clocks differ still agree on when a lease expires and when a comparison is due.
 /// </summary>
 public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule schedule, TimeProvider time) : IWatchStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
+
+    public TimeProvider Clock => time;
 
     public Task<WatchRecord?> GetAsync(ComparisonRef comparison, CancellationToken ct = default) =>
         Run(async connection =>
@@ -314,6 +317,11 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
 
     private async Task EnsureSchemaAsync(CancellationToken ct)
     {
+        if (time is DatabaseClock clock)
+        {
+            await clock.EnsureSyncedAsync(ct);
+        }
+
         if (_schemaReady)
         {
             return;

@@ -26,7 +26,7 @@ public static class StorageServiceCollectionExtensions
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(WithDefaults(Options(sp).ConnectionString!, WatchPoolSize)));
         services.AddSingleton<IWatchStore>(sp => Options(sp).Storage == StorageKind.PostgreSql
-            ? ActivatorUtilities.CreateInstance<PostgreSqlWatchStore>(sp)
+            ? ActivatorUtilities.CreateInstance<PostgreSqlWatchStore>(sp, ActivatorUtilities.CreateInstance<DatabaseClock>(sp))
             : ActivatorUtilities.CreateInstance<InMemoryWatchStore>(sp));
         services.AddSingleton<JobStorage>(sp => Options(sp).Storage == StorageKind.PostgreSql
             ? PostgreSqlJobs(Options(sp).ConnectionString!)

@@ -18,7 +18,6 @@ public sealed partial class ComparisonPoll(
     NotificationDelivery delivery,
     IOptions<WatchOptions> options,
     DrsBotMetrics metrics,
-    TimeProvider time,
     ILogger<ComparisonPoll> logger)
 {
     public async Task RunAsync(LeaseKeeper lease, CancellationToken ct)
@@ -28,7 +27,7 @@ public sealed partial class ComparisonPoll(
         {
             // No store lock is held during the DRS call, so subscribe and unsubscribe never wait for DRS.
             var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Background, ct);
-            var now = time.GetUtcNow();
+            var now = store.Clock.GetUtcNow(); // the store's clock: readings from every replica are ordered on it
             // A poll that outlived its lease (a slow DRS, a starved process) may be overtaken by a newer one: only
             // the lease holder may commit what it read.
             if (!await lease.ConfirmAsync(ct))

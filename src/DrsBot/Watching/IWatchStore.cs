@@ -10,6 +10,12 @@ namespace DrsBot.Watching;
 /// </summary>
 public interface IWatchStore
 {
+    /// <summary>
+    /// The clock every stored time is on: the app's for the in-memory store, the database's for PostgreSQL. Replicas
+    /// compare their times (leases, poll times, readings) only through it, never through their own machines' clocks.
+    /// </summary>
+    TimeProvider Clock { get; }
+
     Task<WatchRecord?> GetAsync(ComparisonRef comparison, CancellationToken ct = default);
 
     /// <summary>

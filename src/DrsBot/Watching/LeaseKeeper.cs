@@ -13,6 +13,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewals;
     private PollLease _lease;
+    private long _heldFrom; // this machine's monotonic time when the lease was last known to be ours
     private volatile bool _lost;
 
     public LeaseKeeper(IWatchStore store, PollLease lease, TimeSpan duration, TimeProvider time)
@@ -21,6 +22,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
         _lease = lease;
         _duration = duration;
         _time = time;
+        _heldFrom = time.GetTimestamp();
         _renewals = RenewPeriodicallyAsync();
     }
 
@@ -39,17 +41,21 @@ public sealed class LeaseKeeper : IAsyncDisposable
 
         try
         {
-            var until = _time.GetUtcNow() + _duration;
+            var asked = _time.GetTimestamp();
+            var until = _store.Clock.GetUtcNow() + _duration; // on the store's clock, which every replica shares
             if (await _store.RenewAsync(_lease, until, ct))
             {
                 _lease = _lease with { Until = until };
+                _heldFrom = asked;
                 return true;
             }
         }
         catch (WatchStoreUnavailableException)
         {
-            // Without the store we cannot prove the lease is ours; posting anyway could post twice.
-            if (_time.GetUtcNow() < _lease.Until)
+            // Without the store we cannot prove the lease is ours; posting anyway could post twice. It is ours for
+            // as long as this machine's own monotonic clock says, with a margin, since it was last renewed: not
+            // compared with a time another machine wrote.
+            if (_time.GetElapsedTime(_heldFrom) < _duration * 0.9)
             {
                 return true;
             }

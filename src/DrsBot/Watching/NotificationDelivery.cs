@@ -19,7 +19,6 @@ public sealed partial class NotificationDelivery(
     SlackDeliveryHealth slack,
     IOptions<WatchOptions> options,
     DrsBotMetrics metrics,
-    TimeProvider time,
     ILogger<NotificationDelivery> logger)
 {
     public async Task DeliverAsync(LeaseKeeper lease, CancellationToken ct)
@@ -48,7 +47,7 @@ public sealed partial class NotificationDelivery(
                 return false; // kept for when the configuration is fixed
             }
 
-            if (time.GetUtcNow() - next.CreatedAt > options.Value.MaxOutboxAge)
+            if (store.Clock.GetUtcNow() - next.CreatedAt > options.Value.MaxOutboxAge)
             {
                 await ExpireAsync(comparison, channel, next, ct);
                 continue;
@@ -101,7 +100,7 @@ public sealed partial class NotificationDelivery(
             return;
         }
 
-        var now = time.GetUtcNow();
+        var now = store.Clock.GetUtcNow();
         var state = ThreadMessages.State(record);
         foreach (var s in record.Subscriptions.Where(s => s is { Flat: false, IsSuspended: false, ThreadTs: not null }))
         {
@@ -139,7 +138,7 @@ public sealed partial class NotificationDelivery(
             return null;
         }
 
-        var now = time.GetUtcNow();
+        var now = store.Clock.GetUtcNow();
         var result = await poster.PostAsync(channel.Id, ThreadMessages.Parent(record, now), ct);
         switch (result.Outcome)
         {
@@ -185,7 +184,7 @@ public sealed partial class NotificationDelivery(
     private async Task<bool> RecordAsync(
         ComparisonRef comparison, (string Team, string Id) channel, PendingNotification sent, PostResult result, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = store.Clock.GetUtcNow();
         // A subscription removed while we were posting stays removed.
         var stored = await UpdateSubscriptionAsync(comparison, channel, current => result.Outcome switch
         {

@@ -55,7 +55,7 @@ public sealed partial class PollDispatcher(
         PollLease? lease;
         try
         {
-            lease = await store.TryLeaseAsync(comparison, time.GetUtcNow(), options.Value.PollLease);
+            lease = await store.TryLeaseAsync(comparison, store.Clock.GetUtcNow(), options.Value.PollLease);
         }
         catch (WatchStoreUnavailableException e)
         {
@@ -84,7 +84,7 @@ public sealed partial class PollDispatcher(
             {
                 try
                 {
-                    leased = await store.LeaseDueAsync(time.GetUtcNow(), max - running.Count, options.Value.PollLease, CancellationToken.None);
+                    leased = await store.LeaseDueAsync(store.Clock.GetUtcNow(), max - running.Count, options.Value.PollLease, CancellationToken.None);
                     if (Interlocked.Exchange(ref _storeDown, 0) == 1)
                     {
                         LogStoreBack(logger);
@@ -124,7 +124,7 @@ public sealed partial class PollDispatcher(
     {
         var comparison = lease.Comparison;
         using var logScope = logger.BeginScope(LogScopes.Comparison(comparison.Key));
-        var started = time.GetUtcNow();
+        var started = store.Clock.GetUtcNow();
         if (lease.DueAt is { } due && due <= started)
         {
             // A poll on demand (PollNowAsync) may run before it is due; only lateness counts.
@@ -155,7 +155,7 @@ public sealed partial class PollDispatcher(
 
         await keeper.DisposeAsync();
         // From now, not from when it was due: a poll that ran late is not followed by another at once.
-        await ReleaseAsync(keeper.Lease, schedule.Next(comparison, time.GetUtcNow()));
+        await ReleaseAsync(keeper.Lease, schedule.Next(comparison, store.Clock.GetUtcNow()));
     }
 
     private async Task RunAsync(LeaseKeeper keeper, CancellationToken ct)

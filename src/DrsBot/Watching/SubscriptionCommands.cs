@@ -15,7 +15,6 @@ public sealed partial class SubscriptionCommands(
     DigestSchedule digests,
     IOptionsMonitor<SlackOptions> slack,
     IOptions<WatchOptions> watch,
-    TimeProvider time,
     ILogger<SubscriptionCommands> logger)
 {
     public async Task<SlackMessage> SubscribeAsync(SlashCommand command, SubscribeCommand subscribe, CancellationToken ct)
@@ -40,7 +39,7 @@ public sealed partial class SubscriptionCommands(
 
             // Subscribing checks with DRS first: a typo should fail now, not as "comparison gone" a minute later.
             var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Interactive, ct);
-            var now = time.GetUtcNow();
+            var now = store.Clock.GetUtcNow();
             if (result is ProgressFailed failed)
             {
                 var refusal = FailureMessages.Render(comparison, failed.Failure, now);

@@ -282,14 +282,14 @@ public sealed class SubscriptionTests : EndToEndTest
         }
 
         var alert = Assert.Single(Slack.InChannel(Ops));
-        Assert.StartsWith("<!channel> DRS is not answering", alert.Text, StringComparison.Ordinal);
-        Assert.Contains("credentials were rejected", alert.AllText, StringComparison.Ordinal);
+        Assert.StartsWith("<!channel> DrsBot's Huawei Cloud credentials were refused", alert.Text, StringComparison.Ordinal);
+        Assert.Contains("Whoever runs DrsBot must fix `Drs:Auth`", alert.AllText, StringComparison.Ordinal);
         Assert.Contains("req-401", alert.AllText, StringComparison.Ordinal);
         Assert.Contains("APIG.0301", alert.AllText, StringComparison.Ordinal);
 
         await PollAsync();
         await PollAsync();
-        Assert.Equal(["<!channel> DRS is not answering: comparison cmp-1", "DRS is answering again: comparison cmp-1"], Headlines(Ops));
+        Assert.Equal(["<!channel> DrsBot's Huawei Cloud credentials were refused: comparison cmp-1", "DRS is answering again: comparison cmp-1"], Headlines(Ops));
     }
 
     [Fact]

@@ -182,6 +182,9 @@ public sealed class FakeDrs : LoopbackServer
 
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
 {
+    /// <summary>When the request arrived, by this machine's clock.</summary>
+    public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+
     public static RecordedRequest From(HttpRequest request) => new(
         request.Method,
         request.Path + request.QueryString,

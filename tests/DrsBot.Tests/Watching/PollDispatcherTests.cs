@@ -14,6 +14,7 @@ public sealed class PollDispatcherTests
     public async Task A_storage_outage_is_one_warning_and_its_end_one_line_not_one_a_tick()
     {
         var store = new Mock<IWatchStore>();
+        store.Setup(s => s.Clock).Returns(TimeProvider.System);
         var down = true;
         store.Setup(s => s.LeaseDueAsync(It.IsAny<DateTimeOffset>(), It.IsAny<int>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => down ? throw new WatchStoreUnavailableException("connection refused") : []);

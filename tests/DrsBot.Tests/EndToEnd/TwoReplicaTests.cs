@@ -1,0 +1,113 @@
+using DrsBot.Tests.Fakes;
+using DrsBot.Tests.Services;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DrsBot.Tests.EndToEnd;
+
+/// <summary>
+/// Issue 29, defects 7 and 8: two real replicas on one real PostgreSQL, polling on their own schedule (Hangfire
+/// ticks, no test hook). Every comparison is polled once per interval, give or take one, and every completion is
+/// posted exactly once, also when one replica's clock runs five minutes ahead or behind.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class TwoReplicaTests : IAsyncLifetime
+{
+    private const int Comparisons = 40;
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private readonly FakeDrs _drs = new();
+    private readonly FakeSlack _slack = new();
+    private readonly List<DrsBotApp> _apps = [];
+
+    public async Task InitializeAsync()
+    {
+        await _drs.StartAsync();
+        await _slack.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.DisposeAsync();
+        }
+
+        await _drs.DisposeAsync();
+        await _slack.DisposeAsync();
+        Assert.Empty(_slack.InvalidMessages);
+    }
+
+    private DrsBotApp Start(string database, TimeSpan skew)
+    {
+        var app = new DrsBotApp(_drs, _slack, new Dictionary<string, string?>
+        {
+            ["Hangfire:Storage"] = "PostgreSql",
+            ["ConnectionStrings:Hangfire"] = database,
+            ["Watch:PollInterval"] = "00:00:05",
+        })
+        {
+            ConfigureTestServices = skew == TimeSpan.Zero ? null : s => s.AddSingleton<TimeProvider>(new SkewedClock(skew)),
+        };
+        _apps.Add(app);
+        _ = app.Server;
+        return app;
+    }
+
+    [PostgresTheory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(-5)]
+    public async Task Every_comparison_is_polled_every_interval_and_announced_once(int skewMinutes)
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        var one = Start(database, TimeSpan.Zero);
+        var two = Start(database, TimeSpan.FromMinutes(skewMinutes));
+        var ids = Enumerable.Range(0, Comparisons).Select(i => $"cmp-{i:00}").ToList();
+        foreach (var id in ids)
+        {
+            // Read at subscribe, then on every poll; DRS takes 200 ms. Complete from the third poll on.
+            _drs.Script("job-1", id,
+                DrsAnswer.Progress(full: 50) with { Delay = TimeSpan.FromMilliseconds(200) },
+                DrsAnswer.Progress(full: 60) with { Delay = TimeSpan.FromMilliseconds(200) },
+                DrsAnswer.Progress(full: 70) with { Delay = TimeSpan.FromMilliseconds(200) },
+                DrsAnswer.Progress(full: 100) with { Delay = TimeSpan.FromMilliseconds(200) });
+        }
+
+        // Subscribed through the replica whose clock is right (Slack's signatures, stamped by a right clock, would
+        // be refused as stale by the other), to channels of 20 comparisons each.
+        await Parallel.ForEachAsync(ids.Select((id, i) => (id, i)), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, _) =>
+            await one.CommandAsync($"subscribe job-1 {c.id}", channel: $"C0CH{c.i / 20}"));
+        Assert.NotNull(two.Services); // started, polling
+        var subscribed = DateTimeOffset.UtcNow;
+
+        await Task.Delay(Interval * 6);
+        var window = (From: subscribed + Interval * 2, To: DateTimeOffset.UtcNow - Interval); // after the first poll, before the last
+        foreach (var id in ids)
+        {
+            // The polls: every call after the one subscribe made.
+            var calls = _drs.Requests.Where(r => r.Path.EndsWith($"/compare-progress/{id}", StringComparison.Ordinal)).Select(r => r.At).Order().Skip(1).ToList();
+            // Never two polls at once: two DRS calls closer than half an interval mean two replicas polled together.
+            var gaps = calls.Zip(calls.Skip(1), (a, b) => b - a).ToList();
+            Assert.True(gaps.All(g => g > Interval / 2), $"{id} polled twice at once: {string.Join(", ", gaps.Select(g => g.TotalSeconds.ToString("0.0")))}");
+            // Once per interval, give or take one: no gap of more than two intervals (plus a second for the tick).
+            var inWindow = calls.Where(t => t >= window.From && t <= window.To).ToList();
+            Assert.True(inWindow.Count > 0, $"{id} was not polled between {window.From:T} and {window.To:T}");
+            Assert.True(gaps.All(g => g <= (Interval * 2) + TimeSpan.FromSeconds(1)),
+                $"{id} went unpolled for {gaps.Max().TotalSeconds:0.0} s; calls at {string.Join(", ", calls.Select(t => (t - subscribed).TotalSeconds.ToString("0.0")))}");
+        }
+
+        // Exactly once: one completion per comparison, whichever replica read it.
+        var completions = _slack.Messages.Where(m => m.Endpoint == "chat.postMessage" && !m.IsThreadParent).ToList();
+        foreach (var id in ids)
+        {
+            Assert.Single(completions, m => m.Text.Contains(id, StringComparison.Ordinal) && m.Text.Contains("Full comparison complete", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(2, _slack.Messages.Where(m => m.Endpoint == "chat.postMessage" && m.IsThreadParent).Select(m => m.Channel).Distinct().Count());
+    }
+
+    /// <summary>This machine's clock, some minutes off: a replica whose NTP failed.</summary>
+    private sealed class SkewedClock(TimeSpan skew) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + skew;
+    }
+}
