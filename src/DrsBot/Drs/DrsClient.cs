@@ -165,6 +165,13 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
                         : Failed(new DrsFailure(DrsFailureKind.InvalidResponse, 200, Message: "DRS answered with a body that is not the JSON DrsBot asked for.", RequestId: requestId));
                 }
 
+                if ((int)response.StatusCode is >= 300 and < 400)
+                {
+                    return Failed(new DrsFailure(DrsFailureKind.Rejected, (int)response.StatusCode,
+                        Message: $"DRS answered with a redirect (HTTP {(int)response.StatusCode}), which DrsBot does not follow: check Drs:Endpoint (or Drs:Region).",
+                        RequestId: requestId));
+                }
+
                 var text = System.Text.Encoding.UTF8.GetString(body, 0, length);
                 var (code, message) = HuaweiApiError.Parse(text)
                                       ?? (null, string.IsNullOrWhiteSpace(text) ? null : "DRS answered with a body that is not JSON.");

@@ -22,7 +22,8 @@ public static class DrsServiceCollectionExtensions
                 http.BaseAddress = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedIamEndpoint.AsBaseAddress();
                 http.Timeout = TimeSpan.FromSeconds(10);
                 http.MaxResponseContentBufferSize = DrsClient.MaxBodyBytes;
-            });
+            })
+            .ConfigurePrimaryHttpMessageHandler(NoRedirects); // a 307 would carry the password to its Location
 
         var client = services.AddHttpClient<IDrsClient, DrsClient>(DrsClient.HttpClientName);
         // DRS's address worked out once, when the client's settings are first built, not for every client handed out:
@@ -44,6 +45,8 @@ public static class DrsServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Scoped<IDrsClient>(sp => sp.GetRequiredService<ITypedHttpClientFactory<DrsClient>>()
             .CreateClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(client.Name))));
 
+        client.ConfigurePrimaryHttpMessageHandler(NoRedirects); // a redirect is a wrong Drs:Endpoint, never followed
+
         // Handlers run in the order added: resilience outside, so every retry is authenticated afresh.
         services.AddSingleton<DrsCircuitBreakers>();
         services.AddTransient<DrsResilienceHandler>();
@@ -57,4 +60,6 @@ public static class DrsServiceCollectionExtensions
 
         return services;
     }
+
+    private static SocketsHttpHandler NoRedirects() => new() { AllowAutoRedirect = false };
 }

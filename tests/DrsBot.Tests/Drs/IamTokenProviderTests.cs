@@ -14,11 +14,22 @@ public sealed class IamTokenProviderTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
     private readonly List<string> _issued = [];
     private TimeSpan _lifetime = TimeSpan.FromHours(24);
+    private bool _refuse;
+    private int _attempts;
 
     private IamTokenProvider Provider()
     {
         var handler = new StubHandler(() =>
         {
+            _attempts++;
+            if (_refuse)
+            {
+                return new HttpResponseMessage(HttpStatusCode.Unauthorized)
+                {
+                    Content = new StringContent("""{"error":{"code":"1101","message":"The username or password is wrong."}}"""),
+                };
+            }
+
             var token = $"token-{_issued.Count + 1}";
             _issued.Add(token);
             var expires = _time.GetUtcNow() + _lifetime;
@@ -40,6 +51,40 @@ public sealed class IamTokenProviderTests
             Auth = new DrsAuthOptions { Mode = DrsAuthMode.Password, DomainName = "d", UserName = "u", Password = "pw" },
         });
         return new IamTokenProvider(clients.Object, options, _time, NullLogger<IamTokenProvider>.Instance);
+    }
+
+    [Fact]
+    public async Task A_refused_password_waits_one_minute_then_two_up_to_fifteen_and_a_success_resets_it()
+    {
+        var provider = Provider();
+        _refuse = true;
+
+        async Task<int> AttemptsOver(TimeSpan span)
+        {
+            var before = _attempts;
+            for (var t = TimeSpan.Zero; t < span; t += TimeSpan.FromSeconds(5))
+            {
+                var e = await Assert.ThrowsAsync<IamTokenException>(() => provider.GetTokenAsync(CancellationToken.None));
+                Assert.Equal(DrsFailureKind.CredentialsRejected, e.Failure.Kind);
+                _time.Advance(TimeSpan.FromSeconds(5));
+            }
+
+            return _attempts - before;
+        }
+
+        Assert.Equal(1, await AttemptsOver(TimeSpan.FromMinutes(1)));   // then nothing for a minute
+        Assert.Equal(1, await AttemptsOver(TimeSpan.FromMinutes(2)));   // then two
+        Assert.Equal(1, await AttemptsOver(TimeSpan.FromMinutes(4)));   // four, eight, and never more than fifteen
+        Assert.Equal(1, await AttemptsOver(TimeSpan.FromMinutes(8)));
+        Assert.Equal(1, await AttemptsOver(TimeSpan.FromMinutes(15)));
+        Assert.Equal(1, await AttemptsOver(TimeSpan.FromMinutes(15)));
+
+        _refuse = false; // the operator fixed Drs:Auth; the next login after the wait works and resets the back-off
+        _time.Advance(TimeSpan.FromMinutes(15));
+        Assert.StartsWith("token-", await provider.GetTokenAsync(CancellationToken.None));
+        provider.Invalidate(await provider.GetTokenAsync(CancellationToken.None));
+        _refuse = true;
+        Assert.Equal(1, await AttemptsOver(TimeSpan.FromMinutes(1))); // one minute again, not thirty
     }
 
     [Fact]

@@ -88,6 +88,148 @@ public sealed class PasswordAuthTests : EndToEndTest
     }
 }
 
+/// <summary>
+/// Issue 29, defect 4: a password IAM refuses is not tried again on every DRS call (IAM's lockout policy would lock
+/// the account): one login, then none for a back-off, every call in it failing at once as "credentials rejected", and
+/// each subscribed channel told once who must act.
+/// </summary>
+public sealed class RefusedPasswordTests : EndToEndTest
+{
+    private readonly FakeIam _iam = new("acme", "drsbot", "the-right-Pa55word", DrsBotApp.ProjectId);
+
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["Drs:Auth:Mode"] = "Password",
+        ["Drs:Auth:Token"] = null,
+        ["Drs:Auth:IamEndpoint"] = _iam.BaseUrl.ToString(),
+        ["Drs:Auth:DomainName"] = "acme",
+        ["Drs:Auth:UserName"] = "drsbot",
+        ["Drs:Auth:Password"] = "a-changed-Pa55word", // rotated in IAM, not yet in DrsBot's secret
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await _iam.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _iam.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Ten_watched_comparisons_polled_four_times_make_one_login_attempt_and_one_alert_each()
+    {
+        // The watches were made while the password still worked (stored records), then the password changed.
+        var store = App.Services.GetRequiredService<DrsBot.Watching.IWatchStore>();
+        var ids = Enumerable.Range(0, 10).Select(i => new DrsBot.Drs.ComparisonRef("job-1", $"cmp-{i}")).ToList();
+        foreach (var c in ids)
+        {
+            var progress = new DrsBot.Drs.CompareProgress(new DrsBot.Drs.FullCompareInfo(40, "1MB/s", 0), null, null);
+            await store.UpdateAsync(c, _ => new DrsBot.Watching.WatchRecord(c, DateTimeOffset.UtcNow).With(
+                new DrsBot.Watching.Subscription(c, $"C0{c.CompareJobId.ToUpperInvariant()}", ["<!here>"], "U0ALICE", DateTimeOffset.UtcNow,
+                    DrsBot.Watching.RuleState.Baseline(progress)) { TeamId = "T0TEAM" }));
+        }
+
+        for (var round = 0; round < 4; round++)
+        {
+            foreach (var c in ids)
+            {
+                await App.Services.GetRequiredService<DrsBot.Watching.PollDispatcher>().PollNowAsync(c);
+            }
+        }
+
+        Assert.Equal(1, _iam.Requests); // forty polls, one login: the next waits a minute, then two, up to fifteen
+        Assert.Empty(Drs.Requests);
+        foreach (var c in ids)
+        {
+            var alert = Assert.Single(Slack.InChannel($"C0{c.CompareJobId.ToUpperInvariant()}"));
+            Assert.Contains("credentials were refused", alert.Text, StringComparison.Ordinal);
+            Assert.Contains("Drs:Auth", alert.AllText, StringComparison.Ordinal);
+            Assert.DoesNotContain("a-changed-Pa55word", alert.AllText, StringComparison.Ordinal);
+        }
+
+        // A person asking meanwhile is told at once, without another login.
+        var reply = await App.CommandAsync("job-1 cmp-0");
+        Assert.Contains("credentials were rejected", reply.Text, StringComparison.Ordinal);
+        Assert.Equal(1, _iam.Requests);
+    }
+}
+
+/// <summary>
+/// Issue 29, defect 5: neither DRS's client nor IAM's follows a redirect (a 307/308 would re-send the request, and
+/// for IAM the password, wherever Location points); a 3xx is a clear failure naming the setting to check.
+/// </summary>
+public sealed class RedirectTests : EndToEndTest
+{
+    private readonly RecordingServer _elsewhere = new();
+    private readonly RedirectingIam _iam = new();
+
+    public override async Task InitializeAsync()
+    {
+        await _elsewhere.StartAsync();
+        _iam.Target = _elsewhere.BaseUrl;
+        await _iam.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _iam.DisposeAsync();
+        await _elsewhere.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_drs_redirect_is_not_followed_and_names_drs_endpoint()
+    {
+        Drs.Script("job-1", "cmp-1", new DrsAnswer(307, "", Headers: new Dictionary<string, string> { ["Location"] = new Uri(_elsewhere.BaseUrl, "v5/steal").ToString() }));
+
+        var reply = await App.CommandAsync("job-1 cmp-1");
+
+        Assert.Contains("Drs:Endpoint", reply.AllText, StringComparison.Ordinal);
+        Assert.Contains("307", reply.AllText, StringComparison.Ordinal);
+        Assert.Empty(_elsewhere.Requests);
+    }
+
+    [Fact]
+    public async Task An_iam_redirect_never_carries_the_password_elsewhere_and_names_the_iam_endpoint()
+    {
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?>
+        {
+            ["Drs:Auth:Mode"] = "Password",
+            ["Drs:Auth:Token"] = null,
+            ["Drs:Auth:IamEndpoint"] = _iam.BaseUrl.ToString(),
+            ["Drs:Auth:DomainName"] = "acme",
+            ["Drs:Auth:UserName"] = "drsbot",
+            ["Drs:Auth:Password"] = "Pa55word-for-iam!",
+        });
+
+        var reply = await app.CommandAsync("job-1 cmp-1");
+
+        Assert.Contains("Drs:Auth:IamEndpoint", reply.AllText, StringComparison.Ordinal);
+        Assert.Equal(1, _iam.Requests);
+        Assert.Empty(_elsewhere.Requests); // the password never left for the Location
+        Assert.Empty(Drs.Requests);
+    }
+
+    private sealed class RedirectingIam : LoopbackServer
+    {
+        public int Requests;
+
+        public Uri Target { get; set; } = null!;
+
+        protected override void Map(Microsoft.AspNetCore.Builder.WebApplication app) =>
+            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(app, "/v3/auth/tokens", () =>
+            {
+                Interlocked.Increment(ref Requests);
+                return Microsoft.AspNetCore.Http.Results.Redirect(new Uri(Target, "v3/auth/tokens").ToString(), permanent: false, preserveMethod: true);
+            });
+    }
+}
+
 public sealed class AkSkAuthTests : EndToEndTest
 {
     private const string AccessKey = "QTWAOYTTINDUT2QVKYUC";

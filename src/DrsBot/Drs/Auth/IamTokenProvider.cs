@@ -24,8 +24,15 @@ public sealed partial class IamTokenProvider(
 {
     public const string HttpClientName = "iam";
     private static readonly TimeSpan RefreshBeforeExpiry = TimeSpan.FromHours(1);
+
+    /// <summary>After IAM refuses the credentials: no new login for this long, doubling up to <see cref="MaxBackoff"/>.</summary>
+    public static readonly TimeSpan FirstBackoff = TimeSpan.FromMinutes(1);
+
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(15);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private CachedToken? _cached;
+    private Refusal? _refusal;
 
     public async Task<string> GetTokenAsync(CancellationToken ct)
     {
@@ -34,15 +41,44 @@ public sealed partial class IamTokenProvider(
             return token;
         }
 
+        ThrowIfBackingOff();
         await _gate.WaitAsync(ct);
         try
         {
-            // Whoever waited behind the fetch finds the new token here instead of fetching again.
-            return Fresh(_cached) ?? (_cached = await FetchAsync(ct)).Value;
+            // Whoever waited behind the fetch finds the new token (or the refusal) here instead of fetching again.
+            if (Fresh(_cached) is { } fetched)
+            {
+                return fetched;
+            }
+
+            ThrowIfBackingOff();
+            try
+            {
+                _cached = await FetchAsync(ct);
+                _refusal = null;
+                return _cached.Value;
+            }
+            catch (IamTokenException e) when (e.Failure.Kind == DrsFailureKind.CredentialsRejected)
+            {
+                // Logging in again on every DRS call (ten comparisons at 5 s: over a hundred a minute) is what IAM's
+                // lockout policy locks an account for. Wait, and say so once.
+                var backoff = _refusal is null ? FirstBackoff : TimeSpan.FromTicks(Math.Min(_refusal.Backoff.Ticks * 2, MaxBackoff.Ticks));
+                _refusal = new Refusal(e.Failure, time.GetTimestamp(), backoff);
+                LogBackingOff(logger, backoff);
+                throw;
+            }
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private void ThrowIfBackingOff()
+    {
+        if (_refusal is { } refusal && time.GetElapsedTime(refusal.At) < refusal.Backoff)
+        {
+            throw new IamTokenException(refusal.Failure);
         }
     }
 
@@ -79,6 +115,15 @@ public sealed partial class IamTokenProvider(
         // A client per fetch (the factory pools handlers), since this provider lives as long as the process.
         using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync("v3/auth/tokens?nocatalog=true", body, ct);
         var requestId = HuaweiApiError.RequestId(response);
+        if ((int)response.StatusCode is >= 300 and < 400)
+        {
+            // Not followed (a 307/308 would send the password wherever Location points): the address is wrong.
+            LogRefused(logger, (int)response.StatusCode, null, requestId);
+            throw new IamTokenException(new DrsFailure(DrsFailureKind.Rejected, (int)response.StatusCode,
+                Message: $"IAM answered with a redirect (HTTP {(int)response.StatusCode}), which DrsBot does not follow: check Drs:Auth:IamEndpoint.",
+                RequestId: requestId));
+        }
+
         if (response.StatusCode != HttpStatusCode.Created && response.StatusCode != HttpStatusCode.OK)
         {
             var (code, message) = HuaweiApiError.Parse(await response.Content.ReadAsStringAsync(ct)) ?? (null, null);
@@ -122,12 +167,17 @@ public sealed partial class IamTokenProvider(
 
     private sealed record CachedToken(string Value, DateTimeOffset RefreshAt);
 
+    private sealed record Refusal(DrsFailure Failure, long At, TimeSpan Backoff);
+
     private sealed record TokenBody([property: JsonPropertyName("token")] TokenInfo? Token);
 
     private sealed record TokenInfo([property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Got an IAM token valid until {ExpiresAt:u} (request {RequestId})")]
     private static partial void LogIssued(ILogger logger, DateTimeOffset expiresAt, string? requestId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "IAM refused DrsBot's credentials; no new login for {Backoff}, and DRS calls fail at once meanwhile. Fix Drs:Auth (user, domain, password)")]
+    private static partial void LogBackingOff(ILogger logger, TimeSpan backoff);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "IAM refused a token: HTTP {Status}, code {Code} (request {RequestId})")]
     private static partial void LogRefused(ILogger logger, int status, string? code, string? requestId);
