@@ -18,6 +18,10 @@ builder.Services.AddDashboard();        // Hangfire:Dashboard: off, or read-only
 builder.AddDemo();                      // Development only: DRS simulator and local console
 
 var app = builder.Build();
+if (ConfigurationProblems.Check(app.Services) is { Count: > 0 } invalid)
+{
+    return ConfigurationProblems.Report(invalid);   // before anything reads a setting: the list, no stack trace
+}
 
 app.MapServiceDefaults();               // GET /healthz (alive, poll loop moving), GET /readyz (started; storage state in the body), GET /metrics
 app.UseDashboard();                     // /hangfire, only when enabled

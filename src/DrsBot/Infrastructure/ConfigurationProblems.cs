@@ -20,6 +20,29 @@ public static class ConfigurationProblems
     /// </summary>
     public static bool OwnsProcess => System.Reflection.Assembly.GetEntryAssembly() == typeof(ConfigurationProblems).Assembly;
 
+    /// <summary>
+    /// Runs every <c>ValidateOnStart</c> check now, before the pipeline is built: building it reads settings (the
+    /// dashboard's), and the host logs a failed start as an Error with the whole stack trace before Program sees it.
+    /// Hosted by a test, nothing is checked early: the host reports the problems as it always has.
+    /// </summary>
+    public static IReadOnlyList<string> Check(IServiceProvider services)
+    {
+        if (!OwnsProcess)
+        {
+            return [];
+        }
+
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return [];
+        }
+        catch (Exception e) when (From(e) is { Count: > 0 } problems)
+        {
+            return problems;
+        }
+    }
+
     public static int Report(IReadOnlyList<string> problems)
     {
         Console.Error.WriteLine();

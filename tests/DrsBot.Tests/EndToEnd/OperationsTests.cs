@@ -60,7 +60,8 @@ public sealed class MetricsTests : EndToEndTest
     [Fact]
     public async Task Paused_drs_calls_show_as_a_gauge_for_their_kind_only()
     {
-        Drs.Script("job-1", "cmp-1", DrsAnswer.ServerError());
+        // The gateway failing (503), not an error about one comparison: that is what pauses calls.
+        Drs.Script("job-1", "cmp-1", new DrsAnswer(503, """{"error_code":"APIG.0201","error_msg":"Backend unavailable"}"""));
         Assert.Equal(0, Sample(await ScrapeAsync(), "drsbot_drs_paused", "call=\"interactive\""));
 
         for (var i = 0; i < 4; i++) // three attempts each: the tenth failure opens the breaker
@@ -85,6 +86,26 @@ public sealed class MetricsTests : EndToEndTest
         await App.CommandAsync("job-1 cmp-1");
 
         Assert.Equal(1, Sample(await ScrapeAsync(), "drsbot_drs_failures_total", "failure=\"credentials_rejected\"", "code=\"APIG.0301\""));
+    }
+
+    /// <summary>Issue 29, defect 9: what DRS sends never becomes a new time series or unchecked text in Slack.</summary>
+    [Fact]
+    public async Task Unknown_codes_are_counted_as_other_and_a_hostile_request_id_is_dropped()
+    {
+        Drs.Script("job-1", "cmp-1", new DrsAnswer(400, """{"error_code":"DRS.<!here> 99","error_msg":"refused"}""",
+            Headers: new Dictionary<string, string> { ["X-Request-Id"] = "<!channel> *call me* " + new string('x', 200) }));
+        Drs.Script("job-1", "cmp-2", new DrsAnswer(400, """{"error_code":"DRS.10040001","error_msg":"refused"}""",
+            Headers: new Dictionary<string, string> { ["X-Request-Id"] = "0f1e2d3c-4b5a.69:78_ok" }));
+
+        var hostile = await App.CommandAsync("job-1 cmp-1");
+        var fine = await App.CommandAsync("job-1 cmp-2");
+
+        Assert.DoesNotContain("call me", hostile.AllText, StringComparison.Ordinal);
+        Assert.Contains("0f1e2d3c-4b5a.69:78_ok", fine.AllText, StringComparison.Ordinal);
+        var scrape = await ScrapeAsync();
+        Assert.Equal(2, Sample(scrape, "drsbot_drs_failures_total", "failure=\"rejected\"", "code=\"other\""));
+        Assert.DoesNotContain("DRS.10040001", scrape, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!here>", scrape, StringComparison.Ordinal);
     }
 }
 

@@ -74,4 +74,34 @@ public sealed class StartupProcessTests
             Assert.DoesNotContain(value, report, StringComparison.Ordinal); // the key is named, the secret never echoed
         }
     }
+
+    /// <summary>Issue 29, defect 9: these ended start-up with a stack trace before (or instead of) the list.</summary>
+    [Theory]
+    [InlineData("Hangfire__Dashboard__Password", "too-short", "Hangfire:Dashboard:Password must be at least 16 characters")]
+    [InlineData("Watch__PollInterval", "abc", "'abc' at 'Watch:PollInterval'")]
+    [InlineData("Watch__PollDeadline", "forever", "'forever' at 'Watch:PollDeadline'")]
+    public async Task A_bad_value_is_listed_without_a_stack_trace(string key, string value, string expected)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Slack__SigningSecret"] = "0123456789abcdef0123456789abcdef",
+            ["Slack__BotToken"] = "xoxb-1",
+            ["Drs__Endpoint"] = "https://drs.example.com",
+            ["Drs__ProjectId"] = "p1",
+            ["Drs__Auth__Token"] = "t",
+            ["Hangfire__Dashboard__Enabled"] = "true",
+            ["Hangfire__Dashboard__Username"] = "ops",
+            ["Hangfire__Dashboard__Password"] = "a-long-enough-password",
+            [key] = value,
+        };
+
+        var (exitCode, stdout, report) = await RunAsync(environment);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("DrsBot cannot start: its configuration is incomplete.", report, StringComparison.Ordinal);
+        Assert.Contains(expected, report, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + report, StringComparison.Ordinal); // no stack frame anywhere
+        Assert.DoesNotContain("Unhandled exception", stdout + report, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"LogLevel\":\"Error\"", stdout + report, StringComparison.Ordinal);
+    }
 }
