@@ -164,6 +164,54 @@ public sealed class KubernetesManifestTests
         }
     }
 
+    private static IReadOnlyList<Dictionary<object, object>> Rendered(string target)
+    {
+        var start = new ProcessStartInfo("kubectl", ["kustomize", Path.Combine(Root, target)]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error);
+        return Yaml.Documents(output);
+    }
+
+    /// <summary>Issue 29, defect 11: only Slack's two paths are published, and only by the ingress controller.</summary>
+    [Fact]
+    public void The_ingress_routes_only_slacks_paths_and_the_network_policy_admits_only_the_ingress_controller()
+    {
+        var rendered = Rendered("base");
+        var ingress = Assert.Single(rendered, d => d.Text("kind") == "Ingress");
+        var paths = ingress.Items("spec", "rules").SelectMany(r => r.Items("http", "paths")).ToList();
+        Assert.Equal(["/slack/commands", "/slack/interactions"], paths.Select(p => p.Text("path")).Order());
+        Assert.All(paths, p => Assert.Equal("Exact", p.Text("pathType")));
+        Assert.NotEmpty(ingress.Items("spec", "tls"));
+
+        var policy = Assert.Single(rendered, d => d.Text("kind") == "NetworkPolicy");
+        Assert.Equal(["Ingress", "Egress"], policy.Items("spec", "policyTypes").Select(t => t.ToString()));
+        var admitted = Assert.Single(policy.Items("spec", "ingress"));
+        Assert.Equal(["8080"], admitted.Items("ports").Select(p => p.Text("port")));
+        Assert.All(admitted.Items("from"), f => Assert.NotNull(f.At("namespaceSelector")));
+        var egressPorts = policy.Items("spec", "egress").SelectMany(e => e.Items("ports")).Select(p => p.Text("port")).ToHashSet();
+        Assert.Equal(["443", "53"], egressPorts.Order());
+
+        var pgPolicy = Assert.Single(Rendered(Path.Combine("overlays", "postgresql")), d => d.Text("kind") == "NetworkPolicy");
+        Assert.Contains("5432", pgPolicy.Items("spec", "egress").SelectMany(e => e.Items("ports")).Select(p => p.Text("port")));
+    }
+
+    [Fact]
+    public void Two_replicas_spread_across_nodes_and_the_image_is_a_tag_the_build_sets_never_latest()
+    {
+        var deployment = Assert.Single(Rendered(Path.Combine("overlays", "postgresql")), d => d.Text("kind") == "Deployment");
+        var spread = Assert.Single(deployment.Items("spec", "template", "spec", "topologySpreadConstraints"));
+        Assert.Equal("kubernetes.io/hostname", spread.Text("topologyKey"));
+        Assert.Equal("drsbot", spread.Text("labelSelector", "matchLabels", "app.kubernetes.io/name"));
+
+        var image = Container(deployment).Text("image")!;
+        Assert.Matches(@"^[^:]+:[0-9A-Za-z][0-9A-Za-z._-]*$", image);
+        Assert.False(image.EndsWith(":latest", StringComparison.Ordinal), image);
+        Assert.Contains("kustomize edit set image drsbot=", File.ReadAllText(Repository.Path("README.md")), StringComparison.Ordinal);
+    }
+
     private static IEnumerable<object> Containers(Dictionary<object, object> doc) => doc.Items("spec", "template", "spec", "containers");
 
     private static bool IsSecretName(string name) =>
