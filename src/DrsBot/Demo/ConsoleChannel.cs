@@ -5,7 +5,7 @@ namespace DrsBot.Demo;
 /// <summary>Development without a bot token: channel messages land in the local console instead of Slack.</summary>
 public sealed class ConsoleChannel(ConsoleFeed feed) : IChannelPoster
 {
-    public Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct, PostPlacement? placement = null)
+    public Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct, PostPlacement? placement = null, string? metadataId = null)
     {
         var node = ConsoleFeed.ToNode(message);
         if (placement?.ThreadTs is { } thread)
@@ -16,6 +16,10 @@ public sealed class ConsoleChannel(ConsoleFeed feed) : IChannelPoster
         var id = feed.Add("channel", channelId, null, node);
         return Task.FromResult(PostResult.Ok with { Timestamp = id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
+
+    /// <summary>The console answers every post at once, so nothing is ever "maybe" posted there.</summary>
+    public Task<LookupResult> FindAsync(string channelId, string? threadTs, string metadataId, DateTimeOffset since, CancellationToken ct) =>
+        Task.FromResult(new LookupResult(LookupOutcome.NotFound));
 
     public Task<PostResult> UpdateAsync(string channelId, string ts, SlackMessage message, CancellationToken ct) =>
         Task.FromResult(long.TryParse(ts, System.Globalization.CultureInfo.InvariantCulture, out var id) && feed.Replace(id, "channel", ConsoleFeed.ToNode(message))

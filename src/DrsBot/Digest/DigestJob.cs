@@ -29,6 +29,10 @@ public sealed partial class DigestJob(
             case PostOutcome.Delivered:
                 LogPosted(logger, channelId, records.Count);
                 break;
+            case PostOutcome.MaybePosted:
+                // Slack may have it: a second digest would be noise, a missing one is seen tomorrow. Not retried.
+                LogMaybePosted(logger, channelId, result.Error);
+                break;
             case PostOutcome.RetryLater:
                 throw new DigestNotPostedException($"Slack did not take the digest for {channelId} ({result.Error ?? "no answer"}); Hangfire will try again.");
             default:
@@ -39,6 +43,9 @@ public sealed partial class DigestJob(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Posted the daily digest to {Channel} ({Comparisons} comparisons)")]
     private static partial void LogPosted(ILogger logger, string channel, int comparisons);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack may or may not have taken the daily digest for {Channel} ({Error}); not posted again, so it is never posted twice")]
+    private static partial void LogMaybePosted(ILogger logger, string channel, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack refused the daily digest for {Channel} ({Error}); `/drs-progress digest off` there, or fix the channel")]
     private static partial void LogRefused(ILogger logger, string channel, string? error);

@@ -5,9 +5,10 @@ using Polly;
 namespace DrsBot.Slack;
 
 /// <summary>
-/// Retries for chat.postMessage. A post is not idempotent, so only answers that prove Slack did not take the
-/// message are retried here: 429 (after its Retry-After), 5xx and failed connections. A timed-out post may have
-/// landed; it is left to the outbox, which retries on the next poll.
+/// Retries for Slack's Web API and for response_url posts, configured here once. A post is not idempotent, so only
+/// answers that prove Slack did not take it are retried: 429 (after its Retry-After) and a connection that was
+/// never made. A 5xx, or no answer after the request was sent, may have posted: that is the caller's to settle
+/// (the outbox looks the message up in the channel before posting it again; a response_url post is not repeated).
 /// </summary>
 internal static class SlackResilience
 {
@@ -26,11 +27,16 @@ internal static class SlackResilience
             ShouldRetryAfterHeader = true,
             ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
             {
-                { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } => true,
-                { Result: { } r } => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500,
+                { Exception: { } e } => NeverSent(e),
+                { Result: { } r } => r.StatusCode == HttpStatusCode.TooManyRequests,
                 _ => false,
             }),
         });
         pipeline.AddTimeout(TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>The request never left: no connection was made (refused, no such host).</summary>
+    public static bool NeverSent(Exception e) =>
+        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+        || e is Polly.CircuitBreaker.BrokenCircuitException;
 }

@@ -25,7 +25,7 @@ public static class SlackServiceCollectionExtensions
                 http.MaxResponseContentBufferSize = ResponseUrlClient.MaxBodyBytes;
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .AddStandardResilienceHandler();
+            .AddResilienceHandler("response-url", SlackResilience.Configure); // as chat.postMessage: never repeated once sent
         services.AddSingleton<ResponseUrlClient>(); // a client from the factory per post: its handler still rotates
         services.AddSingleton<InteractiveReplies>();
         services.AddSingleton<FollowUps>();

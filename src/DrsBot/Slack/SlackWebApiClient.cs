@@ -13,10 +13,82 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
     /// <summary>The most of a Web API answer DrsBot reads; chat.postMessage answers in a few KiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    public Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct, PostPlacement? placement = null) =>
+    /// <summary>The <c>event_type</c> of the metadata every channel message carries, to find it again.</summary>
+    public const string MetadataEventType = "drsbot_notification";
+
+    /// <summary>Messages read back per history page, and pages at most: a busy channel's last 1,000 messages.</summary>
+    private const int HistoryPage = 200, HistoryPages = 5;
+
+    public Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct, PostPlacement? placement = null, string? metadataId = null) =>
         WithTextFallbackAsync(channelId, message, m => new PostMessageRequest(
             channelId, m.Text, m.Blocks, placement?.ThreadTs, placement is { ThreadTs: not null, AlsoToChannel: true } ? true : null,
-            UnfurlLinks: false, UnfurlMedia: false), "chat.postMessage", ct);
+            UnfurlLinks: false, UnfurlMedia: false,
+            metadataId is null ? null : new MessageMetadata(MetadataEventType, new Dictionary<string, string> { ["id"] = metadataId })), "chat.postMessage", ct);
+
+    public async Task<LookupResult> FindAsync(string channelId, string? threadTs, string metadataId, DateTimeOffset since, CancellationToken ct)
+    {
+        var method = threadTs is null ? "conversations.history" : "conversations.replies";
+        string? cursor = null;
+        for (var page = 0; page < HistoryPages; page++)
+        {
+            var form = new Dictionary<string, string>
+            {
+                ["channel"] = channelId,
+                ["oldest"] = (since.ToUnixTimeMilliseconds() / 1000m).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture),
+                ["inclusive"] = "true",
+                ["include_all_metadata"] = "true",
+                ["limit"] = HistoryPage.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            if (threadTs is not null)
+            {
+                form["ts"] = threadTs;
+            }
+
+            if (cursor is not null)
+            {
+                form["cursor"] = cursor;
+            }
+
+            HistoryAnswer? answer;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, method) { Content = new FormUrlEncodedContent(form) };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
+                using var response = await http.SendAsync(request, ct);
+                answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<HistoryAnswer>(SlackJson.Options, ct) : null;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
+                                          or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                answer = null;
+            }
+
+            switch (answer)
+            {
+                case null:
+                    return new LookupResult(LookupOutcome.Failed, Error: "unreachable");
+                case { Ok: false, Error: "missing_scope" or "not_allowed_token_type" }:
+                    return new LookupResult(LookupOutcome.CannotLook, Error: answer.Error);
+                case { Ok: false }:
+                    LogLookupRefused(logger, channelId, answer.Error);
+                    return new LookupResult(LookupOutcome.Failed, Error: answer.Error);
+            }
+
+            if (answer.Messages?.FirstOrDefault(m => m.Metadata is { EventType: MetadataEventType } meta
+                                                   && meta.EventPayload?.GetValueOrDefault("id") == metadataId) is { } found)
+            {
+                return new LookupResult(LookupOutcome.Found, found.Ts);
+            }
+
+            cursor = answer.ResponseMetadata?.NextCursor;
+            if (answer.HasMore != true || string.IsNullOrEmpty(cursor))
+            {
+                break;
+            }
+        }
+
+        return new LookupResult(LookupOutcome.NotFound);
+    }
 
     public Task<PostResult> UpdateAsync(string channelId, string ts, SlackMessage message, CancellationToken ct) =>
         WithTextFallbackAsync(channelId, message, m => new UpdateMessageRequest(channelId, ts, m.Text, m.Blocks), "chat.update", ct);
@@ -53,15 +125,24 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
                                       or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             LogUnreachable(logger, channelId, e.GetType().Name);
-            return new PostResult(PostOutcome.RetryLater, "unreachable");
+            // A connection never made posted nothing; a timeout or a connection lost after sending may have.
+            return SlackResilience.NeverSent(e)
+                ? new PostResult(PostOutcome.RetryLater, "unreachable")
+                : new PostResult(PostOutcome.MaybePosted, "no_answer");
         }
 
         using (response)
         {
-            if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 LogHttpFailure(logger, channelId, (int)response.StatusCode);
-                return new PostResult(PostOutcome.RetryLater, $"http_{(int)response.StatusCode}");
+                return new PostResult(PostOutcome.RetryLater, "http_429");
+            }
+
+            if ((int)response.StatusCode >= 500)
+            {
+                LogHttpFailure(logger, channelId, (int)response.StatusCode);
+                return new PostResult(PostOutcome.MaybePosted, $"http_{(int)response.StatusCode}");
             }
 
             PostMessageResponse? answer = null;
@@ -95,7 +176,9 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
         "message_not_found" or "thread_not_found" or "cant_update_message" or "edit_window_closed" => PostOutcome.MessageGone,
         "invalid_auth" or "not_authed" or "token_revoked" or "token_expired" or "account_inactive" or "missing_scope"
             or "not_allowed_token_type" or "no_permission" => PostOutcome.Misconfigured,
-        // ratelimited, fatal_error, internal_error…: nothing about this message is wrong, so keep it until Slack recovers.
+        // Slack failed while handling it: the message may be in the channel already.
+        "fatal_error" or "internal_error" or "request_timeout" => PostOutcome.MaybePosted,
+        // ratelimited and the like: nothing about this message is wrong, and it was not posted; keep it until Slack recovers.
         _ => PostOutcome.RetryLater,
     };
 
@@ -104,11 +187,28 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
         [property: JsonPropertyName("thread_ts")] string? ThreadTs,
         [property: JsonPropertyName("reply_broadcast")] bool? ReplyBroadcast,
         [property: JsonPropertyName("unfurl_links")] bool UnfurlLinks,
-        [property: JsonPropertyName("unfurl_media")] bool UnfurlMedia);
+        [property: JsonPropertyName("unfurl_media")] bool UnfurlMedia,
+        [property: JsonPropertyName("metadata")] MessageMetadata? Metadata);
+
+    private sealed record MessageMetadata(
+        [property: JsonPropertyName("event_type")] string EventType,
+        [property: JsonPropertyName("event_payload")] Dictionary<string, string>? EventPayload);
+
+    private sealed record HistoryAnswer(
+        bool Ok, string? Error, IReadOnlyList<HistoryMessage>? Messages,
+        [property: JsonPropertyName("has_more")] bool? HasMore,
+        [property: JsonPropertyName("response_metadata")] ResponseMetadata? ResponseMetadata);
+
+    private sealed record HistoryMessage(string? Ts, MessageMetadata? Metadata);
+
+    private sealed record ResponseMetadata([property: JsonPropertyName("next_cursor")] string? NextCursor);
 
     private sealed record UpdateMessageRequest(string Channel, string Ts, string Text, IReadOnlyList<Block>? Blocks);
 
     private sealed record PostMessageResponse(bool Ok, string? Error, string? Ts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack refused to show {Channel}'s recent messages ({Error}); whether a post landed stays unknown for now")]
+    private static partial void LogLookupRefused(ILogger logger, string channel, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack refused a message for {Channel}: {Error} ({Outcome})")]
     private static partial void LogRefused(ILogger logger, string channel, string error, PostOutcome outcome);

@@ -71,8 +71,38 @@ public sealed partial class NotificationDelivery(
                 placement = new PostPlacement(thread, ThreadMessages.AlsoToChannel(next.Kind));
             }
 
+            if (next.MaybePosted)
+            {
+                // Slack may have it already: look before posting again.
+                var lookup = await poster.FindAsync(channel.Id, placement.ThreadTs, next.Id, (next.FirstAttemptAt ?? next.CreatedAt) - LookBackMargin, ct);
+                if (lookup.Outcome == LookupOutcome.Found)
+                {
+                    await RecordAsync(comparison, channel, next, PostResult.Ok with { Timestamp = lookup.Timestamp }, ct, found: true);
+                    continue;
+                }
+
+                if (lookup.Outcome == LookupOutcome.Failed)
+                {
+                    LogDeferred(logger, next.Kind, channel.Id, "history: " + lookup.Error);
+                    return true; // unknown yet: posting now could post twice
+                }
+
+                if (lookup.Outcome == LookupOutcome.CannotLook)
+                {
+                    metrics.Notification(DrsBotMetrics.Tag(next.Kind), "maybe_duplicate");
+                    LogMaybeDuplicate(logger, next.Kind, channel.Id, lookup.Error);
+                }
+            }
+
+            // Written before the post: if Slack takes it and the write after fails, the entry still says "look first".
+            var now = store.Clock.GetUtcNow();
+            await UpdateSubscriptionAsync(comparison, channel, s => s with
+            {
+                Pending = [.. s.Pending.Select(p => p.Id == next.Id ? p with { MaybePosted = true, FirstAttemptAt = p.FirstAttemptAt ?? now } : p)],
+            }, ct);
+
             var message = JsonSerializer.Deserialize<SlackMessage>(next.MessageJson, SlackJson.Options)!;
-            var result = await poster.PostAsync(channel.Id, message, ct, placement);
+            var result = await poster.PostAsync(channel.Id, message, ct, placement, next.Id);
             if (result.Outcome == PostOutcome.MessageGone && placement.ThreadTs is not null)
             {
                 await ForgetThreadAsync(comparison, channel, ct); // its parent was deleted: the next try starts a new one
@@ -139,7 +169,34 @@ public sealed partial class NotificationDelivery(
         }
 
         var now = store.Clock.GetUtcNow();
-        var result = await poster.PostAsync(channel.Id, ThreadMessages.Parent(record, now), ct);
+        if (record.Of(channel.Team, channel.Id)?.ParentAttempt is { } earlier)
+        {
+            // A parent was sent before and its ts never saved: it may be in the channel.
+            var lookup = await poster.FindAsync(channel.Id, null, earlier.Id, earlier.At - LookBackMargin, ct);
+            switch (lookup.Outcome)
+            {
+                case LookupOutcome.Found when lookup.Timestamp is { } found:
+                    await SetThreadAsync(comparison, channel, found, ThreadMessages.State(record), now, ct);
+                    LogThreadFound(logger, comparison.Key, channel.Id);
+                    return found;
+                case LookupOutcome.Failed:
+                    LogParentNotUpdated(logger, comparison.Key, channel.Id, "history: " + lookup.Error);
+                    return null;
+                case LookupOutcome.CannotLook:
+                    metrics.Notification("thread_parent", "maybe_duplicate");
+                    break;
+            }
+        }
+
+        // Recorded before the post, so a parent Slack takes is found again even if its ts cannot be saved.
+        var attempt = new ParentAttempt($"parent/{comparison.Key}/{channel.Id}/{now.ToUnixTimeMilliseconds()}", now);
+        await UpdateSubscriptionAsync(comparison, channel, s => s with { ParentAttempt = attempt }, ct);
+        var result = await poster.PostAsync(channel.Id, ThreadMessages.Parent(record, now), ct, metadataId: attempt.Id);
+        if (result.Outcome is not (PostOutcome.Delivered or PostOutcome.MaybePosted))
+        {
+            await UpdateSubscriptionAsync(comparison, channel, s => s.ParentAttempt == attempt ? s with { ParentAttempt = null } : s, ct);
+        }
+
         switch (result.Outcome)
         {
             case PostOutcome.Delivered when result.Timestamp is { } ts:
@@ -168,7 +225,7 @@ public sealed partial class NotificationDelivery(
         s with { Pending = [], SuspendedReason = result.Error, SuspendedAt = at };
 
     private Task SetThreadAsync(ComparisonRef comparison, (string Team, string Id) channel, string ts, string state, DateTimeOffset at, CancellationToken ct) =>
-        UpdateSubscriptionAsync(comparison, channel, s => s with { ThreadTs = ts, ParentShows = state, ParentUpdatedAt = at }, ct);
+        UpdateSubscriptionAsync(comparison, channel, s => s with { ThreadTs = ts, ParentShows = state, ParentUpdatedAt = at, ParentAttempt = null }, ct);
 
     private Task ForgetThreadAsync(ComparisonRef comparison, (string Team, string Id) channel, CancellationToken ct) =>
         UpdateSubscriptionAsync(comparison, channel, s => s with { ThreadTs = null, ParentShows = null, ParentUpdatedAt = null }, ct);
@@ -182,7 +239,7 @@ public sealed partial class NotificationDelivery(
 
     /// <summary>Writes one post's outcome; false when draining this channel should stop for now.</summary>
     private async Task<bool> RecordAsync(
-        ComparisonRef comparison, (string Team, string Id) channel, PendingNotification sent, PostResult result, CancellationToken ct)
+        ComparisonRef comparison, (string Team, string Id) channel, PendingNotification sent, PostResult result, CancellationToken ct, bool found = false)
     {
         var now = store.Clock.GetUtcNow();
         // A subscription removed while we were posting stays removed.
@@ -190,11 +247,19 @@ public sealed partial class NotificationDelivery(
         {
             PostOutcome.Delivered or PostOutcome.Rejected => current with { Pending = current.Pending.RemoveAll(p => p.Id == sent.Id) },
             PostOutcome.ChannelUnavailable => Paused(current, result, now),
-            _ => current with { Pending = [.. current.Pending.Select(p => p.Id == sent.Id ? p with { Attempts = p.Attempts + 1 } : p)] },
+            // Only an answer that proves Slack did not take it clears "maybe posted".
+            _ => current with
+            {
+                Pending = [.. current.Pending.Select(p => p.Id == sent.Id
+                    ? p with { Attempts = p.Attempts + 1, MaybePosted = result.Outcome is PostOutcome.MaybePosted }
+                    : p)],
+            },
         }, ct);
 
         metrics.Notification(DrsBotMetrics.Tag(sent.Kind), result.Outcome switch
         {
+            PostOutcome.Delivered when found => "found_posted",
+            PostOutcome.MaybePosted => "maybe_posted",
             PostOutcome.Delivered => "posted",
             PostOutcome.ChannelUnavailable => "paused",
             PostOutcome.Misconfigured => "halted",
@@ -203,6 +268,9 @@ public sealed partial class NotificationDelivery(
         });
         switch (result.Outcome)
         {
+            case PostOutcome.Delivered when found:
+                LogFound(logger, sent.Kind, comparison.Key, channel.Id);
+                return stored?.Of(channel.Team, channel.Id) is not null;
             case PostOutcome.Delivered:
                 LogDelivered(logger, sent.Kind, comparison.Key, channel.Id, sent.Attempts + 1);
                 return stored?.Of(channel.Team, channel.Id) is not null;
@@ -222,6 +290,15 @@ public sealed partial class NotificationDelivery(
         }
     }
 
+    /// <summary>Slack's ts and our clocks may differ by a little: the lookup starts this long before the first attempt.</summary>
+    private static readonly TimeSpan LookBackMargin = TimeSpan.FromMinutes(2);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Found {Kind} for {Comparison} already in {Channel}: Slack had taken it; recorded as sent, not posted again")]
+    private static partial void LogFound(ILogger logger, NotificationKind kind, string comparison, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Posting {Kind} to {Channel} again without knowing whether it landed ({Error}): grant channels:history and groups:history so DrsBot can look")]
+    private static partial void LogMaybeDuplicate(ILogger logger, NotificationKind kind, string channel, string? error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Posted {Kind} for {Comparison} to {Channel} (attempt {Attempt})")]
     private static partial void LogDelivered(ILogger logger, NotificationKind kind, string comparison, string channel, int attempt);
 
@@ -236,6 +313,9 @@ public sealed partial class NotificationDelivery(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Kind} for {Comparison} in {Channel} undelivered: decided at {CreatedAt}, older than Watch:MaxOutboxAge")]
     private static partial void LogExpired(ILogger logger, NotificationKind kind, string comparison, string channel, DateTimeOffset createdAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Found the thread parent for {Comparison} already in {Channel}: Slack had taken it; not posted again")]
+    private static partial void LogThreadFound(ILogger logger, string comparison, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started the thread for {Comparison} in {Channel}")]
     private static partial void LogThreadStarted(ILogger logger, string comparison, string channel);

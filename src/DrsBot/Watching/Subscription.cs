@@ -36,6 +36,12 @@ public sealed record Subscription(
 
     public DateTimeOffset? ParentUpdatedAt { get; init; }
 
+    /// <summary>
+    /// A thread parent being posted: recorded before the post, so that a parent Slack took but whose ts was not saved
+    /// is found in the channel by this id rather than posted a second time. Cleared once its ts is saved.
+    /// </summary>
+    public ParentAttempt? ParentAttempt { get; init; }
+
     public bool Is(string teamId, string channelId) => TeamId == teamId && ChannelId == channelId;
 
     /// <summary>Notifications decided but not yet confirmed delivered, oldest first (the outbox).</summary>
@@ -49,8 +55,23 @@ public sealed record Subscription(
     public bool IsSuspended => SuspendedReason is not null;
 }
 
-/// <summary>A rendered notification waiting for Slack to accept it. The id makes a retry recognisable in logs.</summary>
+/// <summary>
+/// A rendered notification waiting for Slack to accept it. The id makes a retry recognisable in logs, and is the
+/// message's metadata id in Slack, by which a post that may have landed is found again.
+/// </summary>
 public sealed record PendingNotification(string Id, NotificationKind Kind, string MessageJson, DateTimeOffset CreatedAt)
 {
     public int Attempts { get; init; }
+
+    /// <summary>When it was first sent to Slack; the lookup for it starts just before.</summary>
+    public DateTimeOffset? FirstAttemptAt { get; init; }
+
+    /// <summary>
+    /// Slack may already have it: set before every post and cleared only when Slack says it did not take it. A post
+    /// whose answer was a 5xx or never came, or whose "sent" could not be written, is looked up before it is re-posted.
+    /// </summary>
+    public bool MaybePosted { get; init; }
 }
+
+/// <summary>A thread parent sent (or about to be) under this metadata id, at this time.</summary>
+public sealed record ParentAttempt(string Id, DateTimeOffset At);

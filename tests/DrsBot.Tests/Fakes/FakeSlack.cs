@@ -36,6 +36,12 @@ public sealed class FakeSlack : LoopbackServer
 
     public int PostAttempts;
 
+    /// <summary>POSTs to any response_url, answered or not.</summary>
+    public int ResponseAttempts;
+
+    /// <summary>When set, every response_url POST is answered with this status.</summary>
+    public int? ResponseStatus { get; set; }
+
     /// <summary>While true, every chat.postMessage is answered 503 (Slack down).</summary>
     public volatile bool Down;
 
@@ -68,7 +74,7 @@ public sealed class FakeSlack : LoopbackServer
         [.. Messages.Where(m => m.Endpoint == "chat.update" && m.Channel == channel)];
 
     private readonly ConcurrentDictionary<string, byte> _deleted = new();
-    private long _ts = 1_700_000_000_000_000;
+    private long _ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000; // Slack ts are the time of posting
 
     /// <summary>Someone deleted this message in Slack: chat.update on it answers message_not_found.</summary>
     public void Delete(string ts) => _deleted[ts] = 0;
@@ -99,10 +105,13 @@ public sealed class FakeSlack : LoopbackServer
         return false;
     });
 
-    /// <summary>The next <paramref name="posts"/> messages fail with 503 through DrsBot's first try and its three retries.</summary>
+    /// <summary>
+    /// The next <paramref name="posts"/> chat.postMessage calls fail with 503, taking nothing. DrsBot does not
+    /// repeat a 5xx (Slack may have taken it): each is one post, looked up in the channel before the next.
+    /// </summary>
     public void DownForPosts(int posts)
     {
-        for (var i = 0; i < posts * 4; i++)
+        for (var i = 0; i < posts; i++)
         {
             ServerErrorNext();
         }
@@ -128,6 +137,52 @@ public sealed class FakeSlack : LoopbackServer
 
         return true;
     });
+
+    private readonly ConcurrentQueue<Func<HttpContext, Task>> _afterAccepting = new();
+
+    /// <summary>History calls (conversations.history and .replies) made, with their form fields.</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> HistoryCalls { get; } = new();
+
+    /// <summary>Whether DrsBot was granted channels:history and groups:history; without, history answers missing_scope.</summary>
+    public volatile bool HistoryScopes = true;
+
+    /// <summary>
+    /// The next chat.postMessage is taken (it is in the channel), but the answer is <paramref name="status"/> with
+    /// <paramref name="error"/> (<c>ok:false</c>) or no body: the post "maybe" landed, from DrsBot's side.
+    /// </summary>
+    public void AcceptThenFailNext(int status, string? error = null) => _afterAccepting.Enqueue(async http =>
+    {
+        http.Response.StatusCode = status;
+        if (error is not null)
+        {
+            await http.Response.WriteAsJsonAsync(new { ok = false, error });
+        }
+    });
+
+    private async Task HistoryAsync(HttpContext http, bool thread)
+    {
+        var form = (await http.Request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+        HistoryCalls.Enqueue(form);
+        if (!HistoryScopes)
+        {
+            await http.Response.WriteAsJsonAsync(new { ok = false, error = "missing_scope", needed = "channels:history,groups:history" });
+            return;
+        }
+
+        var oldest = decimal.Parse(form.GetValueOrDefault("oldest", "0"), System.Globalization.CultureInfo.InvariantCulture);
+        var withMetadata = form.GetValueOrDefault("include_all_metadata") == "true";
+        var found = Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == form["channel"]
+                                        && decimal.Parse(m.Ts!, System.Globalization.CultureInfo.InvariantCulture) >= oldest
+                                        && (thread ? m.ThreadTs == form["ts"] || m.Ts == form["ts"] : m.ThreadTs is null || m.ReplyBroadcast))
+            .Reverse()
+            .Select(m => new Dictionary<string, object?>
+            {
+                ["ts"] = m.Ts,
+                ["text"] = m.Text,
+                ["metadata"] = withMetadata && m.Body.TryGetProperty("metadata", out var meta) ? meta : null,
+            });
+        await http.Response.WriteAsJsonAsync(new { ok = true, messages = found, has_more = false });
+    }
 
     public void ServerErrorNext() => _failures.Enqueue(http =>
     {
@@ -188,8 +243,17 @@ public sealed class FakeSlack : LoopbackServer
 
             var ts = NextTs();
             Messages.Enqueue(new ReceivedMessage("chat.postMessage", channel, http.Request.Headers.Authorization, root) { Ts = ts });
+            if (_afterAccepting.TryDequeue(out var answer))
+            {
+                await answer(http); // Slack took the message, then the answer went wrong
+                return;
+            }
+
             await http.Response.WriteAsJsonAsync(new { ok = true, channel, ts });
         });
+
+        app.MapPost("/api/conversations.history", (HttpContext http) => HistoryAsync(http, thread: false));
+        app.MapPost("/api/conversations.replies", (HttpContext http) => HistoryAsync(http, thread: true));
 
         app.MapPost("/api/chat.update", async (HttpContext http) =>
         {
@@ -215,6 +279,12 @@ public sealed class FakeSlack : LoopbackServer
 
         app.MapPost("/response/{id}", async (HttpContext http) =>
         {
+            Interlocked.Increment(ref ResponseAttempts);
+            if (ResponseStatus is { } failing)
+            {
+                return Results.StatusCode(failing);
+            }
+
             if (_redirectResponsesTo is { } target)
             {
                 return Results.Redirect(target.ToString(), preserveMethod: true);

@@ -17,6 +17,9 @@ public class FlakyStore : DispatchProxy
 
     public void FailNext(string method, int times = 1) => _failures[method] = times;
 
+    /// <summary>Fails each call this says yes to (by method name), as a database blip at just that moment would.</summary>
+    public Func<string, bool>? FailWhen { get; set; }
+
     /// <summary>Wraps the store the app registers; the returned handle sets failures.</summary>
     public static FlakyStore Wrap(IServiceCollection services)
     {
@@ -35,7 +38,8 @@ public class FlakyStore : DispatchProxy
     protected override object? Invoke(MethodInfo? method, object?[]? args)
     {
         Calls.Enqueue(method!.Name);
-        if (_failures.TryGetValue(method.Name, out var left) && left > 0 && _failures.TryUpdate(method.Name, left - 1, left))
+        if ((_failures.TryGetValue(method.Name, out var left) && left > 0 && _failures.TryUpdate(method.Name, left - 1, left))
+            || FailWhen?.Invoke(method.Name) == true)
         {
             var failure = new WatchStoreUnavailableException("PostgreSQL did not answer: 53300: sorry, too many clients already");
             return method.ReturnType == typeof(Task) ? Task.FromException(failure)

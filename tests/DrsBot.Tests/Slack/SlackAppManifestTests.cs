@@ -28,7 +28,8 @@ public sealed class SlackAppManifestTests
     public void The_bot_asks_for_exactly_the_scopes_it_uses()
     {
         var scopes = Manifest().GetProperty("oauth_config").GetProperty("scopes").GetProperty("bot").EnumerateArray().Select(s => s.GetString()!).ToArray();
-        Assert.Equal(["commands", "chat:write", "chat:write.public"], scopes);
+        // channels:history and groups:history: to find a post Slack may have taken before posting it again (issue 29).
+        Assert.Equal(["commands", "chat:write", "chat:write.public", "channels:history", "groups:history"], scopes);
     }
 
     // Slack's schema is draft-07 (it uses "definitions") and names no dialect itself. Loaded once: the library
