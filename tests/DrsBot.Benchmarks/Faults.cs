@@ -10,17 +10,19 @@ using Microsoft.Extensions.Logging;
 namespace DrsBot.Benchmarks;
 
 /// <summary>
-/// What DrsBot survives: DRS answering 20 % errors or timeouts, Slack answering 20 % 429s or 503s, and the DrsBot
-/// process SIGKILLed and restarted at random points, on PostgreSQL. Every comparison alternates 50 % and 100 % in
-/// phases of 10 s, so each 50 → 100 owes its channel one "Full comparison complete". The notifications the channel
-/// received are matched against the readings DRS actually served:
+/// What DrsBot survives: DRS answering 20 % errors or timeouts; Slack answering 20 % badly (429 or 503 taking
+/// nothing, or taking the post and then answering 500, <c>internal_error</c>, or stalling mid-body); PostgreSQL
+/// restarted twice; and the DrsBot process SIGKILLed and restarted at random points. Every comparison alternates
+/// 50 % and 100 % in phases of 10 s, so each 50 → 100 owes its channel one "Full comparison complete". The
+/// notifications the channel received are matched against the readings DRS actually served:
 /// - lost: a 50 then a 100 that DrsBot certainly read (no kill from 1 s before to 3 s after either was served: an
 ///   answer can be served to a request whose process has just died), and no notification for it by the end;
-/// - duplicated: a notification with no served 50 → 100 left to account for it. When a kill came from 1 s before to
-///   5 s after the previous post (Slack took it, and the process died before recording it), it is counted apart:
-///   that is the documented window.
+/// - duplicated: a notification with no served 50 → 100 left to account for it, counted by what happened to the
+///   post before it (Slack's answer to it, or a kill just after it). With the history scopes (the default), DrsBot
+///   looks a "maybe posted" message up before posting it again, so every kind should be 0; FAULT_HISTORY_SCOPES=0
+///   runs without them, where the duplicates are the documented ones.
 /// No kill comes after FAULT_SECONDS. Then the faults stop and the run drains for 90 s: a killed process's leases
-/// (20 s here) must expire, and a notification Slack refused waits for Hangfire's retry, up to about a minute.
+/// (20 s here) must expire, and a notification Slack refused waits for the next poll.
 /// FAULT_COMPARISONS (50) and FAULT_SECONDS (240) change the run.
 /// </summary>
 internal static class Faults
@@ -50,6 +52,8 @@ internal static class Faults
                 // A killed process's leases hold its comparisons until they expire: with the default 2 minutes and a
                 // kill every 8–25 s, most comparisons would spend the run waiting rather than being read.
                 ["Watch:PollLease"] = "00:00:20",
+                // A post stalled mid-body is ended by the Web API client's 30 s; polls are bounded below that.
+                ["Watch:PollDeadline"] = "00:00:15",
             };
             var bot = await Child.StartBotAsync(new Uri(fakes.BaseUrl), settings);
             using (var http = new HttpClient())
@@ -68,13 +72,25 @@ internal static class Faults
                 }
             }
 
-            Console.WriteLine($"faults: {comparisons} comparisons watched; DRS fails 20 % (500, 429, 11 s timeouts), Slack 20 % (429, 503); " +
-                              $"DrsBot killed at random for {seconds} s");
+            fakes.HistoryScopes = Environment.GetEnvironmentVariable("FAULT_HISTORY_SCOPES") != "0";
+            Console.WriteLine($"faults: {comparisons} comparisons watched; DRS fails 20 % (500, 429, 11 s timeouts), Slack 20 % (429, 503, " +
+                              $"taken then 500, taken then internal_error, taken then stalled mid-body); history scopes {(fakes.HistoryScopes ? "granted" : "not granted")}; " +
+                              $"PostgreSQL restarted twice; DrsBot killed at random for {seconds} s");
             var kills = new List<DateTime>();
             _start = DateTime.UtcNow;
             var until = DateTime.UtcNow.AddSeconds(seconds);
+            var restarts = new Queue<DateTime>([_start.AddSeconds(seconds / 3.0), _start.AddSeconds(seconds * 2 / 3.0)]);
             while (true)
             {
+                if (restarts.TryPeek(out var restartAt) && DateTime.UtcNow >= restartAt)
+                {
+                    restarts.Dequeue();
+                    server.Stop(); // the database goes away for 8 s: polls wait, nothing may be lost or doubled
+                    await Task.Delay(TimeSpan.FromSeconds(8));
+                    server.Start();
+                    fakes.DatabaseRestarts++;
+                }
+
                 var next = TimeSpan.FromSeconds(8 + random.NextDouble() * 17);
                 if (DateTime.UtcNow + next > until)
                 {
@@ -129,19 +145,21 @@ internal static class Faults
         {
             // Every served reading, accepted post and kill: `faults-report FILE` counts them again.
             File.WriteAllLines(path, fakes.Served.Select(s => $"{s.At:O},read,{s.Compare},{s.Progress}")
-                .Concat(fakes.Posted.Select(p => $"{p.At:O},post,,{p.Text.ReplaceLineEndings(" ")}"))
+                .Concat(fakes.Posted.Select(p => $"{p.At:O},post,{p.Answer},{p.Text.ReplaceLineEndings(" ")}"))
                 .Concat(kills.Select(k => $"{k:O},kill,,")));
         }
 
-        Console.WriteLine($"faults: {fakes.Served.Count:N0} DRS answers served, {fakes.DrsFaults:N0} DRS faults; {fakes.Posted.Count:N0} Slack posts accepted, {fakes.SlackFaults:N0} refused; {kills.Count} kills");
-        Count([.. fakes.Served], [.. fakes.Posted], comparisons, kills);
+        Console.WriteLine($"faults: {fakes.Served.Count:N0} DRS answers served, {fakes.DrsFaults:N0} DRS faults; {fakes.Posted.Count:N0} Slack posts taken " +
+                          $"({fakes.Posted.Count(p => p.Answer != "ok"):N0} of them answered badly), {fakes.SlackFaults:N0} refused; {fakes.HistoryLookups:N0} history lookups; " +
+                          $"{fakes.DatabaseRestarts} database restarts; {kills.Count} kills");
+        Count([.. fakes.Served], [.. fakes.Posted.Select(p => (p.At, p.Text, p.Answer))], comparisons, kills);
     }
 
     /// <summary>The count of a run saved with FAULT_EVENTS, again: to check the counting itself against a real run.</summary>
     public static void Recount(string path)
     {
         var served = new List<(string Compare, DateTime At, double Progress)>();
-        var posted = new List<(DateTime At, string Text)>();
+        var posted = new List<(DateTime At, string Text, string Answer)>();
         var kills = new List<DateTime>();
         foreach (var line in File.ReadLines(path))
         {
@@ -150,7 +168,7 @@ internal static class Faults
             switch (parts[1])
             {
                 case "read": served.Add((parts[2], at, double.Parse(parts[3], CultureInfo.InvariantCulture))); break;
-                case "post": posted.Add((at, parts[3])); break;
+                case "post": posted.Add((at, parts[3], parts[2] is { Length: > 0 } answer ? answer : "ok")); break;
                 default: kills.Add(at); break;
             }
         }
@@ -161,16 +179,17 @@ internal static class Faults
     }
 
     private static void Count(
-        List<(string Compare, DateTime At, double Progress)> served, List<(DateTime At, string Text)> posted, int comparisons, List<DateTime> kills)
+        List<(string Compare, DateTime At, double Progress)> served, List<(DateTime At, string Text, string Answer)> posted, int comparisons, List<DateTime> kills)
     {
         _kills = kills;
         bool KilledWithin(DateTime at, TimeSpan after) => kills.Any(k => k >= at - KillBefore && k - at <= after);
-        long transitions = 0, owedCertain = 0, lost = 0, duplicated = 0, inWindow = 0, delivered = 0;
+        long transitions = 0, owedCertain = 0, lost = 0, delivered = 0;
+        var duplicates = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < comparisons; i++)
         {
             var id = Id(i);
             var readings = served.Where(s => s.Compare == id).Select(s => (s.At, Kind: s.Progress >= 100 ? "100" : "50"));
-            var posts = posted.Where(p => p.Text.EndsWith($"Full comparison complete: comparison {id}", StringComparison.Ordinal)).Select(p => (p.At, Kind: "post"));
+            var posts = posted.Where(p => p.Text.EndsWith($"Full comparison complete: comparison {id}", StringComparison.Ordinal)).Select(p => (p.At, Kind: "post:" + p.Answer));
             var events = readings.Concat(posts).OrderBy(e => e.At).ToList();
             delivered += posts.Count();
 
@@ -180,28 +199,30 @@ internal static class Faults
             int armedAt = -1, index = -1;
             var unmatched = new Queue<(int From, int To)>(); // certain 50 → 100 not yet accounted for by a post
             DateTime? previousPost = null;
+            var previousAnswer = "none";
             foreach (var (at, kind) in events)
             {
                 index++;
-                if (kind == "post")
+                if (kind.StartsWith("post:", StringComparison.Ordinal))
                 {
                     if (owed > 0)
                     {
                         owed--;
                     }
-                    else if (previousPost is { } p && KilledWithin(p, PostWindow))
-                    {
-                        inWindow++;
-                    }
                     else
                     {
-                        duplicated++;
-                        Detail($"duplicate {id} at {Since(at)}; previous post {(previousPost is { } pp ? Since(pp) : "none")}");
+                        // Why the post before it was posted again: Slack's bad answer to it, or a kill just after it.
+                        var why = previousAnswer != "ok" ? "after " + previousAnswer
+                            : previousPost is { } p && KilledWithin(p, PostWindow) ? "after a kill right after posting"
+                            : "other";
+                        duplicates[why] = duplicates.GetValueOrDefault(why) + 1;
+                        Detail($"duplicate {id} at {Since(at)} ({why}); previous post {(previousPost is { } pp ? Since(pp) : "none")}");
                     }
 
                     certainOwed = Math.Max(0, certainOwed - 1);
                     unmatched.TryDequeue(out _);
                     previousPost = at;
+                    previousAnswer = kind[5..];
                     continue;
                 }
 
@@ -256,7 +277,8 @@ internal static class Faults
         }
 
         Console.WriteLine($"faults: {transitions:N0} state transitions (50 ↔ 100) served; {owedCertain:N0} completions certainly read; {delivered:N0} completion notifications delivered");
-        Console.WriteLine($"faults: lost {lost} · duplicated {duplicated} · duplicated in the documented post-then-crash window {inWindow}");
+        Console.WriteLine($"faults: lost {lost} · duplicated {duplicates.Values.Sum()}" +
+                          (duplicates.Count == 0 ? "" : " (" + string.Join(", ", duplicates.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Value} {d.Key}")) + ")"));
     }
 
     /// <summary>DRS and Slack on one loopback port, each failing a fifth of the time while <see cref="Faults"/> is on.</summary>
@@ -275,11 +297,18 @@ internal static class Faults
 
         public long SlackFaults;
 
+        public long HistoryLookups;
+
+        public int DatabaseRestarts;
+
+        public volatile bool HistoryScopes = true;
+
         public string BaseUrl { get; private set; } = "";
 
         public ConcurrentQueue<(string Compare, DateTime At, double Progress)> Served { get; } = new();
 
-        public ConcurrentQueue<(DateTime At, string Text)> Posted { get; } = new();
+        /// <summary>Posts Slack took: when, their text, their metadata id and ts, and how Slack answered.</summary>
+        public ConcurrentQueue<(DateTime At, string Text, string? Id, string Ts, string Answer)> Posted { get; } = new();
 
         private double Roll()
         {
@@ -323,17 +352,64 @@ internal static class Faults
             app.MapPost("/api/chat.postMessage", async (HttpContext http) =>
             {
                 var roll = fakes.Faults ? fakes.Roll() : 1;
-                if (roll < 0.20)
+                if (roll < 0.10)
                 {
+                    // Refused: nothing was taken.
                     Interlocked.Increment(ref fakes.SlackFaults);
-                    http.Response.StatusCode = roll < 0.10 ? 429 : 503;
+                    http.Response.StatusCode = roll < 0.06 ? 429 : 503;
                     http.Response.Headers.RetryAfter = "1";
                     return;
                 }
 
                 var body = await JsonDocument.ParseAsync(http.Request.Body);
-                fakes.Posted.Enqueue((DateTime.UtcNow, body.RootElement.GetProperty("text").GetString() ?? ""));
-                await http.Response.WriteAsJsonAsync(new { ok = true, channel = "C0FAULT", ts = $"{Interlocked.Increment(ref fakes._ts)}.000000" });
+                var root = body.RootElement;
+                var id = root.TryGetProperty("metadata", out var meta) ? meta.GetProperty("event_payload").GetProperty("id").GetString() : null;
+                var ts = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000m).ToString("0.000", CultureInfo.InvariantCulture) + Interlocked.Increment(ref fakes._ts).ToString("000", CultureInfo.InvariantCulture)[^3..];
+                var answer = roll switch { < 0.15 => "taken-then-500", < 0.18 => "taken-then-internal_error", < 0.20 => "taken-then-stalled", _ => "ok" };
+                fakes.Posted.Enqueue((DateTime.UtcNow, root.GetProperty("text").GetString() ?? "", id, ts, answer));
+                switch (answer)
+                {
+                    case "taken-then-500":
+                        http.Response.StatusCode = 500;
+                        return;
+                    case "taken-then-internal_error":
+                        await http.Response.WriteAsJsonAsync(new { ok = false, error = "internal_error" });
+                        return;
+                    case "taken-then-stalled":
+                        http.Response.ContentType = "application/json";
+                        await http.Response.WriteAsync("{\"ok\":true,");
+                        await http.Response.Body.FlushAsync();
+                        try
+                        {
+                            await Task.Delay(Timeout.Infinite, http.RequestAborted);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                        }
+
+                        return;
+                }
+
+                await http.Response.WriteAsJsonAsync(new { ok = true, channel = "C0FAULT", ts });
+            });
+            app.MapPost("/api/conversations.history", async (HttpContext http) =>
+            {
+                Interlocked.Increment(ref fakes.HistoryLookups);
+                if (!fakes.HistoryScopes)
+                {
+                    return Results.Json(new { ok = false, error = "missing_scope" });
+                }
+
+                if (fakes.Faults && fakes.Roll() < 0.10)
+                {
+                    return Results.StatusCode(503);
+                }
+
+                var form = await http.Request.ReadFormAsync();
+                var oldest = decimal.Parse(form["oldest"].ToString(), CultureInfo.InvariantCulture);
+                var messages = fakes.Posted.Where(p => decimal.Parse(p.Ts, CultureInfo.InvariantCulture) >= oldest)
+                    .Select(p => new { ts = p.Ts, metadata = p.Id is null ? null : new { event_type = "drsbot_notification", event_payload = new { id = p.Id } } });
+                return Results.Json(new { ok = true, messages, has_more = false });
             });
             app.MapPost("/api/chat.update", () => Results.Json(new { ok = true }));
             await app.StartAsync();

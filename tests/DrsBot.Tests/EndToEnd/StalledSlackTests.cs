@@ -36,5 +36,10 @@ public sealed class StalledSlackTests : EndToEndTest
 
         using var health = await App.CreateClient().GetAsync("/healthz");
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+
+        // The stalled poll was given up at its deadline, and says so.
+        var scrape = await App.CreateClient().GetStringAsync("/metrics");
+        Assert.Contains(scrape.Split('\n'), l => l.StartsWith("drsbot_poll_abandoned_total{", StringComparison.Ordinal)
+                                                 && double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= 1);
     }
 }
