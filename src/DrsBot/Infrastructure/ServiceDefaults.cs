@@ -15,8 +15,15 @@ public static class ServiceDefaults
         builder.AddTelemetry();
         if (!builder.Environment.IsDevelopment())
         {
-            // One JSON object per line, scopes (Slack team, channel, user; DRS request id) as fields.
-            builder.Logging.AddJsonLines();
+            // One JSON object per line, with the scopes (Slack team, channel, user; DRS request id): the console
+            // logger's own formatter, so Logging:Console settings apply as operators expect.
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+            });
         }
 
         builder.Services.AddHealthChecks();
