@@ -16,7 +16,8 @@ namespace DrsBot.Benchmarks;
 /// Polling at scale: N watched comparisons, a DRS that takes 200 ms to answer, the real Hangfire tick driving the
 /// polls on InMemory or on PostgreSQL. Prints one burst cycle (everything due at once), then steady state over two
 /// intervals: DRS calls per comparison, polls that missed their interval, transactions per cycle, rows per table, memory.
-/// SCALE_COMPARISONS (1000), SCALE_CHANNELS (subscriptions per comparison, 1), SCALE_INTERVAL (seconds, 30), SCALE_SECONDS.
+/// SCALE_COMPARISONS (1000), SCALE_CHANNELS (subscriptions per comparison, 1), SCALE_INTERVAL (seconds, 30), SCALE_SECONDS,
+/// SCALE_REPLICAS (PostgreSQL only, 1): that many DrsBot hosts on the one database, sharing the polls by lease.
 /// </summary>
 internal static class Scale
 {
@@ -30,7 +31,8 @@ internal static class Scale
         var channels = Setting("SCALE_CHANNELS", 1); // subscriptions per comparison: 10 gives the 10,000 over 1,000
         var interval = TimeSpan.FromSeconds(Setting("SCALE_INTERVAL", 30));
         var latency = TimeSpan.FromMilliseconds(200);
-        var name = postgres ? "PostgreSql" : "InMemory";
+        var replicas = postgres ? Setting("SCALE_REPLICAS", 1) : 1;
+        var name = postgres ? replicas > 1 ? $"PostgreSql×{replicas}" : "PostgreSql" : "InMemory";
 
         await using var drs = await SlowDrs.StartAsync(latency);
         var server = postgres ? PostgresServer.StartPrivate() : null;
@@ -53,6 +55,8 @@ internal static class Scale
             }
 
             await using var bot = new BotHost(settings);
+            var others = Enumerable.Range(1, replicas - 1).Select(_ => new BotHost(settings)).ToList();
+            await using var stopOthers = new AsyncDisposables(others);
             var store = bot.Services.GetRequiredService<IWatchStore>();
             var time = TimeProvider.System;
             var clock = Stopwatch.StartNew();
@@ -114,6 +118,17 @@ internal static class Scale
         finally
         {
             server?.Stop(immediate: true);
+        }
+    }
+
+    private sealed class AsyncDisposables(IEnumerable<IAsyncDisposable> items) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var item in items)
+            {
+                await item.DisposeAsync();
+            }
         }
     }
 

@@ -150,13 +150,7 @@ public sealed class KubernetesManifestTests
 
         foreach (var target in new[] { "base", Path.Combine("overlays", "postgresql") })
         {
-            var start = new ProcessStartInfo("kubectl", ["kustomize", Path.Combine(Root, target)]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, error);
-            var rendered = Yaml.Documents(output);
+            var rendered = Rendered(target);
             var deployment = Assert.Single(rendered, d => d.Text("kind") == "Deployment");
             Assert.Equal(target == "base" ? "1" : "2", deployment.Text("spec", "replicas"));
             Assert.Equal(target == "base" ? "InMemory" : "PostgreSql", Assert.Single(rendered, d => d.Text("kind") == "ConfigMap").Text("data", "Hangfire__Storage"));

@@ -32,6 +32,25 @@ public sealed class StartupProcessTests
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>A complete Production configuration, with <paramref name="changes"/> applied last.</summary>
+    private static Dictionary<string, string> Valid(params (string Key, string Value)[] changes)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Slack__SigningSecret"] = "0123456789abcdef0123456789abcdef",
+            ["Slack__BotToken"] = "xoxb-1",
+            ["Drs__Endpoint"] = "https://drs.example.com",
+            ["Drs__ProjectId"] = "p1",
+            ["Drs__Auth__Token"] = "t",
+        };
+        foreach (var (key, value) in changes)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
     [Fact]
     public async Task Missing_settings_in_production_exit_1_with_a_list_of_keys_not_a_stack_trace()
     {
@@ -55,17 +74,7 @@ public sealed class StartupProcessTests
     [InlineData("Slack__SigningSecret", "short-secret", "Slack:SigningSecret must be at least 32 characters")]
     public async Task Laptop_settings_in_production_exit_1_naming_the_key(string key, string value, string expected)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["Slack__SigningSecret"] = "0123456789abcdef0123456789abcdef",
-            ["Slack__BotToken"] = "xoxb-1",
-            ["Drs__Endpoint"] = "https://drs.example.com",
-            ["Drs__ProjectId"] = "p1",
-            ["Drs__Auth__Token"] = "t",
-            [key] = value,
-        };
-
-        var (exitCode, _, report) = await RunAsync(environment);
+        var (exitCode, _, report) = await RunAsync(Valid((key, value)));
 
         Assert.Equal(1, exitCode);
         Assert.Contains(expected, report, StringComparison.Ordinal);
@@ -82,20 +91,9 @@ public sealed class StartupProcessTests
     [InlineData("Watch__PollDeadline", "forever", "'forever' at 'Watch:PollDeadline'")]
     public async Task A_bad_value_is_listed_without_a_stack_trace(string key, string value, string expected)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["Slack__SigningSecret"] = "0123456789abcdef0123456789abcdef",
-            ["Slack__BotToken"] = "xoxb-1",
-            ["Drs__Endpoint"] = "https://drs.example.com",
-            ["Drs__ProjectId"] = "p1",
-            ["Drs__Auth__Token"] = "t",
-            ["Hangfire__Dashboard__Enabled"] = "true",
-            ["Hangfire__Dashboard__Username"] = "ops",
-            ["Hangfire__Dashboard__Password"] = "a-long-enough-password",
-            [key] = value,
-        };
-
-        var (exitCode, stdout, report) = await RunAsync(environment);
+        var (exitCode, stdout, report) = await RunAsync(Valid(
+            ("Hangfire__Dashboard__Enabled", "true"), ("Hangfire__Dashboard__Username", "ops"),
+            ("Hangfire__Dashboard__Password", "a-long-enough-password"), (key, value)));
 
         Assert.Equal(1, exitCode);
         Assert.Contains("DrsBot cannot start: its configuration is incomplete.", report, StringComparison.Ordinal);
