@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json.Serialization;
 
 namespace DrsBot.Drs;
 
@@ -7,7 +8,9 @@ namespace DrsBot.Drs;
 /// accepted: DRS's own example ids are not hex UUIDs, so no UUID syntax is required, but nothing that could change
 /// the request path ('/', '..', '?', '#', '%', spaces, control characters) ever reaches DRS.
 /// </summary>
-public sealed record ComparisonRef(string JobId, string CompareJobId)
+public sealed record ComparisonRef(
+    [property: JsonPropertyName("jobId")] string JobId,
+    [property: JsonPropertyName("compareJobId")] string CompareJobId)
 {
     public const int MaxIdLength = 64;
     private static readonly SearchValues<char> IdChars =
@@ -17,6 +20,7 @@ public sealed record ComparisonRef(string JobId, string CompareJobId)
         !string.IsNullOrEmpty(id) && id.Length <= MaxIdLength && !id.AsSpan().ContainsAnyExcept(IdChars);
 
     /// <summary>A stable key for storage and job ids; ':' cannot occur in a valid id.</summary>
+    [JsonIgnore]
     public string Key => $"{JobId}:{CompareJobId}";
 
     public static ComparisonRef? FromKey(string key)

@@ -221,7 +221,7 @@ internal sealed class DrsCircuitBreakers
     {
         _interactive = new("interactive", time, logger);
         _background = new("background", time, logger);
-        metrics?.ObservePaused(kind => For(kind).IsOpen);
+        metrics?.ObserveCircuits(kind => For(kind).IsOpen);
     }
 
     public DrsCircuitBreaker For(DrsCallKind kind) => kind == DrsCallKind.Interactive ? _interactive : _background;

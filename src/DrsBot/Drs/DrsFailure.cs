@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DrsBot.Drs;
 
 public enum DrsFailureKind
@@ -22,7 +24,11 @@ public enum DrsFailureKind
 
 /// <summary>Why a DRS call failed, with what support will ask for: the code, the message and X-Request-Id.</summary>
 public sealed record DrsFailure(
-    DrsFailureKind Kind, int? StatusCode = null, string? Code = null, string? Message = null, string? RequestId = null)
+    [property: JsonPropertyName("kind")] DrsFailureKind Kind,
+    [property: JsonPropertyName("statusCode")] int? StatusCode = null,
+    [property: JsonPropertyName("code")] string? Code = null,
+    [property: JsonPropertyName("message")] string? Message = null,
+    [property: JsonPropertyName("requestId")] string? RequestId = null)
 {
     public const string TaskNotFoundCode = "DRS.10000010";
 

@@ -86,14 +86,21 @@ public sealed class DrsBotMetrics
 
     public void PollAbandoned() => _abandonedPolls.Add(1);
 
-    /// <summary>1 while DrsBot is not calling DRS for that kind of call (commands or polls): its circuit breaker is open.</summary>
-    internal void ObservePaused(Func<Drs.DrsCallKind, bool> paused) =>
-        _meter.CreateObservableGauge("drsbot.drs.paused", () => (Measurement<int>[])
-            [
-                new(paused(Drs.DrsCallKind.Interactive) ? 1 : 0, new KeyValuePair<string, object?>("call", "interactive")),
-                new(paused(Drs.DrsCallKind.Background) ? 1 : 0, new KeyValuePair<string, object?>("call", "background")),
-            ],
-            "{state}", "1 while calls to DRS of this kind are paused by the circuit breaker");
+    /// <summary>
+    /// 1 while DrsBot is not calling DRS for that kind of call (commands or polls): its circuit breaker is open.
+    /// <c>drsbot_drs_paused</c> is the same gauge under its old name, kept for one release (deprecated).
+    /// </summary>
+    internal void ObserveCircuits(Func<Drs.DrsCallKind, bool> open)
+    {
+        Measurement<int>[] Sample() =>
+        [
+            new(open(Drs.DrsCallKind.Interactive) ? 1 : 0, new KeyValuePair<string, object?>("call", "interactive")),
+            new(open(Drs.DrsCallKind.Background) ? 1 : 0, new KeyValuePair<string, object?>("call", "background")),
+        ];
+
+        _meter.CreateObservableGauge("drsbot.drs.circuit.open", Sample, "{state}", "1 while the circuit breaker for DRS calls of this kind is open");
+        _meter.CreateObservableGauge("drsbot.drs.paused", Sample, "{state}", "Deprecated: drsbot_drs_circuit_open under its old name, removed in the next release");
+    }
 
     public void Totals(long watched, long subscriptions, long outbox)
     {

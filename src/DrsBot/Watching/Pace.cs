@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace DrsBot.Watching;
 
 /// <summary>One reading of a comparison's full progress (0–100) and when DrsBot made it.</summary>
-public sealed record PaceReading(DateTimeOffset At, double Progress);
+public sealed record PaceReading([property: JsonPropertyName("at")] DateTimeOffset At, [property: JsonPropertyName("progress")] double Progress);
 
 /// <summary>
 /// The recent full-progress readings of one comparison, from polls or from people asking: enough to estimate a
@@ -11,7 +12,7 @@ public sealed record PaceReading(DateTimeOffset At, double Progress);
 /// replaces a last one that is closer), cover at most <see cref="MaxAge"/>, and a fall in progress (DRS restarted
 /// the comparison) starts the history afresh.
 /// </summary>
-public sealed record PaceHistory(ImmutableList<PaceReading> Readings)
+public sealed record PaceHistory([property: JsonPropertyName("readings")] ImmutableList<PaceReading> Readings)
 {
     public const int MaxReadings = 24;
     public static readonly TimeSpan MinSpacing = TimeSpan.FromSeconds(20);
@@ -53,7 +54,7 @@ public sealed record PaceHistory(ImmutableList<PaceReading> Readings)
     public TimeSpan? Eta() => EtaEstimator.Estimate(Readings);
 
     /// <summary>When <see cref="Eta"/> is measured from; null without readings.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public DateTimeOffset? LatestAt => Readings.IsEmpty ? null : Readings[^1].At;
 }
 

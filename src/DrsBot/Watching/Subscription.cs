@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using DrsBot.Drs;
 
 namespace DrsBot.Watching;
@@ -8,50 +9,63 @@ namespace DrsBot.Watching;
 /// owed. A subscription belongs to (team, channel): the same channel id from another workspace is someone else's.
 /// </summary>
 public sealed record Subscription(
-    ComparisonRef Comparison,
-    string ChannelId,
-    ImmutableArray<string> Mentions,
-    string SubscribedBy,
-    DateTimeOffset SubscribedAt,
-    RuleState Rules)
+    [property: JsonPropertyName("comparison")] ComparisonRef Comparison,
+    [property: JsonPropertyName("channelId")] string ChannelId,
+    [property: JsonPropertyName("mentions")] ImmutableArray<string> Mentions,
+    [property: JsonPropertyName("subscribedBy")] string SubscribedBy,
+    [property: JsonPropertyName("subscribedAt")] DateTimeOffset SubscribedAt,
+    [property: JsonPropertyName("rules")] RuleState Rules)
 {
     /// <summary>The Slack workspace (team id) the channel belongs to.</summary>
+    [JsonPropertyName("teamId")]
     public string TeamId { get; init; } = "";
 
+    [JsonPropertyName("enterpriseId")]
     public string? EnterpriseId { get; init; }
 
     /// <summary>Who last changed the mentions (by subscribing again), and when; null until someone does.</summary>
+    [JsonPropertyName("mentionsChangedBy")]
     public string? MentionsChangedBy { get; init; }
 
+    [JsonPropertyName("mentionsChangedAt")]
     public DateTimeOffset? MentionsChangedAt { get; init; }
 
     /// <summary>True (<c>--no-thread</c>): notifications are plain channel messages, as before threads.</summary>
+    [JsonPropertyName("flat")]
     public bool Flat { get; init; }
 
     /// <summary>The <c>ts</c> of this channel's thread parent for the comparison; null until the first notification.</summary>
+    [JsonPropertyName("threadTs")]
     public string? ThreadTs { get; init; }
 
     /// <summary>What the parent last showed (its summary line) and when it was last updated, to update only on change.</summary>
+    [JsonPropertyName("parentShows")]
     public string? ParentShows { get; init; }
 
+    [JsonPropertyName("parentUpdatedAt")]
     public DateTimeOffset? ParentUpdatedAt { get; init; }
 
     /// <summary>
     /// A thread parent being posted: recorded before the post, so that a parent Slack took but whose ts was not saved
     /// is found in the channel by this id rather than posted a second time. Cleared once its ts is saved.
     /// </summary>
+    [JsonPropertyName("parentAttempt")]
     public ParentAttempt? ParentAttempt { get; init; }
 
     public bool Is(string teamId, string channelId) => TeamId == teamId && ChannelId == channelId;
 
     /// <summary>Notifications decided but not yet confirmed delivered, oldest first (the outbox).</summary>
+    [JsonPropertyName("pending")]
     public ImmutableList<PendingNotification> Pending { get; init; } = [];
 
     /// <summary>Why posting stopped (e.g. <c>not_in_channel</c>); a new subscribe clears it.</summary>
+    [JsonPropertyName("suspendedReason")]
     public string? SuspendedReason { get; init; }
 
+    [JsonPropertyName("suspendedAt")]
     public DateTimeOffset? SuspendedAt { get; init; }
 
+    [JsonIgnore]
     public bool IsSuspended => SuspendedReason is not null;
 }
 
@@ -59,19 +73,26 @@ public sealed record Subscription(
 /// A rendered notification waiting for Slack to accept it. The id makes a retry recognisable in logs, and is the
 /// message's metadata id in Slack, by which a post that may have landed is found again.
 /// </summary>
-public sealed record PendingNotification(string Id, NotificationKind Kind, string MessageJson, DateTimeOffset CreatedAt)
+public sealed record PendingNotification(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("kind")] NotificationKind Kind,
+    [property: JsonPropertyName("messageJson")] string MessageJson,
+    [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt)
 {
+    [JsonPropertyName("attempts")]
     public int Attempts { get; init; }
 
     /// <summary>When it was first sent to Slack; the lookup for it starts just before.</summary>
+    [JsonPropertyName("firstAttemptAt")]
     public DateTimeOffset? FirstAttemptAt { get; init; }
 
     /// <summary>
     /// Slack may already have it: set before every post and cleared only when Slack says it did not take it. A post
     /// whose answer was a 5xx or never came, or whose "sent" could not be written, is looked up before it is re-posted.
     /// </summary>
+    [JsonPropertyName("maybePosted")]
     public bool MaybePosted { get; init; }
 }
 
 /// <summary>A thread parent sent (or about to be) under this metadata id, at this time.</summary>
-public sealed record ParentAttempt(string Id, DateTimeOffset At);
+public sealed record ParentAttempt([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("at")] DateTimeOffset At);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using DrsBot.Drs;
 
 namespace DrsBot.Watching;
@@ -8,22 +9,31 @@ namespace DrsBot.Watching;
 /// subscription with its outbox. It is the unit of storage and of atomic change (<see cref="IWatchStore.UpdateAsync"/>),
 /// so a poll's decisions for all channels and their rendered messages are committed in one step.
 /// </summary>
-public sealed record WatchRecord(ComparisonRef Comparison, DateTimeOffset CreatedAt)
+public sealed record WatchRecord(
+    [property: JsonPropertyName("comparison")] ComparisonRef Comparison,
+    [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt)
 {
+    [JsonPropertyName("subscriptions")]
     public ImmutableList<Subscription> Subscriptions { get; init; } = [];
 
+    [JsonPropertyName("lastProgress")]
     public CompareProgress? LastProgress { get; init; }
 
+    [JsonPropertyName("lastReadAt")]
     public DateTimeOffset? LastReadAt { get; init; }
 
     /// <summary>Recent full-progress readings, for the ETA.</summary>
+    [JsonPropertyName("pace")]
     public PaceHistory? Pace { get; init; }
 
+    [JsonPropertyName("lastFailure")]
     public DrsFailure? LastFailure { get; init; }
 
+    [JsonPropertyName("lastFailureAt")]
     public DateTimeOffset? LastFailureAt { get; init; }
 
     /// <summary>DRS said the comparison no longer exists: no more DRS calls, only the outboxes still drain.</summary>
+    [JsonPropertyName("goneAt")]
     public DateTimeOffset? GoneAt { get; init; }
 
     /// <summary>This record after a successful read at <paramref name="at"/>.</summary>
@@ -35,6 +45,7 @@ public sealed record WatchRecord(ComparisonRef Comparison, DateTimeOffset Create
     };
 
     /// <summary>The last poll failed, and nothing was read since: what list and the digest call a problem.</summary>
+    [JsonIgnore]
     public bool LastPollFailed => LastFailureAt is { } failedAt && LastFailure is not null && (LastReadAt is null || failedAt > LastReadAt);
 
     public Subscription? Of(string teamId, string channelId) => Subscriptions.Find(s => s.Is(teamId, channelId));
@@ -53,12 +64,15 @@ public sealed record WatchRecord(ComparisonRef Comparison, DateTimeOffset Create
     };
 
     /// <summary>Someone is listening, and DRS still knows the comparison: worth a DRS call.</summary>
+    [JsonIgnore]
     public bool NeedsReading => GoneAt is null && Subscriptions.Any(s => !s.IsSuspended);
 
     /// <summary>Something is still owed to a channel that can receive it.</summary>
+    [JsonIgnore]
     public bool HasUndelivered => Subscriptions.Any(s => s is { IsSuspended: false, Pending.Count: > 0 });
 
     /// <summary>Whether the poller should visit this record at all: to read DRS, or to drain an outbox.</summary>
+    [JsonIgnore]
     public bool NeedsPolling => NeedsReading || HasUndelivered;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using DrsBot.Drs;
 
 namespace DrsBot.Watching;
@@ -41,26 +42,40 @@ public sealed record RuleSettings(
 /// </summary>
 public sealed record RuleState
 {
+    [JsonPropertyName("fullProgress")]
     public double? FullProgress { get; init; }
+    [JsonPropertyName("delay")]
     public double? Delay { get; init; }
+    [JsonPropertyName("recheckRows")]
     public long? RecheckRows { get; init; }
+    [JsonPropertyName("completionArmed")]
     public bool CompletionArmed { get; init; }
+    [JsonPropertyName("catchUpArmed")]
     public bool CatchUpArmed { get; init; }
+    [JsonPropertyName("recheckArmed")]
     public bool RecheckArmed { get; init; }
+    [JsonPropertyName("zeroRecheckPolls")]
     public int ZeroRecheckPolls { get; init; }
+    [JsonPropertyName("failureStreak")]
     public int FailureStreak { get; init; }
+    [JsonPropertyName("notFoundStreak")]
     public int NotFoundStreak { get; init; }
+    [JsonPropertyName("outageAnnounced")]
     public bool OutageAnnounced { get; init; }
 
     /// <summary>Since when full progress has read the same value below 100 %; null when moving or complete.</summary>
+    [JsonPropertyName("progressSince")]
     public DateTimeOffset? ProgressSince { get; init; }
 
     /// <summary>Since when the incremental delay has risen on every poll; null when it did not rise last time.</summary>
+    [JsonPropertyName("delayRisingSince")]
     public DateTimeOffset? DelayRisingSince { get; init; }
 
     /// <summary>A stall or a falling-behind is news once; moving again (or the delay falling) re-arms it.</summary>
+    [JsonPropertyName("stallAnnounced")]
     public bool StallAnnounced { get; init; }
 
+    [JsonPropertyName("behindAnnounced")]
     public bool BehindAnnounced { get; init; }
 
     /// <summary>

@@ -70,9 +70,10 @@ public sealed class MetricsTests : EndToEndTest
         }
 
         var scrape = await ScrapeAsync();
-        Assert.Equal(1, Sample(scrape, "drsbot_drs_paused", "call=\"interactive\""));
+        Assert.Equal(1, Sample(scrape, "drsbot_drs_circuit_open", "call=\"interactive\""));
+        Assert.Equal(1, Sample(scrape, "drsbot_drs_paused", "call=\"interactive\"")); // the deprecated name, one release more
         // Polls still go: their gauge is there, and 0.
-        Assert.Contains(scrape.Split('\n'), line => line.StartsWith("drsbot_drs_paused{", StringComparison.Ordinal)
+        Assert.Contains(scrape.Split('\n'), line => line.StartsWith("drsbot_drs_circuit_open{", StringComparison.Ordinal)
                                                     && line.Contains("call=\"background\"", StringComparison.Ordinal)
                                                     && line.TrimEnd().EndsWith("} 0", StringComparison.Ordinal));
     }

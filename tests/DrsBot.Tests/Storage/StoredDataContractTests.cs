@@ -1,0 +1,99 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using DrsBot.Watching;
+
+namespace DrsBot.Tests.Storage;
+
+/// <summary>
+/// Stored data is a contract (issue 30): every property of what PostgreSQL keeps (a watch record, a pace history,
+/// and everything inside them) has an explicit JSON name, so renaming a C# property can never silently become a data
+/// migration that only a restart would reveal.
+/// </summary>
+public sealed class StoredDataContractTests
+{
+    [Fact]
+    public void Every_stored_property_has_an_explicit_json_name()
+    {
+        var missing = new List<string>();
+        var seen = new HashSet<Type>();
+        foreach (var root in new[] { typeof(WatchRecord), typeof(PaceHistory) })
+        {
+            Walk(root, seen, missing);
+        }
+
+        Assert.True(missing.Count == 0, "No [JsonPropertyName] or [JsonIgnore]: " + string.Join(", ", missing));
+        Assert.Contains(typeof(Subscription), seen);
+        Assert.Contains(typeof(PendingNotification), seen);
+        Assert.Contains(typeof(RuleState), seen);
+    }
+
+    /// <summary>A record as the version of 2026-12-05 stored it (its derived fields included), read by this one.</summary>
+    [Fact]
+    public void A_record_stored_by_the_previous_version_reads_the_same()
+    {
+        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "watch-record.v2026-12-05.json"));
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+
+        var record = System.Text.Json.JsonSerializer.Deserialize<WatchRecord>(json, options)!;
+
+        Assert.Equal(new DrsBot.Drs.ComparisonRef("job-1", "cmp-1"), record.Comparison);
+        var subscription = Assert.Single(record.Subscriptions);
+        Assert.Equal(("T0TEAM", "C0OPS", "1700000000.000100"), (subscription.TeamId, subscription.ChannelId, subscription.ThreadTs));
+        Assert.Equal(["<!here>"], subscription.Mentions.ToArray());
+        Assert.Equal(1, subscription.Rules.FailureStreak);
+        var pending = Assert.Single(subscription.Pending);
+        Assert.Equal((NotificationKind.FullComplete, 2, false), (pending.Kind, pending.Attempts, pending.MaybePosted));
+        Assert.Contains("Full comparison complete", pending.MessageJson, StringComparison.Ordinal);
+        Assert.Equal(100, record.LastProgress!.Full!.Progress);
+        Assert.Equal(5, record.LastProgress.RowsToRecheck);
+        Assert.Equal("DRS.00000001", record.LastFailure!.Code);
+        Assert.True(record.NeedsPolling);
+
+        // Written back, every name it had is still there (the derived fields are no longer stored).
+        var again = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(record, options))!;
+        var before = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        foreach (var name in new[] { "createdAt", "lastProgress", "lastReadAt", "pace", "lastFailure", "lastFailureAt", "goneAt" })
+        {
+            Assert.Equal(before[name]?.ToJsonString(), again[name]?.ToJsonString());
+        }
+
+        Assert.Equal(before["comparison"]!["jobId"]!.ToJsonString(), again["comparison"]!["jobId"]!.ToJsonString());
+        Assert.Equal(before["comparison"]!["compareJobId"]!.ToJsonString(), again["comparison"]!["compareJobId"]!.ToJsonString());
+        Assert.Equal("T0TEAM", again["subscriptions"]![0]!["teamId"]!.GetValue<string>()); // what PostgreSQL's queries read
+        Assert.Single(again["subscriptions"]![0]!["pending"]!.AsArray());
+    }
+
+    private static void Walk(Type type, HashSet<Type> seen, List<string> missing)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsGenericType)
+        {
+            foreach (var argument in type.GetGenericArguments())
+            {
+                Walk(argument, seen, missing);
+            }
+
+            return;
+        }
+
+        if (type.Assembly != typeof(WatchRecord).Assembly || type.IsEnum || !seen.Add(type))
+        {
+            return;
+        }
+
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetMethod is not null && p.GetIndexParameters().Length == 0))
+        {
+            if (property.GetCustomAttribute<JsonIgnoreAttribute>() is not null)
+            {
+                continue;
+            }
+
+            if (property.GetCustomAttribute<JsonPropertyNameAttribute>() is null)
+            {
+                missing.Add($"{type.Name}.{property.Name}");
+            }
+
+            Walk(property.PropertyType, seen, missing);
+        }
+    }
+}
