@@ -53,7 +53,7 @@ internal static class Allocations
             ("verify the Slack signature", () => SlackSignature.IsValid(secret, ts, signature, body, now)),
             ("parse the form into a SlashCommand", () => SlashCommand.FromForm(body)),
             ("parse the command text", () => CommandParser.Parse("9cbfd380-bdb1-43b2-9db9-3de2987jb201 b13b233a-4b9e-4b06-a928-19a0c93f6109")),
-            ("read DRS's answer (JSON)", () => CompareProgressReader.Read(drsAnswer)),
+            ("read DRS's answer (JSON)", () => System.Text.Json.JsonSerializer.Deserialize<CompareProgress>(drsAnswer, DrsJson.Options)),
             ("ETA: add a reading, estimate", () => pace.Add(now, 50).Eta()),
             ("render the Block Kit card", () => ProgressMessages.Render(comparison, progress, now, ProgressMessages.Buttons(comparison, false, console), TimeSpan.FromMinutes(11))),
             ("serialize the reply (JSON)", () => SlackReply.Write(message)),

@@ -219,9 +219,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
         {
             var json = body.StartsWith("\uFEFF"u8) ? body[3..] : body; // a byte-order mark, as ReadAsString would drop
             json = json.TrimStart(" \t\r\n"u8);
-            return !json.StartsWith("{"u8) ? null
-                : typeof(T) == typeof(CompareProgress) ? (T?)(object?)CompareProgressReader.Read(json)
-                : JsonSerializer.Deserialize<T>(json, DrsJson.Options);
+            return !json.StartsWith("{"u8) ? null : (T?)JsonSerializer.Deserialize(json, DrsJson.Options.GetTypeInfo(typeof(T)));
         }
         catch (JsonException)
         {
@@ -255,11 +253,19 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
 
 internal static class DrsJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString,
-    };
+    /// <summary>DRS's answers, read through source-generated metadata (<see cref="DrsJsonContext"/>).</summary>
+    public static JsonSerializerOptions Options => DrsJsonContext.Default.Options;
 }
+
+/// <summary>
+/// DRS's wire records, with DRS's names given on each. A number sent as a string is read too (v5's job-detail answers
+/// send row counts as strings).
+/// </summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CompareProgress))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(JobDetailAnswer))]
+internal sealed partial class DrsJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>
 /// A GET to DRS that carries whether a person waits for it, which sets the resilience handler's budget: in the request

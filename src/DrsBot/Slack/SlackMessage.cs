@@ -21,11 +21,28 @@ public sealed record SlackMessage(string Text, IReadOnlyList<Block>? Blocks = nu
 
 public static class SlackJson
 {
+    /// <summary>
+    /// Slack's JSON: snake_case, nulls left out. Messages and Block Kit are source-generated (<see cref="SlackJsonContext"/>);
+    /// the Web API's own small request and answer records fall back to reflection.
+    /// </summary>
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Slack reads JSON, not HTML: keep emoji, block characters and mrkdwn's &lt; entities as they are.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
+            SlackJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
+
+    /// <summary>A message's metadata with <see cref="Options"/> (its encoder included).</summary>
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<SlackMessage> Message { get; } =
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SlackMessage>)Options.GetTypeInfo(typeof(SlackMessage));
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SlackMessage))]
+internal sealed partial class SlackJsonContext : JsonSerializerContext
+{
 }
