@@ -71,7 +71,7 @@ public static class DigestMessages
     /// <summary>What the on-call engineer should look at, in a few words; null when all is well.</summary>
     private static string? Attention(WatchRecord r, Subscription s)
     {
-        if (s.SuspendedReason is { } reason)
+        if (s.PausedReason is { } reason)
         {
             return $"notifications paused: Slack refused to post here ({Code(reason)})";
         }

@@ -107,13 +107,13 @@ public static class SubscriptionMessages
         var gone = w?.GoneAt is { } goneAt
             ? $"\n:ghost: DRS no longer knows this comparison ({Date(goneAt)}); DrsBot stops watching once this channel has its alert."
             : "";
-        var suspended = s.SuspendedReason is { } reason
+        var paused = s.PausedReason is { } reason
             ? $"\n:no_entry: *Paused*: Slack refused to post here ({Code(reason)}). {Advice(reason)} then subscribe again."
             : "";
         var mentions = s.Mentions.Length == 0 ? "" : $"\nAlerts mention {string.Join(" ", s.Mentions)}";
         var audit = $"\nSubscribed by <@{s.SubscribedBy}> {Date(s.SubscribedAt)}" +
                     (s.MentionsChangedBy is { } by && s.MentionsChangedAt is { } changedAt ? $" · mentions changed by <@{by}> {Date(changedAt)}" : "");
-        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{gone}{suspended}{mentions}{audit}";
+        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{gone}{paused}{mentions}{audit}";
     }
 
     private static string Advice(string reason) => reason switch

@@ -12,7 +12,7 @@ public enum PostOutcome
     /// </summary>
     MaybePosted,
     /// <summary>This channel cannot receive messages until a person fixes it (invite the bot, unarchive…).</summary>
-    ChannelUnavailable,
+    ChannelPaused,
     /// <summary>Slack will never accept this message as it is (e.g. invalid_blocks).</summary>
     Rejected,
     /// <summary>The message to update or to reply under is gone (deleted): start a new one.</summary>

@@ -171,7 +171,7 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
     {
         "not_in_channel" or "channel_not_found" or "is_archived" or "restricted_action"
             or "restricted_action_read_only_channel" or "restricted_action_thread_only_channel"
-            or "team_access_not_granted" or "ekm_access_denied" => PostOutcome.ChannelUnavailable,
+            or "team_access_not_granted" or "ekm_access_denied" => PostOutcome.ChannelPaused,
         "invalid_blocks" or "invalid_blocks_format" or "msg_too_long" or "too_many_attachments" or "no_text" => PostOutcome.Rejected,
         "message_not_found" or "thread_not_found" or "cant_update_message" or "edit_window_closed" => PostOutcome.MessageGone,
         "invalid_auth" or "not_authed" or "token_revoked" or "token_expired" or "account_inactive" or "missing_scope"

@@ -95,7 +95,7 @@ public sealed partial class ComparisonPoll(
         };
 
         var gone = false;
-        foreach (var subscription in record.Subscriptions.Where(s => !s.IsSuspended))
+        foreach (var subscription in record.Subscriptions.Where(s => !s.IsPaused))
         {
             var decision = WatchRules.Decide(subscription.Rules, observation, options.Value.Rules, now);
             gone |= decision.StopWatching;

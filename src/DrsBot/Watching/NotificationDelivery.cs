@@ -25,7 +25,7 @@ public sealed partial class NotificationDelivery(
     {
         var comparison = lease.Lease.Comparison;
         var channels = (await store.GetAsync(comparison, ct))?.Subscriptions
-            .Where(s => s is { IsSuspended: false, Pending.Count: > 0 })
+            .Where(s => s is { IsPaused: false, Pending.Count: > 0 })
             .Select(s => (s.TeamId, s.ChannelId))
             .ToList() ?? [];
         foreach (var channel in channels)
@@ -40,7 +40,7 @@ public sealed partial class NotificationDelivery(
     /// <summary>Posts one channel's outbox; false when the lease was lost and nothing more may be posted.</summary>
     private async Task<bool> DrainAsync(LeaseKeeper lease, ComparisonRef comparison, (string Team, string Id) channel, CancellationToken ct)
     {
-        while ((await store.GetAsync(comparison, ct))?.Of(channel.Team, channel.Id) is { IsSuspended: false, Pending: [var next, ..] } subscription)
+        while ((await store.GetAsync(comparison, ct))?.Of(channel.Team, channel.Id) is { IsPaused: false, Pending: [var next, ..] } subscription)
         {
             if (slack.HaltedBecause is not null)
             {
@@ -132,7 +132,7 @@ public sealed partial class NotificationDelivery(
 
         var now = store.Clock.GetUtcNow();
         var state = ThreadMessages.State(record);
-        foreach (var s in record.Subscriptions.Where(s => s is { Flat: false, IsSuspended: false, ThreadTs: not null }))
+        foreach (var s in record.Subscriptions.Where(s => s is { Flat: false, IsPaused: false, ThreadTs: not null }))
         {
             if (s.ParentShows == state || now - s.ParentUpdatedAt < options.Value.ThreadUpdateMinInterval || !await lease.ConfirmAsync(ct))
             {
@@ -203,9 +203,9 @@ public sealed partial class NotificationDelivery(
                 await SetThreadAsync(comparison, channel, ts, ThreadMessages.State(record), now, ct);
                 LogThreadStarted(logger, comparison.Key, channel.Id);
                 return ts;
-            case PostOutcome.ChannelUnavailable:
+            case PostOutcome.ChannelPaused:
                 await UpdateSubscriptionAsync(comparison, channel, s => Paused(s, result, now), ct);
-                LogSuspended(logger, comparison.Key, channel.Id, result.Error);
+                LogPaused(logger, comparison.Key, channel.Id, result.Error);
                 return null;
             case PostOutcome.Misconfigured:
                 slack.Halt(result.Error);
@@ -222,7 +222,7 @@ public sealed partial class NotificationDelivery(
         store.UpdateAsync(comparison, r => r?.Of(channel.Team, channel.Id) is { } current ? r.With(change(current)) : r, ct);
 
     private static Subscription Paused(Subscription s, PostResult result, DateTimeOffset at) =>
-        s with { Pending = [], SuspendedReason = result.Error, SuspendedAt = at };
+        s with { Pending = [], PausedReason = result.Error, PausedAt = at };
 
     private Task SetThreadAsync(ComparisonRef comparison, (string Team, string Id) channel, string ts, string state, DateTimeOffset at, CancellationToken ct) =>
         UpdateSubscriptionAsync(comparison, channel, s => s with { ThreadTs = ts, ParentShows = state, ParentUpdatedAt = at, ParentAttempt = null }, ct);
@@ -246,7 +246,7 @@ public sealed partial class NotificationDelivery(
         var stored = await UpdateSubscriptionAsync(comparison, channel, current => result.Outcome switch
         {
             PostOutcome.Delivered or PostOutcome.Rejected => current with { Pending = current.Pending.RemoveAll(p => p.Id == sent.Id) },
-            PostOutcome.ChannelUnavailable => Paused(current, result, now),
+            PostOutcome.ChannelPaused => Paused(current, result, now),
             // Only an answer that proves Slack did not take it clears "maybe posted".
             _ => current with
             {
@@ -261,7 +261,7 @@ public sealed partial class NotificationDelivery(
             PostOutcome.Delivered when found => "found_posted",
             PostOutcome.MaybePosted => "maybe_posted",
             PostOutcome.Delivered => "posted",
-            PostOutcome.ChannelUnavailable => "paused",
+            PostOutcome.ChannelPaused => "paused",
             PostOutcome.Misconfigured => "halted",
             PostOutcome.Rejected => "dropped",
             _ => "deferred",
@@ -274,8 +274,8 @@ public sealed partial class NotificationDelivery(
             case PostOutcome.Delivered:
                 LogDelivered(logger, sent.Kind, comparison.Key, channel.Id, sent.Attempts + 1);
                 return stored?.Of(channel.Team, channel.Id) is not null;
-            case PostOutcome.ChannelUnavailable:
-                LogSuspended(logger, comparison.Key, channel.Id, result.Error);
+            case PostOutcome.ChannelPaused:
+                LogPaused(logger, comparison.Key, channel.Id, result.Error);
                 return false;
             case PostOutcome.Rejected:
                 // Even the plain-text fallback was refused: holding it would block every later notification.
@@ -303,7 +303,7 @@ public sealed partial class NotificationDelivery(
     private static partial void LogDelivered(ILogger logger, NotificationKind kind, string comparison, string channel, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Paused {Comparison} in {Channel}: Slack said {Reason}")]
-    private static partial void LogSuspended(ILogger logger, string comparison, string channel, string? reason);
+    private static partial void LogPaused(ILogger logger, string comparison, string channel, string? reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Slack rejected {Kind} for {Channel} even as plain text ({Error}); dropped it")]
     private static partial void LogDropped(ILogger logger, NotificationKind kind, string channel, string? error);

@@ -58,15 +58,36 @@ public sealed record Subscription(
     [JsonPropertyName("pending")]
     public ImmutableList<PendingNotification> Pending { get; init; } = [];
 
-    /// <summary>Why posting stopped (e.g. <c>not_in_channel</c>); a new subscribe clears it.</summary>
-    [JsonPropertyName("suspendedReason")]
-    public string? SuspendedReason { get; init; }
+    /// <summary>
+    /// Paused: why Slack will not take posts for this channel (e.g. <c>not_in_channel</c>); a new subscribe clears it.
+    /// One state, one name: the code, the store, <c>list</c> and the metrics all say "paused".
+    /// </summary>
+    [JsonPropertyName("pausedReason")]
+    public string? PausedReason { get; init; }
 
+    [JsonPropertyName("pausedAt")]
+    public DateTimeOffset? PausedAt { get; init; }
+
+    /// <summary>The name records stored before 2026-12-06 used for <see cref="PausedReason"/>: read, never written.</summary>
+    [JsonPropertyName("suspendedReason")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StoredAsSuspendedReason
+    {
+        get => null;
+        init => PausedReason ??= value;
+    }
+
+    /// <summary>The name records stored before 2026-12-06 used for <see cref="PausedAt"/>: read, never written.</summary>
     [JsonPropertyName("suspendedAt")]
-    public DateTimeOffset? SuspendedAt { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? StoredAsSuspendedAt
+    {
+        get => null;
+        init => PausedAt ??= value;
+    }
 
     [JsonIgnore]
-    public bool IsSuspended => SuspendedReason is not null;
+    public bool IsPaused => PausedReason is not null;
 }
 
 /// <summary>

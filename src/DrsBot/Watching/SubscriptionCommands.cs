@@ -53,7 +53,7 @@ public sealed partial class SubscriptionCommands(
             {
                 record ??= new WatchRecord(comparison, now);
                 existing = record.Of(command.TeamId, command.ChannelId);
-                var subscription = existing is { IsSuspended: false }
+                var subscription = existing is { IsPaused: false }
                     ? (existing.Mentions.SequenceEqual(mentions)
                         ? existing
                         : existing with { Mentions = mentions, MentionsChangedBy = command.UserId, MentionsChangedAt = now }) with { Flat = !subscribe.Threaded }
@@ -67,7 +67,7 @@ public sealed partial class SubscriptionCommands(
                 return record.With(subscription).Read(progress, now) with { GoneAt = null };
             }, ct);
             LogSubscribed(logger, comparison.Key, command.ChannelId, existing is not null);
-            return SubscriptionMessages.Subscribed(command.UserId, comparison, mentions, existing is { IsSuspended: false }, progress, now);
+            return SubscriptionMessages.Subscribed(command.UserId, comparison, mentions, existing is { IsPaused: false }, progress, now);
         });
     }
 

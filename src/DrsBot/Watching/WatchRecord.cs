@@ -65,11 +65,11 @@ public sealed record WatchRecord(
 
     /// <summary>Someone is listening, and DRS still knows the comparison: worth a DRS call.</summary>
     [JsonIgnore]
-    public bool NeedsReading => GoneAt is null && Subscriptions.Any(s => !s.IsSuspended);
+    public bool NeedsReading => GoneAt is null && Subscriptions.Any(s => !s.IsPaused);
 
     /// <summary>Something is still owed to a channel that can receive it.</summary>
     [JsonIgnore]
-    public bool HasUndelivered => Subscriptions.Any(s => s is { IsSuspended: false, Pending.Count: > 0 });
+    public bool HasUndelivered => Subscriptions.Any(s => s is { IsPaused: false, Pending.Count: > 0 });
 
     /// <summary>Whether the poller should visit this record at all: to read DRS, or to drain an outbox.</summary>
     [JsonIgnore]

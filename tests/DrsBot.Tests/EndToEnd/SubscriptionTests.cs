@@ -250,7 +250,7 @@ public sealed class SubscriptionTests : EndToEndTest
                 break;
             case "paused":
                 Assert.Empty(Slack.InChannel(Ops));
-                Assert.Equal(error, subscription.SuspendedReason);
+                Assert.Equal(error, subscription.PausedReason);
                 Assert.Empty(subscription.Pending);
                 break;
             case "halted":
@@ -261,7 +261,7 @@ public sealed class SubscriptionTests : EndToEndTest
                 break;
             default:
                 Assert.Single(Slack.InChannel(Ops)); // kept, then delivered once on the next poll
-                Assert.Null(subscription.SuspendedReason);
+                Assert.Null(subscription.PausedReason);
                 Assert.Empty(subscription.Pending);
                 break;
         }

@@ -63,6 +63,24 @@ public sealed class StoredDataContractTests
         Assert.Single(again["subscriptions"]![0]!["pending"]!.AsArray());
     }
 
+    [Fact]
+    public void A_channel_paused_under_the_old_name_is_still_paused_and_is_written_under_the_new_one()
+    {
+        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "watch-record.v2026-12-05.json"))
+            .Replace("\"suspendedReason\": null", "\"suspendedReason\": \"not_in_channel\"", StringComparison.Ordinal)
+            .Replace("\"suspendedAt\": null", "\"suspendedAt\": \"2026-12-05T09:00:00+00:00\"", StringComparison.Ordinal);
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+
+        var subscription = Assert.Single(System.Text.Json.JsonSerializer.Deserialize<WatchRecord>(json, options)!.Subscriptions);
+
+        Assert.True(subscription.IsPaused);
+        Assert.Equal("not_in_channel", subscription.PausedReason);
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero), subscription.PausedAt);
+        var written = System.Text.Json.JsonSerializer.Serialize(subscription, options);
+        Assert.Contains("\"pausedReason\":\"not_in_channel\"", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("suspended", written, StringComparison.Ordinal);
+    }
+
     private static void Walk(Type type, HashSet<Type> seen, List<string> missing)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;

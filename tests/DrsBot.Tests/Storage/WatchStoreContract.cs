@@ -53,7 +53,7 @@ public abstract class WatchStoreContract
             LastFailure = new DrsFailure(DrsFailureKind.Throttled, 429, "APIG.0308", "slow down", "req-1"),
             LastFailureAt = Time.GetUtcNow(),
             Pace = PaceHistory.Empty.Add(Time.GetUtcNow().AddMinutes(-1), 90.25).Add(Time.GetUtcNow(), 99.5),
-        }).With(Sub(A, "C0OPS", Note("n1"), Note("n2"))).With(Sub(A, "C0DBA") with { SuspendedReason = "not_in_channel", SuspendedAt = Time.GetUtcNow() });
+        }).With(Sub(A, "C0OPS", Note("n1"), Note("n2"))).With(Sub(A, "C0DBA") with { PausedReason = "not_in_channel", PausedAt = Time.GetUtcNow() });
 
         var stored = await Store.UpdateAsync(A, _ => written);
         var read = await Store.GetAsync(A);
@@ -69,7 +69,7 @@ public abstract class WatchStoreContract
         Assert.Equal(["<!here>", "<@U0AAA|a>"], ops.Mentions.ToArray());
         Assert.Equal(written.Of(Team, "C0OPS")!.Rules, ops.Rules);
         Assert.Equal(written.Of(Team, "C0OPS")!.Pending, ops.Pending);
-        Assert.Equal("not_in_channel", read.Of(Team, "C0DBA")!.SuspendedReason);
+        Assert.Equal("not_in_channel", read.Of(Team, "C0DBA")!.PausedReason);
     }
 
     [StoreFact]
@@ -163,7 +163,7 @@ public abstract class WatchStoreContract
         var due = await Store.NextPollAsync(A);
         Assert.Equal(Schedule.Next(A, Time.GetUtcNow()), due);
 
-        await Store.UpdateAsync(A, r => r!.With(r.Of(Team, "C0OPS")! with { SuspendedReason = "is_archived" }));
+        await Store.UpdateAsync(A, r => r!.With(r.Of(Team, "C0OPS")! with { PausedReason = "is_archived" }));
         Assert.Null(await Store.NextPollAsync(A)); // paused: kept for list, not polled
         Assert.NotNull(await Store.GetAsync(A));
 
@@ -268,7 +268,7 @@ public abstract class WatchStoreContract
     {
         Assert.Null(await Store.TryLeaseAsync(A, Time.GetUtcNow(), LeaseFor));
         await SubscribeAsync(A, "C0OPS");
-        await Store.UpdateAsync(A, r => r!.With(r.Of(Team, "C0OPS")! with { SuspendedReason = "is_archived" }));
+        await Store.UpdateAsync(A, r => r!.With(r.Of(Team, "C0OPS")! with { PausedReason = "is_archived" }));
 
         Assert.Null(await Store.TryLeaseAsync(A, Time.GetUtcNow(), LeaseFor));
         Time.Advance(Interval * 3);
