@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace DrsBot.Slack;
 
 /// <summary>
-/// Keeps Slack's 3-second promise. Work that finishes within <see cref="DrsOptions.InteractiveBudget"/> is the
+/// Keeps Slack's 3-second promise. Work that finishes within <c>Slack:ReplyBudget</c> (formerly <c>Drs:InteractiveBudget</c>) is the
 /// reply itself; slower work gets an immediate acknowledgement and its result goes to <c>response_url</c>.
 /// Follow-ups in flight are tracked by <see cref="FollowUps"/>, so a deploy does not swallow an answer.
 /// </summary>
@@ -12,6 +12,7 @@ public sealed partial class InteractiveReplies(
     ResponseUrlClient responseUrl,
     FollowUps followUps,
     ResponseUrlPolicy policy,
+    IOptions<SlackOptions> slack,
     IOptions<DrsOptions> drs,
     TimeProvider time,
     ILogger<InteractiveReplies> logger)
@@ -33,7 +34,7 @@ public sealed partial class InteractiveReplies(
         try
         {
             // One timer, and no CancellationTokenSource, Task.Delay or WhenAny per command.
-            return await task.WaitAsync(drs.Value.InteractiveBudget, time);
+            return await task.WaitAsync(slack.Value.ReplyBudget ?? drs.Value.InteractiveBudget, time);
         }
         catch (TimeoutException e) when (!ReferenceEquals(e, task.Exception?.InnerException))
         {

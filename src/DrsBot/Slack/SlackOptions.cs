@@ -33,6 +33,13 @@ public sealed class SlackOptions
 
     public IReadOnlyList<string> EffectiveResponseUrlPrefixes => ResponseUrlPrefixes.Length == 0 ? [SlackResponseUrlPrefix] : ResponseUrlPrefixes;
 
+    /// <summary>
+    /// How long a slash command's answer may take before DrsBot acknowledges it ("Fetching…") and answers on
+    /// <c>response_url</c>; Slack waits 3 seconds. Unset, <c>Drs:InteractiveBudget</c> (its old name, still read)
+    /// or 2 seconds.
+    /// </summary>
+    public TimeSpan? ReplyBudget { get; set; }
+
     /// <summary>Slack sends a few KB at most; anything larger is refused before it is read in full.</summary>
     [Range(1024, 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 32 * 1024;

@@ -28,6 +28,11 @@ internal sealed class SlackOptionsValidator(IHostEnvironment environment) : Keye
             problems.Add("Slack:ApiBaseUrl must be an absolute http(s) URL");
         }
 
+        if (options.ReplyBudget is { } budget && (budget <= TimeSpan.Zero || budget > TimeSpan.FromSeconds(2.5)))
+        {
+            problems.Add("Slack:ReplyBudget must be between 0 and 2.5 seconds (Slack waits 3 seconds)");
+        }
+
         foreach (var prefix in options.ResponseUrlPrefixes)
         {
             if (!Uri.TryCreate(prefix, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || !prefix.EndsWith('/'))

@@ -181,4 +181,21 @@ public sealed class ProgressCommandTests : EndToEndTest
 
         Assert.Empty(Drs.Requests);
     }
+
+    /// <summary>Issue 30: the reply budget is read from Slack:ReplyBudget, and Drs:InteractiveBudget (its old key) still works.</summary>
+    [Theory]
+    [InlineData("Slack:ReplyBudget")]
+    [InlineData("Drs:InteractiveBudget")]
+    public async Task A_slow_drs_past_the_reply_budget_gets_an_acknowledgement_then_the_answer(string key)
+    {
+        Drs.Script(Job, Compare, DrsAnswer.Ok(FakeDrs.ApiPageExample) with { Delay = TimeSpan.FromSeconds(1) });
+        await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?> { [key] = "00:00:00.300" });
+        var url = Slack.NewResponseUrl();
+
+        var ack = await app.CommandAsync($"{Job} {Compare}", responseUrl: url);
+
+        Assert.Contains("Fetching", ack.Text, StringComparison.Ordinal);
+        var answer = await Slack.WaitForAsync(m => m.Endpoint == url.AbsolutePath);
+        Assert.Contains("100 %", answer.AllText, StringComparison.Ordinal);
+    }
 }
