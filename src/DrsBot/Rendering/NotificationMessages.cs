@@ -12,11 +12,15 @@ namespace DrsBot.Rendering;
 public static class NotificationMessages
 {
     public static SlackMessage Render(
-        NotificationKind kind, Subscription subscription, CompareProgress? progress, DrsFailure? failure, int failedPolls, DateTimeOffset at)
+        NotificationKind kind, Subscription subscription, CompareProgress? progress, DrsFailure? failure, int failedPolls, DateTimeOffset at) =>
+        Render(kind, subscription.Comparison, NotificationFacts.Of(subscription, progress, failure, failedPolls), at);
+
+    /// <summary>One decided notification, as the channel reads it; <paramref name="at"/> is when it was decided.</summary>
+    public static SlackMessage Render(NotificationKind kind, ComparisonRef c, NotificationFacts facts, DateTimeOffset at)
     {
-        var c = subscription.Comparison;
+        var (progress, failure, failedPolls) = (facts.Progress, facts.Failure, facts.FailedPolls);
         var id = Code(c.CompareJobId);
-        var mentions = string.Join(" ", subscription.Mentions);
+        var mentions = facts.Mentions;
         var (emoji, headline, detail, alert) = kind switch
         {
             NotificationKind.FullComplete => (":white_check_mark:", "Full comparison complete",
@@ -42,9 +46,9 @@ public static class NotificationMessages
             NotificationKind.DrsRecovered => (":large_green_circle:", "DRS is answering again",
                 $"DrsBot can read comparison {id} again; notifications have resumed.", false),
             NotificationKind.Stalled => (":snail:", "No progress",
-                $"The full comparison {id} has stayed at {(progress?.Full?.Progress is { } p ? Format.Percent(p) : "the same value")} for {Format.Duration(subscription.Rules.ProgressSince is { } since ? at - since : TimeSpan.Zero)}. Check the job in the DRS console (job {Code(c.JobId)}): it may be paused, throttled or waiting on the source.", true),
+                $"The full comparison {id} has stayed at {(progress?.Full?.Progress is { } p ? Format.Percent(p) : "the same value")} for {Format.Duration(facts.ProgressSince is { } since ? at - since : TimeSpan.Zero)}. Check the job in the DRS console (job {Code(c.JobId)}): it may be paused, throttled or waiting on the source.", true),
             NotificationKind.FallingBehind => (":chart_with_upwards_trend:", "Incremental comparison falling behind",
-                $"The incremental delay of comparison {id} has grown on every check for {Format.Duration(subscription.Rules.DelayRisingSince is { } since ? at - since : TimeSpan.Zero)}" +
+                $"The incremental delay of comparison {id} has grown on every check for {Format.Duration(facts.DelayRisingSince is { } since ? at - since : TimeSpan.Zero)}" +
                 $"{(progress?.Incremental?.Delay is { } d ? $", now {Format.DelayPhrase(d)}" : "")}. The comparison is not keeping up with changes on the source.", true),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };

@@ -119,14 +119,13 @@ public sealed partial class ComparisonPoll(
     private static PendingNotification Pending(
         NotificationKind kind, Subscription subscription, WatchRecord watch, Observation observation, int failedPolls, DateTimeOffset now)
     {
+        // The decision and its facts, not a message: delivery renders it, with the wording of the day it is posted.
         var failure = (observation as Failed)?.Failure;
         var progress = (observation as Reading)?.Progress ?? watch.LastProgress;
-        var message = NotificationMessages.Render(kind, subscription, progress, failure, failedPolls, now);
-        return new PendingNotification(
-            $"{subscription.Comparison.Key}/{subscription.ChannelId}/{kind}/{now.ToUnixTimeMilliseconds()}",
-            kind,
-            JsonSerializer.Serialize(message, SlackJson.Options),
-            now);
+        return new PendingNotification($"{subscription.Comparison.Key}/{subscription.ChannelId}/{kind}/{now.ToUnixTimeMilliseconds()}", kind, now)
+        {
+            Facts = NotificationFacts.Of(subscription, progress, failure, failedPolls),
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A poll of {Comparison} lost its lease before committing; what it read is dropped, the lease holder reads again")]

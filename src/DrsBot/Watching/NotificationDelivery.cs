@@ -101,7 +101,9 @@ public sealed partial class NotificationDelivery(
                 Pending = [.. s.Pending.Select(p => p.Id == next.Id ? p with { MaybePosted = true, FirstAttemptAt = p.FirstAttemptAt ?? now } : p)],
             }, ct);
 
-            var message = JsonSerializer.Deserialize<SlackMessage>(next.MessageJson, SlackJson.Options)!;
+            var message = next.MessageJson is { } stored
+                ? JsonSerializer.Deserialize<SlackMessage>(stored, SlackJson.Options)! // decided and rendered by the version before 2026-12-06
+                : NotificationMessages.Render(next.Kind, comparison, next.Facts!, next.CreatedAt);
             var result = await poster.PostAsync(channel.Id, message, ct, placement, next.Id);
             if (result.Outcome == PostOutcome.MessageGone && placement.ThreadTs is not null)
             {

@@ -91,15 +91,27 @@ public sealed record Subscription(
 }
 
 /// <summary>
-/// A rendered notification waiting for Slack to accept it. The id makes a retry recognisable in logs, and is the
-/// message's metadata id in Slack, by which a post that may have landed is found again.
+/// A notification decided and waiting for Slack to accept it: what was decided (the kind and its facts), rendered only
+/// when it is delivered, so a fix to a message's wording reaches notifications already queued. The id makes a retry
+/// recognisable in logs, and is the message's metadata id in Slack, by which a post that may have landed is found.
 /// </summary>
 public sealed record PendingNotification(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("kind")] NotificationKind Kind,
-    [property: JsonPropertyName("messageJson")] string MessageJson,
     [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt)
 {
+    /// <summary>What the rules saw when they decided; null only in records stored before 2026-12-06.</summary>
+    [JsonPropertyName("facts")]
+    public NotificationFacts? Facts { get; init; }
+
+    /// <summary>
+    /// The message as the version before 2026-12-06 rendered and stored it; such an entry is posted as it was stored.
+    /// Never written for new decisions.
+    /// </summary>
+    [JsonPropertyName("messageJson")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? MessageJson { get; init; }
+
     [JsonPropertyName("attempts")]
     public int Attempts { get; init; }
 
@@ -113,6 +125,22 @@ public sealed record PendingNotification(
     /// </summary>
     [JsonPropertyName("maybePosted")]
     public bool MaybePosted { get; init; }
+}
+
+/// <summary>
+/// The facts behind one decided notification: the reading (or the last known one), the failure, how many polls in a
+/// row failed, whom to mention, and since when progress stood still or the delay rose.
+/// </summary>
+public sealed record NotificationFacts(
+    [property: JsonPropertyName("progress")] CompareProgress? Progress,
+    [property: JsonPropertyName("failure")] DrsFailure? Failure,
+    [property: JsonPropertyName("failedPolls")] int FailedPolls,
+    [property: JsonPropertyName("mentions")] string Mentions,
+    [property: JsonPropertyName("progressSince")] DateTimeOffset? ProgressSince,
+    [property: JsonPropertyName("delayRisingSince")] DateTimeOffset? DelayRisingSince)
+{
+    public static NotificationFacts Of(Subscription subscription, CompareProgress? progress, DrsFailure? failure, int failedPolls) =>
+        new(progress, failure, failedPolls, string.Join(" ", subscription.Mentions), subscription.Rules.ProgressSince, subscription.Rules.DelayRisingSince);
 }
 
 /// <summary>A thread parent sent (or about to be) under this metadata id, at this time.</summary>

@@ -130,6 +130,45 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         Assert.Single(_slack.InChannel(Dba));
     }
 
+    /// <summary>
+    /// Issue 30: the outbox now holds decisions, rendered at delivery. A row left by the version of 2026-12-05, its
+    /// outbox entry rendered and stored as messageJson, is delivered by this one, exactly once.
+    /// </summary>
+    [PostgresFact]
+    public async Task A_notification_queued_by_the_previous_version_is_delivered_once_after_the_upgrade()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 100));
+        var app = Start(database);
+        await app.Services.GetRequiredService<IWatchStore>().PingAsync(); // the schema, as a first start makes it
+        var row = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "watch-record.v2026-12-05.json"))
+            .Replace("\"flat\": false", "\"flat\": true", StringComparison.Ordinal);
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    new("INSERT INTO drsbot.watch (comparison, record, due_at, updated_at) VALUES ('job-1:cmp-1', $1::jsonb, now(), now())")
+                    {
+                        Parameters = { new() { Value = row } },
+                    },
+                    new("INSERT INTO drsbot.channel_watch (channel_id, comparison) VALUES ('C0OPS', 'job-1:cmp-1')"),
+                },
+            };
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Assert.True(await PollAsync(app, "cmp-1"));
+        await PollAsync(app, "cmp-1");
+
+        var delivered = Assert.Single(_slack.InChannel(Ops));
+        Assert.Equal("Full comparison complete: comparison cmp-1", delivered.Text); // as the old version rendered it
+        var record = await app.Services.GetRequiredService<IWatchStore>().GetAsync(new ComparisonRef("job-1", "cmp-1"));
+        Assert.Empty(record!.Subscriptions.Single().Pending);
+    }
+
     [PostgresFact]
     public async Task While_the_database_is_down_queries_answer_subscriptions_say_try_again_and_nothing_is_lost()
     {

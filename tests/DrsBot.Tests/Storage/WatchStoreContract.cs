@@ -37,7 +37,11 @@ public abstract class WatchStoreContract
         };
 
     protected static PendingNotification Note(string id) =>
-        new(id, NotificationKind.FullComplete, """{"text":"done ✅ <!here>"}""", new DateTimeOffset(2026, 11, 29, 5, 1, 0, TimeSpan.Zero)) { Attempts = 2 };
+        new(id, NotificationKind.FullComplete, new DateTimeOffset(2026, 11, 29, 5, 1, 0, TimeSpan.Zero))
+        {
+            Attempts = 2,
+            Facts = new NotificationFacts(new CompareProgress(new FullCompareInfo(100, "1MB/s", 0), null, null), null, 0, "<!here> ✅", null, null),
+        };
 
     protected Task<WatchRecord?> SubscribeAsync(ComparisonRef c, params string[] channels) =>
         Store.UpdateAsync(c, r => channels.Aggregate(r ?? new WatchRecord(c, Time.GetUtcNow()), (w, ch) => w.With(Sub(c, ch))));
