@@ -20,7 +20,14 @@ public sealed partial class CommandRouter(
     TimeProvider time,
     ILogger<CommandRouter> logger)
 {
-    public Task<SlackMessage> HandleAsync(SlashCommand command)
+    /// <summary>A typed slash command: its text is parsed once, here.</summary>
+    public Task<SlackMessage> HandleAsync(SlashCommand command) => HandleAsync(command, null);
+
+    /// <summary>
+    /// An action already typed (a button carries one): the same checks, limits and handlers as a typed command, with no
+    /// text in between. <paramref name="command"/> says who asked, where, and where to answer.
+    /// </summary>
+    public Task<SlackMessage> HandleAsync(SlashCommand command, Command? typed)
     {
         var allowed = slack.CurrentValue.AllowedTeamIds;
         if (allowed.Length > 0 && !allowed.Contains(command.TeamId, StringComparer.Ordinal))
@@ -37,7 +44,7 @@ public sealed partial class CommandRouter(
             return Task.FromResult(HelpMessages.SlowDown());
         }
 
-        var parsed = CommandParser.Parse(command.Text);
+        var parsed = typed ?? CommandParser.Parse(command.Text);
         var (verb, tag) = Verbs.GetOrAdd(parsed.GetType(), static type =>
         {
             var name = type.Name.Replace("Command", "", StringComparison.Ordinal);

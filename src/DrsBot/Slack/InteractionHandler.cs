@@ -17,19 +17,13 @@ public sealed partial class InteractionHandler(
     /// <summary>Starts the press's answer in the background; <paramref name="requestId"/> goes into its log lines' scope.</summary>
     public void Accept(Interaction interaction, string requestId)
     {
-        var verb = interaction.ActionId switch
-        {
-            Interaction.Refresh or Interaction.ShowProgress or Interaction.RefreshJob => "",
-            Interaction.Subscribe => "subscribe ",
-            Interaction.Unsubscribe => "unsubscribe ",
-            _ => null,
-        };
         if (interaction.ActionId == Interaction.OpenConsole)
         {
             return; // the browser opened the link; Slack only tells us it was clicked
         }
 
-        if (verb is null)
+        if (interaction.ActionId is not (Interaction.Refresh or Interaction.ShowProgress or Interaction.RefreshJob
+            or Interaction.Subscribe or Interaction.Unsubscribe))
         {
             LogUnknownAction(logger, interaction.ActionId.Length > 64 ? interaction.ActionId[..64] : interaction.ActionId);
             return; // not ours: acknowledged, nothing done
@@ -41,31 +35,31 @@ public sealed partial class InteractionHandler(
             return; // nowhere we may answer, so no work either
         }
 
-        followUps.Track(AnswerAsync(interaction, verb, requestId));
+        followUps.Track(AnswerAsync(interaction, requestId));
     }
 
-    private async Task AnswerAsync(Interaction interaction, string verb, string requestId)
+    private async Task AnswerAsync(Interaction interaction, string requestId)
     {
         await Task.Yield();
         using var logScope = logger.BeginScope(LogScopes.Slack(interaction.TeamId, interaction.ChannelId, interaction.UserId, requestId));
         await using var scope = scopes.CreateAsyncScope();
         var responseUrl = scope.ServiceProvider.GetRequiredService<ResponseUrlClient>();
         SlackMessage reply;
-        if (Arguments(interaction) is not { } arguments)
+        if (Action(interaction) is not { } action)
         {
             reply = HelpMessages.Invalid("That button does not carry a DRS job and comparison DrsBot can use. Type the command instead.");
         }
         else
         {
-            var command = new SlashCommand(interaction.TeamId, interaction.ChannelId, "", interaction.UserId, "/drs-progress",
-                verb + arguments, interaction.ResponseUrl)
+            // Who pressed, where, and where to answer; the action itself is already typed.
+            var context = new SlashCommand(interaction.TeamId, interaction.ChannelId, "", interaction.UserId, "/drs-progress", "", interaction.ResponseUrl)
             {
                 EnterpriseId = interaction.EnterpriseId,
                 FromButton = true,
             };
             try
             {
-                reply = await scope.ServiceProvider.GetRequiredService<CommandRouter>().HandleAsync(command);
+                reply = await scope.ServiceProvider.GetRequiredService<CommandRouter>().HandleAsync(context, action);
             }
             catch (Exception e) when (!followUps.Aborted.IsCancellationRequested)
             {
@@ -79,15 +73,20 @@ public sealed partial class InteractionHandler(
         await responseUrl.PostAsync(interaction.ResponseUrl!, reply, CancellationToken.None);
     }
 
-    /// <summary>The ids a button carries, checked by the typed command's rules; null when they fail them.</summary>
-    private static string? Arguments(Interaction interaction)
+    /// <summary>The typed action a button carries, its ids checked by the typed command's rules; null when they fail them.</summary>
+    private static Command? Action(Interaction interaction)
     {
         if (interaction.ActionId == Interaction.RefreshJob)
         {
-            return ComparisonRef.IsValidId(interaction.Value) ? interaction.Value : null;
+            return ComparisonRef.IsValidId(interaction.Value) ? new JobCommand(interaction.Value!) : null;
         }
 
-        return ComparisonRef.FromKey(interaction.Value) is { } c ? $"{c.JobId} {c.CompareJobId}" : null;
+        return ComparisonRef.FromKey(interaction.Value) is not { } c ? null : interaction.ActionId switch
+        {
+            Interaction.Subscribe => new SubscribeCommand(c, []),
+            Interaction.Unsubscribe => new UnsubscribeCommand(c),
+            _ => new ProgressCommand(c),
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a button press with unknown action {ActionId}")]
