@@ -63,6 +63,7 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
             HttpResponseMessage? response = null;
             Exception? error = null;
             var outcome = CallOutcome.Ignored;
+            var throttled = false;
             try
             {
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -73,7 +74,9 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
                     // The body too, within this attempt's time. HttpClient would read it after every handler has
                     // returned, where no timeout reaches: a DRS that stalled mid-body held the call for good.
                     await response.Content.LoadIntoBufferAsync(DrsClient.MaxBodyBytes, attempt.Token).ConfigureAwait(false);
-                    outcome = await IsDrsFailureAsync(response, attempt.Token).ConfigureAwait(false) ? CallOutcome.Failure : CallOutcome.Success;
+                    // Read once for both the breaker and the retry: the gateway's throttling can come with any 4xx or 5xx.
+                    throttled = (int)response.StatusCode >= 400 && await IsThrottlingAsync(response, attempt.Token).ConfigureAwait(false);
+                    outcome = IsDrsFailure(response, throttled) ? CallOutcome.Failure : CallOutcome.Success;
                 }
                 catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
                 {
@@ -102,7 +105,7 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
                 breaker.Report(outcome, trial, Subject(request)); // also when the caller gave up, so a trial call never stays out
             }
 
-            var retryable = retry < maxRetries && (error is not null || await ShouldRetryAsync(response!, ct).ConfigureAwait(false));
+            var retryable = retry < maxRetries && (error is not null || ShouldRetry(response!, throttled));
             var wait = retryable ? Delay(response, interactive, retry) : TimeSpan.Zero;
             if (!retryable || wait >= budget - time.GetElapsedTime(started))
             {
@@ -121,7 +124,7 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
 
     private static string OverBudget(TimeSpan budget) => $"The DRS call took longer than its {budget.TotalSeconds:0.#} s budget.";
 
-    public static string Subject(HttpRequestMessage request) => request is DrsRequest drs ? drs.Subject : "";
+    private static string Subject(HttpRequestMessage request) => request is DrsRequest drs ? drs.Subject : "";
 
     /// <summary>The statuses that are always retried: DRS or its gateway failed this attempt.</summary>
     private static bool IsFailure(HttpResponseMessage response) =>
@@ -132,10 +135,9 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
     /// APIG.0308, whatever its status). A 500 or another error DRS answers with its own code is about what was asked,
     /// so it counts as DRS answering: one broken comparison must never open the breaker for every other one.
     /// </summary>
-    private static async ValueTask<bool> IsDrsFailureAsync(HttpResponseMessage response, CancellationToken ct) =>
-        response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
-            or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
-        || ((int)response.StatusCode >= 400 && await IsThrottlingAsync(response, ct).ConfigureAwait(false));
+    private static bool IsDrsFailure(HttpResponseMessage response, bool throttled) =>
+        throttled || response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+            or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     private static async ValueTask<bool> IsThrottlingAsync(HttpResponseMessage response, CancellationToken ct)
     {
@@ -161,17 +163,9 @@ internal sealed class DrsResilienceHandler(IOptions<DrsOptions> options, DrsCirc
         return backoff < MaxBackoff ? backoff : MaxBackoff;
     }
 
-    private static async ValueTask<bool> ShouldRetryAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        if (IsFailure(response))
-        {
-            return true;
-        }
-
-        // The API gateway may answer throttling (APIG.0308) with a 4xx other than 429. (The body is already read.)
-        return (int)response.StatusCode is >= 400 and < 500 && response.StatusCode != HttpStatusCode.NotFound
-               && await IsThrottlingAsync(response, ct).ConfigureAwait(false);
-    }
+    /// <summary>5xx, 408 and 429, and the API gateway's throttling (APIG.0308) with a 4xx other than 429 or 404.</summary>
+    private static bool ShouldRetry(HttpResponseMessage response, bool throttled) =>
+        IsFailure(response) || (throttled && (int)response.StatusCode is >= 400 and < 500 && response.StatusCode != HttpStatusCode.NotFound);
 }
 
 /// <summary>The breaker for this kind of call is open: DrsBot is not calling DRS for a few seconds.</summary>

@@ -19,7 +19,7 @@ internal static partial class HuaweiApiError
             ? id
             : null;
 
-    public static bool IsRequestId(string id) => RequestIdPattern().IsMatch(id);
+    private static bool IsRequestId(string id) => RequestIdPattern().IsMatch(id);
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
     private static partial System.Text.RegularExpressions.Regex RequestIdPattern();

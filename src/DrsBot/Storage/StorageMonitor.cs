@@ -49,7 +49,7 @@ internal sealed partial class StorageMonitor(
         }
 
         var was = status.IsUp;
-        status.Report(up, time.GetUtcNow());
+        status.Report(up);
         metrics.StorageUp(up);
         if (was && !up)
         {

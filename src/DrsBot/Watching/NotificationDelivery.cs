@@ -94,12 +94,16 @@ public sealed partial class NotificationDelivery(
                 }
             }
 
-            // Written before the post: if Slack takes it and the write after fails, the entry still says "look first".
-            var now = store.Clock.GetUtcNow();
-            await UpdateSubscriptionAsync(comparison, channel, s => s with
+            // Written before the post (unless a failed try wrote it already): if Slack takes it and the write after it
+            // fails, the entry still says "look first".
+            if (next is not { MaybePosted: true, FirstAttemptAt: not null })
             {
-                Pending = [.. s.Pending.Select(p => p.Id == next.Id ? p with { MaybePosted = true, FirstAttemptAt = p.FirstAttemptAt ?? now } : p)],
-            }, ct);
+                var now = store.Clock.GetUtcNow();
+                await UpdateSubscriptionAsync(comparison, channel, s => s with
+                {
+                    Pending = [.. s.Pending.Select(p => p.Id == next.Id ? p with { MaybePosted = true, FirstAttemptAt = p.FirstAttemptAt ?? now } : p)],
+                }, ct);
+            }
 
             var message = next.MessageJson is { } stored
                 ? JsonSerializer.Deserialize<SlackMessage>(stored, SlackJson.Options)! // decided and rendered by the version before 2026-12-06

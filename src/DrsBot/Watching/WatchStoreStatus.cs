@@ -10,16 +10,5 @@ public sealed class WatchStoreStatus
 
     public bool IsUp => _up;
 
-    public DateTimeOffset? DownSince { get; private set; }
-
-    public void Report(bool up, DateTimeOffset at)
-    {
-        if (up == _up)
-        {
-            return;
-        }
-
-        DownSince = up ? null : at;
-        _up = up;
-    }
+    public void Report(bool up) => _up = up;
 }

@@ -72,11 +72,11 @@ public sealed class PollDispatcherTests
         health.CycleStarted();
         health.CycleEnded();
 
-        storage.Report(false, time.GetUtcNow());
+        storage.Report(false);
         time.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, (await health.CheckHealthAsync(null!)).Status);
 
-        storage.Report(true, time.GetUtcNow()); // the storage is back, yet Hangfire runs no cycle: wedged
+        storage.Report(true); // the storage is back, yet Hangfire runs no cycle: wedged
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, (await health.CheckHealthAsync(null!)).Status);
     }
 }
