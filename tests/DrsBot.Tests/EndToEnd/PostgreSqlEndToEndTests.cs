@@ -9,44 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DrsBot.Tests.EndToEnd;
 
 /// <summary>DrsBot on a real PostgreSQL server: restarts, two replicas, and the database going away.</summary>
-public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
+public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
 {
     private const string Ops = "C0OPS";
     private const string Dba = "C0DBA";
-    private readonly FakeDrs _drs = new();
-    private readonly FakeSlack _slack = new();
-    private readonly List<DrsBotApp> _apps = [];
-
-    public async Task InitializeAsync()
-    {
-        await _drs.StartAsync();
-        await _slack.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        Assert.Empty(_slack.InvalidMessages);
-        foreach (var app in _apps)
-        {
-            await app.DisposeAsync();
-        }
-
-        await _drs.DisposeAsync();
-        await _slack.DisposeAsync();
-    }
-
-    private DrsBotApp Start(string connectionString, string pollInterval = "01:00:00")
-    {
-        var app = new DrsBotApp(_drs, _slack, new Dictionary<string, string?>
-        {
-            ["Hangfire:Storage"] = "PostgreSql",
-            ["ConnectionStrings:Hangfire"] = connectionString,
-            ["Watch:PollInterval"] = pollInterval,
-        });
-        _apps.Add(app);
-        _ = app.Server;
-        return app;
-    }
 
     private static Task<bool> PollAsync(DrsBotApp app, string compare) =>
         app.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("job-1", compare));
@@ -56,16 +22,16 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
     public async Task A_restart_keeps_subscriptions_announcements_and_queued_notifications()
     {
         var database = PostgresServer.Instance.CreateDatabase();
-        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 100));
-        _drs.Script("job-1", "cmp-2", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 100));
+        Drs.Script("job-1", "cmp-2", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
 
         var before = Start(database);
         await before.CommandAsync("subscribe job-1 cmp-1 <!here>", channel: Ops);
         await before.CommandAsync("subscribe job-1 cmp-2", channel: Ops);
         await PollAsync(before, "cmp-1"); // complete, announced
-        _slack.DownForPosts(1);
+        Slack.DownForPosts(1);
         await PollAsync(before, "cmp-2"); // complete, decided, but Slack is down: it waits in the outbox
-        Assert.Single(_slack.InChannel(Ops));
+        Assert.Single(Slack.InChannel(Ops));
         await before.DisposeAsync(); // the process stops
 
         var after = Start(database, pollInterval: "00:00:05");
@@ -74,11 +40,11 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         Assert.Contains("<!here>", list.AllText, StringComparison.Ordinal);
 
         // Nobody polls by hand now: the Hangfire tick on PostgreSQL finds cmp-2 due and delivers its outbox.
-        await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent && m.AllText.Contains("cmp-2", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        await Slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent && m.AllText.Contains("cmp-2", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         await PollAsync(after, "cmp-1"); // reads 100 again: already announced before the restart
         await Task.Delay(TimeSpan.FromSeconds(6)); // and a scheduled round more
 
-        var messages = _slack.InChannel(Ops);
+        var messages = Slack.InChannel(Ops);
         Assert.Equal(2, messages.Count);
         Assert.Single(messages, m => m.AllText.Contains("cmp-1", StringComparison.Ordinal));
         Assert.Single(messages, m => m.AllText.Contains("cmp-2", StringComparison.Ordinal));
@@ -88,7 +54,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
     public async Task A_digest_survives_a_restart_and_two_replicas_post_it_once()
     {
         var database = PostgresServer.Instance.CreateDatabase();
-        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
         var (at, due) = DigestTests.NextMinute(TimeZoneInfo.Utc);
 
         var before = Start(database);
@@ -100,9 +66,9 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         var two = Start(database);
         Assert.Contains($"every day at *{at}* UTC", (await two.CommandAsync("list", channel: Ops)).AllText, StringComparison.Ordinal);
 
-        await _slack.WaitForAsync(DigestTests.IsDigest, due - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
+        await Slack.WaitForAsync(DigestTests.IsDigest, due - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(5));
-        var digest = Assert.Single(_slack.Messages, DigestTests.IsDigest);
+        var digest = Assert.Single(Slack.Messages, DigestTests.IsDigest);
         Assert.Contains("cmp-1", digest.AllText, StringComparison.Ordinal);
     }
 
@@ -110,7 +76,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
     public async Task Two_replicas_on_one_database_post_each_notification_once()
     {
         var database = PostgresServer.Instance.CreateDatabase();
-        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 100));
         var one = Start(database, pollInterval: "00:00:05");
         var two = Start(database, pollInterval: "00:00:05");
 
@@ -122,12 +88,12 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         // Both replicas' Hangfire servers tick and both dispatchers poll; leases keep it to one poll at a time.
         var polls = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => PollAsync(i % 2 == 0 ? one : two, "cmp-1")));
         Assert.Contains(true, polls);
-        await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(20));
-        await _slack.WaitForAsync(m => m.Channel == Dba && !m.IsThreadParent, TimeSpan.FromSeconds(20));
+        await Slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(20));
+        await Slack.WaitForAsync(m => m.Channel == Dba && !m.IsThreadParent, TimeSpan.FromSeconds(20));
         await Task.Delay(TimeSpan.FromSeconds(11)); // two more scheduled rounds on both replicas
 
-        Assert.Single(_slack.InChannel(Ops));
-        Assert.Single(_slack.InChannel(Dba));
+        Assert.Single(Slack.InChannel(Ops));
+        Assert.Single(Slack.InChannel(Dba));
     }
 
     /// <summary>
@@ -138,7 +104,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
     public async Task A_notification_queued_by_the_previous_version_is_delivered_once_after_the_upgrade()
     {
         var database = PostgresServer.Instance.CreateDatabase();
-        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 100));
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 100));
         var app = Start(database);
         await app.Services.GetRequiredService<IWatchStore>().PingAsync(); // the schema, as a first start makes it
         var row = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "watch-record.v2026-12-05.json"))
@@ -163,7 +129,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         Assert.True(await PollAsync(app, "cmp-1"));
         await PollAsync(app, "cmp-1");
 
-        var delivered = Assert.Single(_slack.InChannel(Ops));
+        var delivered = Assert.Single(Slack.InChannel(Ops));
         Assert.Equal("Full comparison complete: comparison cmp-1", delivered.Text); // as the old version rendered it
         var record = await app.Services.GetRequiredService<IWatchStore>().GetAsync(new ComparisonRef("job-1", "cmp-1"));
         Assert.Empty(record!.Subscriptions.Single().Pending);
@@ -176,7 +142,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
         try
         {
             var database = server.CreateDatabase();
-            _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 95), DrsAnswer.Progress(full: 100));
+            Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 95), DrsAnswer.Progress(full: 100));
             var app = Start(database);
             var http = app.CreateClient();
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
@@ -213,7 +179,7 @@ public sealed class PostgreSqlEndToEndTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
             Assert.Contains("\"status\":\"Healthy\"", await http.GetStringAsync("/readyz"), StringComparison.Ordinal);
             Assert.True(await PollAsync(app, "cmp-1"));
-            var complete = Assert.Single(_slack.InChannel(Ops));
+            var complete = Assert.Single(Slack.InChannel(Ops));
             Assert.Contains("Full comparison complete", complete.Text, StringComparison.Ordinal);
             Assert.Contains("1 comparison", (await app.CommandAsync("list", channel: Ops)).Text, StringComparison.Ordinal);
         }

@@ -10,47 +10,12 @@ namespace DrsBot.Tests.EndToEnd;
 /// posted exactly once, also when one replica's clock runs five minutes ahead or behind.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class TwoReplicaTests : IAsyncLifetime
+public sealed class TwoReplicaTests : PostgreSqlAppsTest
 {
     private const int Comparisons = 40;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
-    private readonly FakeDrs _drs = new();
-    private readonly FakeSlack _slack = new();
-    private readonly List<DrsBotApp> _apps = [];
-
-    public async Task InitializeAsync()
-    {
-        await _drs.StartAsync();
-        await _slack.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps)
-        {
-            await app.DisposeAsync();
-        }
-
-        await _drs.DisposeAsync();
-        await _slack.DisposeAsync();
-        Assert.Empty(_slack.InvalidMessages);
-    }
-
-    private DrsBotApp Start(string database, TimeSpan skew)
-    {
-        var app = new DrsBotApp(_drs, _slack, new Dictionary<string, string?>
-        {
-            ["Hangfire:Storage"] = "PostgreSql",
-            ["ConnectionStrings:Hangfire"] = database,
-            ["Watch:PollInterval"] = "00:00:05",
-        })
-        {
-            ConfigureTestServices = skew == TimeSpan.Zero ? null : s => s.AddSingleton<TimeProvider>(new SkewedClock(skew)),
-        };
-        _apps.Add(app);
-        _ = app.Server;
-        return app;
-    }
+    private DrsBotApp Start(string database, TimeSpan skew) =>
+        Start(database, "00:00:05", skew == TimeSpan.Zero ? null : s => s.AddSingleton<TimeProvider>(new SkewedClock(skew)));
 
     [PostgresTheory]
     [InlineData(0)]
@@ -65,7 +30,7 @@ public sealed class TwoReplicaTests : IAsyncLifetime
         foreach (var id in ids)
         {
             // Read at subscribe, then on every poll; DRS takes 200 ms. Complete from the third poll on.
-            _drs.Script("job-1", id,
+            Drs.Script("job-1", id,
                 DrsAnswer.Progress(full: 50) with { Delay = TimeSpan.FromMilliseconds(200) },
                 DrsAnswer.Progress(full: 60) with { Delay = TimeSpan.FromMilliseconds(200) },
                 DrsAnswer.Progress(full: 70) with { Delay = TimeSpan.FromMilliseconds(200) },
@@ -84,7 +49,7 @@ public sealed class TwoReplicaTests : IAsyncLifetime
         foreach (var id in ids)
         {
             // The polls: every call after the one subscribe made.
-            var calls = _drs.Requests.Where(r => r.Path.EndsWith($"/compare-progress/{id}", StringComparison.Ordinal)).Select(r => r.At).Order().Skip(1).ToList();
+            var calls = Drs.Requests.Where(r => r.Path.EndsWith($"/compare-progress/{id}", StringComparison.Ordinal)).Select(r => r.At).Order().Skip(1).ToList();
             // Never two polls at once: two DRS calls closer than half an interval mean two replicas polled together.
             var gaps = calls.Zip(calls.Skip(1), (a, b) => b - a).ToList();
             Assert.True(gaps.All(g => g > Interval / 2), $"{id} polled twice at once: {string.Join(", ", gaps.Select(g => g.TotalSeconds.ToString("0.0")))}");
@@ -96,13 +61,13 @@ public sealed class TwoReplicaTests : IAsyncLifetime
         }
 
         // Exactly once: one completion per comparison, whichever replica read it.
-        var completions = _slack.Messages.Where(m => m.Endpoint == "chat.postMessage" && !m.IsThreadParent).ToList();
+        var completions = Slack.Messages.Where(m => m.Endpoint == "chat.postMessage" && !m.IsThreadParent).ToList();
         foreach (var id in ids)
         {
             Assert.Single(completions, m => m.Text.Contains(id, StringComparison.Ordinal) && m.Text.Contains("Full comparison complete", StringComparison.Ordinal));
         }
 
-        Assert.Equal(2, _slack.Messages.Where(m => m.Endpoint == "chat.postMessage" && m.IsThreadParent).Select(m => m.Channel).Distinct().Count());
+        Assert.Equal(2, Slack.Messages.Where(m => m.Endpoint == "chat.postMessage" && m.IsThreadParent).Select(m => m.Channel).Distinct().Count());
     }
 
     /// <summary>This machine's clock, some minutes off: a replica whose NTP failed.</summary>
