@@ -1,6 +1,12 @@
 using DrsBot.Commands;
 using DrsBot.Demo;
 using DrsBot.Drs;
+using DrsBot.Features.Digest;
+using DrsBot.Features.Jobs;
+using DrsBot.Features.Notifications;
+using DrsBot.Features.Progress;
+using DrsBot.Features.Subscriptions;
+using DrsBot.Hosting;
 using DrsBot.Infrastructure;
 using DrsBot.Slack;
 using DrsBot.Storage;
@@ -9,11 +15,16 @@ using DrsBot.Watching;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();           // clock, health checks, metrics and traces, JSON logs outside Development
-builder.Services.AddSlack();            // Slack edge: signature check, replies, Web API
+builder.Services.AddSlack();            // Slack edge: signature check, replies within 3 s, Web API
 builder.Services.AddDrs();              // DRS edge: typed client, auth, resilience
-builder.Services.AddCommands();         // the /drs-progress grammar and its handlers
 builder.Services.AddStorage();          // Hangfire:Storage: InMemory (one replica) or PostgreSql (any number)
-builder.Services.AddWatching();         // subscriptions, Hangfire polls, notifications
+builder.Services.AddWatching();         // the core: subscriptions' records, Hangfire polls, the outbox of decisions
+builder.Services.AddProgress();         // /drs-progress <job_id> <compare_job_id>: the progress card
+builder.Services.AddJobs();             // /drs-progress <job_id>: a job and its comparisons
+builder.Services.AddSubscriptions();    // subscribe, unsubscribe, list
+builder.Services.AddDigest();           // digest HH:MM, digest off, and the daily post
+builder.Services.AddNotifications();    // the outbox delivered to Slack: messages, threads
+builder.Services.AddCommands();         // the /drs-progress grammar, and the router from commands and buttons to features
 builder.Services.AddDashboard();        // Hangfire:Dashboard: off, or read-only behind basic auth
 builder.AddDemo();                      // Development only: DRS simulator and local console
 
@@ -25,7 +36,7 @@ if (ConfigurationProblems.Check(app.Services) is { Count: > 0 } invalid)
 
 app.MapServiceDefaults();               // GET /healthz (alive, poll loop moving), GET /readyz (started; storage state in the body), GET /metrics
 app.UseDashboard();                     // /hangfire, only when enabled
-app.MapSlack();                         // POST /slack/commands
+app.MapSlack();                         // POST /slack/commands, /slack/interactions
 app.MapDemo();                          // Development only: GET / (console), /simulator/drs
 app.LogStartupReport();                 // one line: what this instance talks to
 

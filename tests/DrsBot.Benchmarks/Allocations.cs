@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using DrsBot.Commands;
 using DrsBot.Drs;
-using DrsBot.Rendering;
-using DrsBot.Slack;
+using DrsBot.Features.Progress;
 using DrsBot.Infrastructure;
+using DrsBot.Slack;
 using DrsBot.Watching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,10 +84,10 @@ internal static class Allocations
             bot.Services.GetRequiredService<IWatchStore>().SavePaceAsync(comparison, pace, now.AddHours(1)).GetAwaiter().GetResult();
             var command = SlashCommand.FromForm(body);
             using var commandScope = scopes.CreateScope();
-            var router = commandScope.ServiceProvider.GetRequiredService<CommandRouter>();
-            Measure("the ETA through the store (router code)", () =>
+            var progressHandler = commandScope.ServiceProvider.GetRequiredService<ProgressHandler>();
+            Measure("the ETA through the store (ProgressHandler code)", () =>
             {
-                if (router.WhatStorageKnowsAsync(command, comparison, progress, now, CancellationToken.None).GetAwaiter().GetResult().Subscribed)
+                if (progressHandler.WhatStorageKnowsAsync(command, comparison, progress, now, CancellationToken.None).GetAwaiter().GetResult().Subscribed)
                 {
                     throw new InvalidOperationException("The comparison was not expected to be watched.");
                 }

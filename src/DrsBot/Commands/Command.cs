@@ -1,4 +1,7 @@
-using DrsBot.Drs;
+using DrsBot.Slack;
+using DrsBot.Watching;
+
+
 
 namespace DrsBot.Commands;
 

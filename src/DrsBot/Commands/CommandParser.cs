@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using DrsBot.Drs;
+using DrsBot.Watching;
 
 namespace DrsBot.Commands;
 

@@ -1,6 +1,9 @@
-using DrsBot.Drs;
+using DrsBot.Features.Digest;
+using DrsBot.Features.Help;
+using DrsBot.Features.Jobs;
+using DrsBot.Features.Progress;
+using DrsBot.Features.Subscriptions;
 using DrsBot.Infrastructure;
-using DrsBot.Rendering;
 using DrsBot.Slack;
 using DrsBot.Watching;
 using Microsoft.Extensions.Options;
@@ -9,23 +12,27 @@ namespace DrsBot.Commands;
 
 /// <summary>Turns one verified slash command into the reply Slack shows.</summary>
 public sealed partial class CommandRouter(
-    IDrsClient drs,
     InteractiveReplies replies,
+    ProgressHandler progress,
+    JobHandler jobs,
     SubscriptionCommands subscriptions,
-    IWatchStore store,
+    DigestCommands digests,
     IOptionsMonitor<SlackOptions> slack,
-    IOptions<DrsOptions> drsOptions,
     CommandRateLimiter limiter,
     DrsBotMetrics metrics,
-    TimeProvider time,
-    ILogger<CommandRouter> logger)
+    ILogger<CommandRouter> logger) : ISlackCommands
 {
-    /// <summary>A typed slash command: its text is parsed once, here.</summary>
     public Task<SlackMessage> HandleAsync(SlashCommand command) => HandleAsync(command, null);
 
+    /// <summary>A button press, as the command it stands for: typed here, never turned back into text.</summary>
+    public Task<SlackMessage> PressAsync(SlashCommand context, string actionId, string? value) =>
+        Action(actionId, value) is { } action
+            ? HandleAsync(context, action)
+            : Task.FromResult(HelpMessages.Invalid("That button does not carry a DRS job and comparison DrsBot can use. Type the command instead."));
+
     /// <summary>
-    /// An action already typed (a button carries one): the same checks, limits and handlers as a typed command, with no
-    /// text in between. <paramref name="command"/> says who asked, where, and where to answer.
+    /// Checks who may ask and how often, then hands the typed command to the feature that answers it. Text is parsed
+    /// here once; a button's command comes typed.
     /// </summary>
     public Task<SlackMessage> HandleAsync(SlashCommand command, Command? typed)
     {
@@ -56,87 +63,46 @@ public sealed partial class CommandRouter(
         {
             HelpCommand => Task.FromResult(HelpMessages.Help()),
             InvalidCommand invalid => Task.FromResult(HelpMessages.Invalid(invalid.Problem)),
-            ProgressCommand progress => replies.WithinBudgetAsync(
+            ProgressCommand p => replies.WithinBudgetAsync(
                 command,
-                () => Acknowledge($":hourglass_flowing_sand: Fetching progress of comparison `{progress.Comparison.CompareJobId}` from DRS…"),
-                ct => ShowProgressAsync(command, progress.Comparison, ct)),
-            SubscribeCommand subscribe => replies.WithinBudgetAsync(
+                () => Acknowledge($":hourglass_flowing_sand: Fetching progress of comparison `{p.Comparison.CompareJobId}` from DRS…"),
+                ct => progress.ShowAsync(command, p.Comparison, ct)),
+            SubscribeCommand s => replies.WithinBudgetAsync(
                 command,
-                () => Acknowledge($":hourglass_flowing_sand: Checking comparison `{subscribe.Comparison.CompareJobId}` with DRS before subscribing…").AsInChannel(),
-                ct => subscriptions.SubscribeAsync(command, subscribe, ct)),
+                () => Acknowledge($":hourglass_flowing_sand: Checking comparison `{s.Comparison.CompareJobId}` with DRS before subscribing…").AsInChannel(),
+                ct => subscriptions.SubscribeAsync(command, s.Comparison, s.Mentions, s.Threaded, ct)),
             JobCommand job => replies.WithinBudgetAsync(
                 command,
                 () => Acknowledge($":hourglass_flowing_sand: Fetching job `{job.JobId}` and its comparisons from DRS…"),
-                ct => ShowJobAsync(job.JobId, ct)),
-            UnsubscribeCommand unsubscribe => subscriptions.UnsubscribeAsync(command, unsubscribe),
+                ct => jobs.ShowAsync(job.JobId, ct)),
+            UnsubscribeCommand u => subscriptions.UnsubscribeAsync(command, u.Comparison),
             ListCommand => subscriptions.ListAsync(command),
-            DigestCommand digest => replies.WithinBudgetAsync(
+            DigestCommand d => replies.WithinBudgetAsync(
                 command,
                 static () => Acknowledge(":hourglass_flowing_sand: Setting this channel's daily digest…"),
-                _ => subscriptions.DigestAsync(command, digest)),
-            DigestOffCommand => subscriptions.DigestOffAsync(command),
+                _ => digests.SetAsync(command, d.At, d.TimeZone)),
+            DigestOffCommand => digests.OffAsync(command),
             _ => Task.FromResult(HelpMessages.Help()),
         };
     }
 
-    /// <summary>Each command type's name for the log and tag for the metric, worked out once, not per command.</summary>
+    /// <summary>What a button stands for; null when its value is not a job or comparison DrsBot can use.</summary>
+    internal static Command? Action(string actionId, string? value)
+    {
+        if (actionId == Interaction.RefreshJob)
+        {
+            return ComparisonRef.IsValidId(value) ? new JobCommand(value!) : null;
+        }
+
+        return (value is null ? null : ComparisonRef.FromKey(value)) is not { } c ? null : actionId switch
+        {
+            Interaction.Subscribe => new SubscribeCommand(c, []),
+            Interaction.Unsubscribe => new UnsubscribeCommand(c),
+            _ => new ProgressCommand(c),
+        };
+    }
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Verb, string Tag)> Verbs = new();
-
-    private async Task<SlackMessage> ShowProgressAsync(SlashCommand command, ComparisonRef comparison, CancellationToken ct)
-    {
-        var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Interactive, ct);
-        var now = time.GetUtcNow();
-        if (result is not ProgressRead read)
-        {
-            return FailureMessages.Render(comparison, ((ProgressFailed)result).Failure, now);
-        }
-
-        var (subscribed, eta) = await WhatStorageKnowsAsync(command, comparison, read.Progress, now, ct);
-        return ProgressMessages.Render(comparison, read.Progress, now,
-            ProgressMessages.Buttons(comparison, subscribed, drsOptions.Value.ConsoleLink(comparison.JobId)), eta);
-    }
-
-    private async Task<SlackMessage> ShowJobAsync(string jobId, CancellationToken ct)
-    {
-        var view = await drs.GetJobAsync(jobId, ct);
-        return JobMessages.Render(view, time.GetUtcNow(), drsOptions.Value.ConsoleLink(jobId));
-    }
-
-    /// <summary>How long a comparison's question-time readings are kept for the next question's ETA.</summary>
-    public static readonly TimeSpan KeepPaceFor = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// Whether this channel watches the comparison (for the Subscribe/Unsubscribe button), and the ETA from the
-    /// readings DrsBot already has plus this one. A watched comparison's readings come from its polls; any other's
-    /// are kept for an hour, a reading at most every 20 s (<see cref="PaceHistory.Supersedes"/>). Without storage: not subscribed, no ETA, the card still shows.
-    /// Internal for the allocation benchmark, which times this code rather than a copy of it.
-    /// </summary>
-    internal async Task<(bool Subscribed, TimeSpan? Eta)> WhatStorageKnowsAsync(
-        SlashCommand command, ComparisonRef comparison, CompareProgress progress, DateTimeOffset now, CancellationToken ct)
-    {
-        try
-        {
-            var record = await store.GetAsync(comparison, ct);
-            var subscribed = record?.Of(command.TeamId, command.ChannelId) is not null;
-            if (progress.Full?.Progress is not { } full)
-            {
-                return (subscribed, null);
-            }
-
-            var kept = record?.Pace ?? await store.GetPaceAsync(comparison, now, ct);
-            var pace = (kept ?? PaceHistory.Empty).Add(now, full);
-            if (record is null && pace.Supersedes(kept))
-            {
-                await store.SavePaceAsync(comparison, pace, now + KeepPaceFor, ct);
-            }
-
-            return (subscribed, pace.Eta());
-        }
-        catch (WatchStoreUnavailableException)
-        {
-            return (false, null);
-        }
-    }
 
     private static SlackMessage Acknowledge(string text) => new(text, [Blocks.Section(text)]);
 

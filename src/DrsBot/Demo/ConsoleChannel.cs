@@ -1,5 +1,7 @@
 using DrsBot.Slack;
 
+
+
 namespace DrsBot.Demo;
 
 /// <summary>Development without a bot token: channel messages land in the local console instead of Slack.</summary>

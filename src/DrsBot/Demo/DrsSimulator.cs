@@ -1,5 +1,6 @@
 using System.Globalization;
 using DrsBot.Drs;
+using DrsBot.Watching;
 
 namespace DrsBot.Demo;
 

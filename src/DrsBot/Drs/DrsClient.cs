@@ -1,30 +1,26 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net;
-using DrsBot.Infrastructure;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using DrsBot.Infrastructure;
+using DrsBot.Watching;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace DrsBot.Drs;
 
-/// <summary>Whether a DRS call answers a person waiting in Slack or a background poll; picks the time budget.</summary>
-public enum DrsCallKind
+/// <summary>The DRS edge's typed client: the core's progress reads, and a job's view for the job command.</summary>
+public interface IDrsClient : IProgressSource
 {
-    Interactive,
-    Background,
-}
-
-public interface IDrsClient
-{
-    Task<CompareProgressResult> GetCompareProgressAsync(ComparisonRef comparison, DrsCallKind kind, CancellationToken ct);
-
     /// <summary>A job's details and its data comparisons (two ShowJobDetail calls, made together), for a person waiting.</summary>
     Task<JobView> GetJobAsync(string jobId, CancellationToken ct);
 }
 
 /// <summary>Typed client for DRS's compare-progress and job-detail APIs. Every failure comes back as a <see cref="DrsFailure"/>.</summary>
-internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> options, DrsBotMetrics metrics, ILogger<DrsClient> logger) : IDrsClient
+internal sealed partial class DrsClient(
+    HttpClient http, IOptions<DrsOptions> options, TimeProvider time, DrsBotMetrics metrics, ILogger<DrsClient> logger) : IDrsClient
 {
     private const int MaxMessageLength = 500;
 
@@ -76,7 +72,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     private async Task<(T? Value, DrsFailure? Failure, string? RequestId)> GetAsync<T>(
         string path, DrsCallKind kind, string call, string subject, Func<T, bool> isComplete, CancellationToken ct) where T : class
     {
-        using var request = new DrsRequest(path, kind, subject);
+        using var request = new DrsRequest(path, kind, subject, time.GetTimestamp());
         request.Headers.TryAddWithoutValidation("X-Language", options.Value.Language);
         // The API page lists Content-Type as mandatory even on GET, and AK/SK signing covers it.
         request.Content = new ByteArrayContent([]);
@@ -129,7 +125,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
             return Failed(new DrsFailure(DrsFailureKind.InvalidResponse,
                 Message: $"DRS's answer was larger than {MaxBodyBytes / 1024} KiB, far more than any answer DrsBot asks for."));
         }
-        catch (Exception e) when (e is HttpRequestException or DrsPausedException)
+        catch (Exception e) when (e is HttpRequestException or BrokenCircuitException)
         {
             return Failed(new DrsFailure(DrsFailureKind.Unreachable, Message: Describe(e)));
         }
@@ -188,7 +184,7 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     }
 
     /// <summary>
-    /// The body into a pooled array. The resilience handler has buffered it already (within MaxBodyBytes), so this
+    /// The body into a pooled array. DrsAnswerBuffer has buffered it already (within MaxBodyBytes), so this
     /// copies memory; ReadAsByteArrayAsync would copy it into a new array on every call.
     /// </summary>
     private static async Task<(byte[] Body, int Length)> ReadBodyAsync(HttpContent content, CancellationToken ct)
@@ -228,12 +224,12 @@ internal sealed partial class DrsClient(HttpClient http, IOptions<DrsOptions> op
     }
 
     private static bool IsTimeout(Exception e) =>
-        e is TaskCanceledException or TimeoutException;
+        e is TaskCanceledException or TimeoutException or TimeoutRejectedException;
 
     // Exception messages from the socket layer name only host and port, never credentials.
     private static string Describe(Exception e) => e switch
     {
-        DrsPausedException => e.Message,
+        BrokenCircuitException => "DrsBot has paused calls to DRS after repeated failures.",
         HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "The DRS host name could not be resolved.",
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "The connection to DRS was refused or dropped.",
         HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "The TLS handshake with DRS failed.",
@@ -267,13 +263,14 @@ internal static class DrsJson
 [System.Text.Json.Serialization.JsonSerializable(typeof(JobDetailAnswer))]
 internal sealed partial class DrsJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
-/// <summary>
-/// A GET to DRS that carries whether a person waits for it, which sets the resilience handler's budget: in the request
-/// itself, since HttpRequestMessage.Options would be a dictionary and a boxed value on every call.
-/// </summary>
-internal sealed class DrsRequest(string path, DrsCallKind kind, string subject = "") : HttpRequestMessage(HttpMethod.Get, path)
+/// <summary>A GET to DRS that carries what its resilience pipeline needs to know: who waits, about what, since when.</summary>
+internal sealed class DrsRequest(string path, DrsCallKind kind, string subject = "", long started = 0) : HttpRequestMessage(HttpMethod.Get, path)
 {
+    /// <summary>Picks the pipeline: a person waiting, or a poll.</summary>
     public DrsCallKind Kind { get; } = kind;
+
+    /// <summary>When the call began (<see cref="TimeProvider.GetTimestamp"/>): a wait past its budget is never begun.</summary>
+    public long Started { get; } = started;
 
     /// <summary>What the call is about (a comparison or a job), so the breaker can tell one subject's errors from DRS's.</summary>
     public string Subject { get; } = subject;

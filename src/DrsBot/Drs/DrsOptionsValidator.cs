@@ -1,4 +1,7 @@
 using DrsBot.Infrastructure;
+using DrsBot.Watching;
+
+
 
 namespace DrsBot.Drs;
 

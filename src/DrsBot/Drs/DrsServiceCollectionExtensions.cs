@@ -1,5 +1,6 @@
 using DrsBot.Drs.Auth;
 using DrsBot.Infrastructure;
+using DrsBot.Watching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ public static class DrsServiceCollectionExtensions
             factory.HttpClientActions.Add(http =>
             {
                 http.BaseAddress = address;
-                http.Timeout = Timeout.InfiniteTimeSpan; // DrsResilienceHandler owns timeouts
+                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
                 http.MaxResponseContentBufferSize = DrsClient.MaxBodyBytes;
             });
         });
@@ -45,12 +46,11 @@ public static class DrsServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Scoped<IDrsClient>(sp => sp.GetRequiredService<ITypedHttpClientFactory<DrsClient>>()
             .CreateClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(client.Name))));
 
+        services.AddScoped<IProgressSource>(sp => sp.GetRequiredService<IDrsClient>()); // the core's port, this edge's client
         client.ConfigurePrimaryHttpMessageHandler(NoRedirects); // a redirect is a wrong Drs:Endpoint, never followed
 
         // Handlers run in the order added: resilience outside, so every retry is authenticated afresh.
-        services.AddSingleton<DrsCircuitBreakers>();
-        services.AddTransient<DrsResilienceHandler>();
-        client.AddHttpMessageHandler<DrsResilienceHandler>();
+        client.AddDrsResilience();
         client.AddHttpMessageHandler(sp => sp.GetRequiredService<IOptions<DrsOptions>>().Value.Auth.Mode switch
         {
             DrsAuthMode.Password => sp.GetRequiredService<IamTokenHandler>(),

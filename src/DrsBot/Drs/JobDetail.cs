@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using DrsBot.Watching;
 
 namespace DrsBot.Drs;
 

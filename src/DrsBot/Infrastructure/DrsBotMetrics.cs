@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using DrsBot.Commands;
 
 namespace DrsBot.Infrastructure;
 
@@ -65,7 +66,7 @@ public sealed class DrsBotMetrics
     public static string CodeTag(string? code) => code switch
     {
         null => "none",
-        Drs.DrsFailure.TaskNotFoundCode or "DRS.00000001"
+        "DRS.10000010" or "DRS.00000001"
             or "APIG.0101" or "APIG.0201" or "APIG.0301" or "APIG.0308" or "APIGW.0101" or "APIGW.0201" or "APIGW.0301" or "APIGW.0308" => code,
         _ => "other",
     };
@@ -90,12 +91,12 @@ public sealed class DrsBotMetrics
     /// 1 while DrsBot is not calling DRS for that kind of call (commands or polls): its circuit breaker is open.
     /// <c>drsbot_drs_paused</c> is the same gauge under its old name, kept for one release (deprecated).
     /// </summary>
-    internal void ObserveCircuits(Func<Drs.DrsCallKind, bool> open)
+    internal void ObserveCircuits(Func<bool> interactiveOpen, Func<bool> backgroundOpen)
     {
         Measurement<int>[] Sample() =>
         [
-            new(open(Drs.DrsCallKind.Interactive) ? 1 : 0, new KeyValuePair<string, object?>("call", "interactive")),
-            new(open(Drs.DrsCallKind.Background) ? 1 : 0, new KeyValuePair<string, object?>("call", "background")),
+            new(interactiveOpen() ? 1 : 0, new KeyValuePair<string, object?>("call", "interactive")),
+            new(backgroundOpen() ? 1 : 0, new KeyValuePair<string, object?>("call", "background")),
         ];
 
         _meter.CreateObservableGauge("drsbot.drs.circuit.open", Sample, "{state}", "1 while the circuit breaker for DRS calls of this kind is open");

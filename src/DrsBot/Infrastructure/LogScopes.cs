@@ -1,4 +1,5 @@
 using System.Collections;
+using DrsBot.Drs;
 
 namespace DrsBot.Infrastructure;
 
@@ -12,7 +13,7 @@ public static class LogScopes
     /// <summary>
     /// A command's or a button press's scope. It carries the HTTP request's id itself because ASP.NET Core's own
     /// request scope is off (<c>Microsoft.AspNetCore.Hosting.Diagnostics</c> is <c>None</c> in appsettings.json): that
-    /// scope, and the activity started for it, allocated 0.8 KiB a request for ids this scope already has.
+    /// scope, and the activity started for it, would carry again the ids this scope already has.
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, object?>> Slack(string teamId, string channelId, string userId, string requestId) =>
         new Fields([new("SlackTeam", teamId), new("SlackChannel", channelId), new("SlackUser", userId), new("RequestId", requestId)]);

@@ -12,6 +12,9 @@ namespace DrsBot.Infrastructure;
 /// </summary>
 public static class Telemetry
 {
+    /// <summary>Marks a request that tracing must not record (its URL is a secret, as a response_url's is).</summary>
+    public static readonly HttpRequestOptionsKey<bool> NotTraced = new("DrsBot.NotTraced");
+
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     private static readonly string[] Meters =
@@ -53,7 +56,7 @@ public static class Telemetry
                                                                           && !http.Request.Path.StartsWithSegments("/readyz"))
                     // A response_url is a credential for its conversation: its request gets no span at all.
                     .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request =>
-                        !request.Options.TryGetValue(Slack.ResponseUrlClient.NotTraced, out _)))
+                        !request.Options.TryGetValue(NotTraced, out _)))
                 .UseOtlpExporter();
         }
 

@@ -1,3 +1,6 @@
+using DrsBot.Watching;
+
+
 namespace DrsBot.Slack;
 
 /// <summary>How Slack answered a post, reduced to what the caller must do next.</summary>

@@ -1,7 +1,6 @@
-using DrsBot.Commands;
-using DrsBot.Drs;
 using DrsBot.Infrastructure;
-using DrsBot.Rendering;
+
+
 
 namespace DrsBot.Slack;
 
@@ -44,28 +43,21 @@ public sealed partial class InteractionHandler(
         using var logScope = logger.BeginScope(LogScopes.Slack(interaction.TeamId, interaction.ChannelId, interaction.UserId, requestId));
         await using var scope = scopes.CreateAsyncScope();
         var responseUrl = scope.ServiceProvider.GetRequiredService<ResponseUrlClient>();
+        // Who pressed, where, and where to answer; what the button stands for is the app's to say.
+        var context = new SlashCommand(interaction.TeamId, interaction.ChannelId, "", interaction.UserId, "/drs-progress", "", interaction.ResponseUrl)
+        {
+            EnterpriseId = interaction.EnterpriseId,
+            FromButton = true,
+        };
         SlackMessage reply;
-        if (Action(interaction) is not { } action)
+        try
         {
-            reply = HelpMessages.Invalid("That button does not carry a DRS job and comparison DrsBot can use. Type the command instead.");
+            reply = await scope.ServiceProvider.GetRequiredService<ISlackCommands>().PressAsync(context, interaction.ActionId, interaction.Value);
         }
-        else
+        catch (Exception e) when (!followUps.Aborted.IsCancellationRequested)
         {
-            // Who pressed, where, and where to answer; the action itself is already typed.
-            var context = new SlashCommand(interaction.TeamId, interaction.ChannelId, "", interaction.UserId, "/drs-progress", "", interaction.ResponseUrl)
-            {
-                EnterpriseId = interaction.EnterpriseId,
-                FromButton = true,
-            };
-            try
-            {
-                reply = await scope.ServiceProvider.GetRequiredService<CommandRouter>().HandleAsync(context, action);
-            }
-            catch (Exception e) when (!followUps.Aborted.IsCancellationRequested)
-            {
-                LogFailed(logger, e);
-                reply = HelpMessages.SomethingWentWrong();
-            }
+            LogFailed(logger, e);
+            reply = SlackMessage.SomethingWentWrong();
         }
 
         // Refresh replaces the card it was pressed on; the others answer as new messages, like the typed commands.
@@ -74,21 +66,6 @@ public sealed partial class InteractionHandler(
     }
 
     /// <summary>The typed action a button carries, its ids checked by the typed command's rules; null when they fail them.</summary>
-    private static Command? Action(Interaction interaction)
-    {
-        if (interaction.ActionId == Interaction.RefreshJob)
-        {
-            return ComparisonRef.IsValidId(interaction.Value) ? new JobCommand(interaction.Value!) : null;
-        }
-
-        return ComparisonRef.FromKey(interaction.Value) is not { } c ? null : interaction.ActionId switch
-        {
-            Interaction.Subscribe => new SubscribeCommand(c, []),
-            Interaction.Unsubscribe => new UnsubscribeCommand(c),
-            _ => new ProgressCommand(c),
-        };
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a button press with unknown action {ActionId}")]
     private static partial void LogUnknownAction(ILogger logger, string actionId);
 

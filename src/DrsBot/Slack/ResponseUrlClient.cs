@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using DrsBot.Infrastructure;
 
 namespace DrsBot.Slack;
 
@@ -18,9 +19,6 @@ public sealed partial class ResponseUrlClient(IHttpClientFactory clients, Respon
     /// <summary>The most of a response_url answer DrsBot reads (Slack answers "ok").</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    /// <summary>Marks a request that tracing must not record (its URL is a secret).</summary>
-    public static readonly HttpRequestOptionsKey<bool> NotTraced = new("DrsBot.NotTraced");
-
     public async Task<bool> PostAsync(Uri responseUrl, SlackMessage message, CancellationToken ct)
     {
         if (!policy.IsAllowed(responseUrl))
@@ -35,7 +33,7 @@ public sealed partial class ResponseUrlClient(IHttpClientFactory clients, Respon
             {
                 Content = JsonContent.Create(message, options: SlackJson.Options),
             };
-            request.Options.Set(NotTraced, true);
+            request.Options.Set(Telemetry.NotTraced, true);
             using var response = await clients.CreateClient(HttpClientName).SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
             {

@@ -1,6 +1,6 @@
-using DrsBot.Commands;
 using DrsBot.Infrastructure;
-using DrsBot.Rendering;
+
+
 
 namespace DrsBot.Slack;
 
@@ -17,7 +17,7 @@ public static partial class SlackEndpoints
         return slack;
     }
 
-    private static async Task<IResult> HandleCommandAsync(HttpContext http, CommandRouter router, DrsBotMetrics metrics, ILogger<SlashCommands> logger)
+    private static async Task<IResult> HandleCommandAsync(HttpContext http, ISlackCommands commands, DrsBotMetrics metrics, ILogger<SlashCommands> logger)
     {
         var body = http.Features.Get<SlackRequestBody>()!;
         if (!http.Request.HasFormContentType)
@@ -35,14 +35,14 @@ public static partial class SlackEndpoints
         SlackMessage reply;
         try
         {
-            reply = await router.HandleAsync(command);
+            reply = await commands.HandleAsync(command);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             // A bug must still leave the user with an answer, not Slack's "failed with the error".
             LogUnhandled(logger, e);
             metrics.Command("unknown", "error");
-            reply = HelpMessages.SomethingWentWrong();
+            reply = SlackMessage.SomethingWentWrong();
         }
 
         return new SlackReply(reply);
@@ -50,7 +50,7 @@ public static partial class SlackEndpoints
 
     /// <summary>
     /// The log category of slash commands. A logger from DI, not ILoggerFactory.CreateLogger per command: that takes
-    /// the factory's lock, which under load was 3 % of the CPU.
+    /// the factory's lock, which every command would then queue on.
     /// </summary>
     public sealed class SlashCommands;
 

@@ -17,6 +17,10 @@ public sealed record SlackMessage(string Text, IReadOnlyList<Block>? Blocks = nu
     public bool? ReplaceOriginal { get; init; }
 
     public SlackMessage AsInChannel() => this with { ResponseType = InChannel };
+
+    /// <summary>A bug on our side: the user still gets an answer, not Slack's "failed with the error".</summary>
+    public static SlackMessage SomethingWentWrong() =>
+        new(":x: Sorry, something went wrong on DrsBot's side. It has been logged; please try again.");
 }
 
 public static class SlackJson

@@ -1,5 +1,7 @@
 using DrsBot.Infrastructure;
 
+
+
 namespace DrsBot.Slack;
 
 internal sealed class SlackOptionsValidator(IHostEnvironment environment) : KeyedOptionsValidator<SlackOptions>

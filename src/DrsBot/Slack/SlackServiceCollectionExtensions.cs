@@ -5,7 +5,7 @@ namespace DrsBot.Slack;
 
 public static class SlackServiceCollectionExtensions
 {
-    /// <summary>The Slack edge: options, request verification, replies within 3 seconds, the Web API client.</summary>
+    /// <summary>The Slack edge: options, request verification, replies within 3 seconds, the Web API client; Slack's resilience for both clients is <see cref="SlackResilience"/>.</summary>
     public static IServiceCollection AddSlack(this IServiceCollection services)
     {
         services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateOnStart();
@@ -26,6 +26,15 @@ public static class SlackServiceCollectionExtensions
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddResilienceHandler("response-url", SlackResilience.Configure); // as chat.postMessage: never repeated once sent
+        services.AddHttpClient<IChannelPoster, SlackWebApiClient>((sp, http) =>
+            {
+                http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl.AsBaseAddress();
+                // The whole call, body included: the pipeline's timeouts end when the headers arrive, and a Slack that
+                // stalled mid-body held a poll (and with it the replica's poll loop) for good.
+                http.Timeout = SlackResilience.TotalTimeout;
+                http.MaxResponseContentBufferSize = SlackWebApiClient.MaxBodyBytes;
+            })
+            .AddResilienceHandler("slack", SlackResilience.Configure);
         services.AddSingleton<ResponseUrlClient>(); // a client from the factory per post: its handler still rotates
         services.AddSingleton<InteractiveReplies>();
         services.AddSingleton<FollowUps>();

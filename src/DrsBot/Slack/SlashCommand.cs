@@ -1,4 +1,5 @@
 using System.Text;
+using DrsBot.Commands;
 
 namespace DrsBot.Slack;
 

@@ -1,5 +1,6 @@
-using DrsBot.Drs;
 using DrsBot.Watching;
+
+
 
 namespace DrsBot.Storage;
 

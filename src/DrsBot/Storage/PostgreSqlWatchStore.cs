@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DrsBot.Drs;
 using DrsBot.Watching;
 using Npgsql;
 using NpgsqlTypes;

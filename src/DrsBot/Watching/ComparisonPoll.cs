@@ -1,8 +1,5 @@
 using System.Text.Json;
-using DrsBot.Drs;
 using DrsBot.Infrastructure;
-using DrsBot.Rendering;
-using DrsBot.Slack;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Watching;
@@ -13,9 +10,9 @@ namespace DrsBot.Watching;
 /// posted, so a crash or a Slack outage can delay a notification but never lose or duplicate a decision.
 /// </summary>
 public sealed partial class ComparisonPoll(
-    IDrsClient drs,
+    IProgressSource drs,
     IWatchStore store,
-    NotificationDelivery delivery,
+    INotificationDelivery delivery,
     IOptions<WatchOptions> options,
     DrsBotMetrics metrics,
     ILogger<ComparisonPoll> logger)

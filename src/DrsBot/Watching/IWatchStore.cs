@@ -1,4 +1,3 @@
-using DrsBot.Drs;
 
 namespace DrsBot.Watching;
 

@@ -1,4 +1,3 @@
-using DrsBot.Drs;
 using DrsBot.Infrastructure;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using DrsBot.Drs;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Watching;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using DrsBot.Drs;
+using DrsBot.Slack;
 
 namespace DrsBot.Watching;
 

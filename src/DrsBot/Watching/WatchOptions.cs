@@ -1,5 +1,7 @@
 using DrsBot.Infrastructure;
 
+
+
 namespace DrsBot.Watching;
 
 /// <summary>The <c>Watch</c> configuration section: how often to poll and when to speak up.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using DrsBot.Drs;
 
 namespace DrsBot.Watching;
 

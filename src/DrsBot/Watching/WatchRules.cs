@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using DrsBot.Drs;
 
 namespace DrsBot.Watching;
 

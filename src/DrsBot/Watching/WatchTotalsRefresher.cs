@@ -1,5 +1,7 @@
 using DrsBot.Infrastructure;
 
+
+
 namespace DrsBot.Watching;
 
 /// <summary>

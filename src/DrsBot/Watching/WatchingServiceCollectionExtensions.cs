@@ -1,5 +1,3 @@
-using DrsBot.Infrastructure;
-using DrsBot.Slack;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +15,10 @@ public static class WatchingServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<WatchOptions>, WatchOptionsValidator>();
 
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        services.AddHangfire(config => config
+        services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
+            .UseTypeResolver(HangfireJobAlias.Resolver(sp.GetServices<HangfireJobAlias>()))
             .UseRecommendedSerializerSettings());
         if (!GlobalJobFilters.Filters.Any(f => f.Instance is ShortJobHistory)) // Hangfire's filters are process-wide
         {
@@ -44,20 +43,7 @@ public static class WatchingServiceCollectionExtensions
         services.AddSingleton<WatchTotalsRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<WatchTotalsRefresher>());
 
-        // Scoped: each holds a typed client, and HttpClientFactory rotates handlers only for clients it hands out anew.
-        services.AddScoped<ComparisonPoll>();
-        services.AddScoped<NotificationDelivery>();
-        services.AddScoped<SubscriptionCommands>();
-
-        services.AddHttpClient<IChannelPoster, SlackWebApiClient>((sp, http) =>
-            {
-                http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl.AsBaseAddress();
-                // The whole call, body included: the pipeline's timeouts end when the headers arrive, and a Slack that
-                // stalled mid-body held a poll (and with it the replica's poll loop) for good.
-                http.Timeout = SlackResilience.TotalTimeout;
-                http.MaxResponseContentBufferSize = SlackWebApiClient.MaxBodyBytes;
-            })
-            .AddResilienceHandler("slack", SlackResilience.Configure);
+        services.AddScoped<ComparisonPoll>(); // per poll: it holds the poll's DRS client
 
         return services;
     }

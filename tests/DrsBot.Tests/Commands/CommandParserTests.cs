@@ -1,5 +1,6 @@
 using DrsBot.Commands;
-using DrsBot.Drs;
+using DrsBot.Tests.Deployment;
+using DrsBot.Watching;
 
 namespace DrsBot.Tests.Commands;
 

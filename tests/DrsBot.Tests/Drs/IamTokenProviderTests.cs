@@ -1,6 +1,8 @@
 using System.Net;
 using DrsBot.Drs;
 using DrsBot.Drs.Auth;
+using DrsBot.Tests.Deployment;
+using DrsBot.Watching;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,5 @@
 using DrsBot.Drs;
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -124,10 +125,10 @@ public sealed class RefusedPasswordTests : EndToEndTest
     {
         // The watches were made while the password still worked (stored records), then the password changed.
         var store = App.Services.GetRequiredService<DrsBot.Watching.IWatchStore>();
-        var ids = Enumerable.Range(0, 10).Select(i => new DrsBot.Drs.ComparisonRef("job-1", $"cmp-{i}")).ToList();
+        var ids = Enumerable.Range(0, 10).Select(i => new DrsBot.Watching.ComparisonRef("job-1", $"cmp-{i}")).ToList();
         foreach (var c in ids)
         {
-            var progress = new DrsBot.Drs.CompareProgress(new DrsBot.Drs.FullCompareInfo(40, "1MB/s", 0), null, null);
+            var progress = new DrsBot.Watching.CompareProgress(new DrsBot.Watching.FullCompareInfo(40, "1MB/s", 0), null, null);
             await store.UpdateAsync(c, _ => new DrsBot.Watching.WatchRecord(c, DateTimeOffset.UtcNow).With(
                 new DrsBot.Watching.Subscription(c, $"C0{c.CompareJobId.ToUpperInvariant()}", ["<!here>"], "U0ALICE", DateTimeOffset.UtcNow,
                     DrsBot.Watching.RuleState.Baseline(progress)) { TeamId = "T0TEAM" }));

@@ -1,4 +1,5 @@
-using DrsBot.Digest;
+using DrsBot.Features.Digest;
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 using Hangfire;
 using Hangfire.Storage;
@@ -20,6 +21,23 @@ public sealed class DigestTests : EndToEndTest
     }
 
     public static bool IsDigest(ReceivedMessage m) => m.Text.StartsWith("Daily digest", StringComparison.Ordinal);
+
+    [Fact]
+    public void A_digest_scheduled_before_the_feature_folders_still_loads_its_job()
+    {
+        // What Hangfire's storage holds for a digest scheduled by the version before 2026-12-06, when the job's class
+        // was DrsBot.Digest.DigestJob; the app's Hangfire configuration (the type resolver) is what reads it back.
+        _ = App.Services.GetRequiredService<JobStorage>();
+        var today = InvocationData.SerializeJob(Hangfire.Common.Job.FromExpression<DigestJob>(j => j.RunAsync("T0TEAM", Ops, CancellationToken.None)));
+        Assert.StartsWith("DrsBot.Features.Digest.DigestJob, DrsBot", today.Type, StringComparison.Ordinal);
+        var stored = new InvocationData(today.Type.Replace("DrsBot.Features.Digest.", "DrsBot.Digest.", StringComparison.Ordinal),
+            today.Method, today.ParameterTypes, today.Arguments);
+
+        var job = stored.DeserializeJob();
+
+        Assert.Equal(typeof(DigestJob), job.Type);
+        Assert.Equal(["T0TEAM", Ops], job.Args.Take(2));
+    }
 
     [Fact]
     public async Task A_digest_a_minute_ahead_arrives_once_with_every_watched_comparison_and_off_removes_its_job()
@@ -83,7 +101,7 @@ public sealed class DigestTests : EndToEndTest
     [Fact]
     public void A_digest_for_a_channel_that_watches_nothing_says_so_and_how_to_stop_it()
     {
-        var message = DrsBot.Rendering.DigestMessages.Render([], "T0TEAM", Ops, DateTimeOffset.UtcNow);
+        var message = DrsBot.Features.Digest.DigestMessages.Render([], "T0TEAM", Ops, DateTimeOffset.UtcNow);
         Assert.Contains("watches no comparisons", message.Text, StringComparison.Ordinal);
         Assert.Contains("digest off", JsonText.Strings(System.Text.Json.JsonSerializer.SerializeToElement(message, DrsBot.Slack.SlackJson.Options)), StringComparison.Ordinal);
     }

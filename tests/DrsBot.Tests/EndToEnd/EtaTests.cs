@@ -1,4 +1,3 @@
-using DrsBot.Drs;
 using DrsBot.Tests.Fakes;
 using DrsBot.Watching;
 using Microsoft.Extensions.DependencyInjection;

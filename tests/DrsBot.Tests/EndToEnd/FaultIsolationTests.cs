@@ -1,4 +1,4 @@
-using DrsBot.Drs;
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 using DrsBot.Watching;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 
 namespace DrsBot.Tests.EndToEnd;

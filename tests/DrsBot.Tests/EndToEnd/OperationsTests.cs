@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using DrsBot.Drs;
 using DrsBot.Tests.Fakes;
 using DrsBot.Watching;
 using Microsoft.Extensions.DependencyInjection;

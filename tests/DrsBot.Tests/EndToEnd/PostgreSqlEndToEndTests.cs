@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using DrsBot.Drs;
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 using DrsBot.Tests.Services;
 using DrsBot.Watching;

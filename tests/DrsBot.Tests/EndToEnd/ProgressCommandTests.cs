@@ -1,4 +1,5 @@
 using System.Net;
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 
 namespace DrsBot.Tests.EndToEnd;

@@ -1,6 +1,10 @@
 using DrsBot.Commands;
 using DrsBot.Drs;
+using DrsBot.Features.Jobs;
+using DrsBot.Features.Progress;
+using DrsBot.Features.Subscriptions;
 using DrsBot.Slack;
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 using DrsBot.Watching;
 using Microsoft.Extensions.DependencyInjection;
@@ -117,7 +121,7 @@ public sealed class ReliabilityTests : EndToEndTest
 /// <summary>Nothing that holds a typed HttpClient lives for the whole process, or its handler would never rotate.</summary>
 public sealed class ServiceLifetimeTests
 {
-    private static readonly Type[] TypedClients = [typeof(IDrsClient), typeof(IChannelPoster), typeof(HttpClient)];
+    private static readonly Type[] TypedClients = [typeof(IDrsClient), typeof(IProgressSource), typeof(IChannelPoster), typeof(HttpClient)];
 
     [Fact]
     public async Task No_singleton_captures_a_typed_client()
@@ -130,7 +134,11 @@ public sealed class ServiceLifetimeTests
         await using var app = new DrsBotApp(drs, slack) { ConfigureTestServices = s => services = s };
         _ = app.Server;
 
-        foreach (var type in new[] { typeof(CommandRouter), typeof(SubscriptionCommands), typeof(NotificationDelivery), typeof(ComparisonPoll) })
+        foreach (var type in new[]
+                 {
+                     typeof(CommandRouter), typeof(ProgressHandler), typeof(JobHandler), typeof(SubscriptionCommands),
+                     typeof(INotificationDelivery), typeof(ComparisonPoll), typeof(IProgressSource),
+                 })
         {
             Assert.NotEqual(ServiceLifetime.Singleton, Assert.Single(services!, d => d.ServiceType == type).Lifetime);
         }

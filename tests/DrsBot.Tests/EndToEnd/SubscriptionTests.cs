@@ -1,4 +1,5 @@
-using DrsBot.Drs;
+using DrsBot.Slack;
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 using DrsBot.Watching;
 using Hangfire;

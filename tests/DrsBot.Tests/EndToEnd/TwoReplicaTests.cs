@@ -1,3 +1,4 @@
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 using DrsBot.Tests.Services;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DrsBot.Slack;
 
 namespace DrsBot.Tests.Fakes;
 

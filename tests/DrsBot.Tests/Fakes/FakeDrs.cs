@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using DrsBot.Drs;
+using DrsBot.Tests.Deployment;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

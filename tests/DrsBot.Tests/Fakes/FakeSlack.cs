@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using DrsBot.Tests.Deployment;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

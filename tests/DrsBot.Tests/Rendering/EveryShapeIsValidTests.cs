@@ -1,6 +1,8 @@
 using System.Text.Json;
-using DrsBot.Drs;
-using DrsBot.Rendering;
+using DrsBot.Features.Notifications;
+using DrsBot.Features.Progress;
+using DrsBot.Features.Shared;
+using DrsBot.Features.Subscriptions;
 using DrsBot.Slack;
 using DrsBot.Tests.Fakes;
 using DrsBot.Watching;

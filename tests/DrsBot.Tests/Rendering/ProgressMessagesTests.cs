@@ -1,7 +1,10 @@
 using System.Text.Json;
-using DrsBot.Drs;
-using DrsBot.Rendering;
+using DrsBot.Features.Notifications;
+using DrsBot.Features.Progress;
+using DrsBot.Features.Shared;
 using DrsBot.Slack;
+using DrsBot.Tests.Deployment;
+using DrsBot.Watching;
 
 namespace DrsBot.Tests.Rendering;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DrsBot.Tests.Deployment;
 using DrsBot.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,3 @@
-using DrsBot.Drs;
 using DrsBot.Storage;
 using DrsBot.Tests.Services;
 using DrsBot.Watching;

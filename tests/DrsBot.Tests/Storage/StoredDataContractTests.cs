@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
+using DrsBot.Tests.Deployment;
 using DrsBot.Watching;
 
 namespace DrsBot.Tests.Storage;
@@ -36,7 +37,7 @@ public sealed class StoredDataContractTests
 
         var record = System.Text.Json.JsonSerializer.Deserialize<WatchRecord>(json, options)!;
 
-        Assert.Equal(new DrsBot.Drs.ComparisonRef("job-1", "cmp-1"), record.Comparison);
+        Assert.Equal(new DrsBot.Watching.ComparisonRef("job-1", "cmp-1"), record.Comparison);
         var subscription = Assert.Single(record.Subscriptions);
         Assert.Equal(("T0TEAM", "C0OPS", "1700000000.000100"), (subscription.TeamId, subscription.ChannelId, subscription.ThreadTs));
         Assert.Equal(["<!here>"], subscription.Mentions.ToArray());

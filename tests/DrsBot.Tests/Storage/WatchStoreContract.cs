@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using DrsBot.Drs;
 using DrsBot.Tests.Services;
 using DrsBot.Watching;
 using Microsoft.Extensions.Options;

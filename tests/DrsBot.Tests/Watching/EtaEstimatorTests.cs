@@ -1,3 +1,4 @@
+using DrsBot.Tests.Deployment;
 using DrsBot.Watching;
 
 namespace DrsBot.Tests.Watching;

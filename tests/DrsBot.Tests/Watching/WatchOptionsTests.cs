@@ -1,4 +1,3 @@
-using DrsBot.Drs;
 using DrsBot.Watching;
 using Microsoft.Extensions.Options;
 

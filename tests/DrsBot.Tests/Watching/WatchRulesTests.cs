@@ -1,5 +1,5 @@
-using DrsBot.Drs;
 using DrsBot.Watching;
+
 using static DrsBot.Watching.NotificationKind;
 
 namespace DrsBot.Tests.Watching;

@@ -72,8 +72,8 @@ public static class AkSkSigner
     /// The Authorization header for a request with a simple path (<see cref="IsSimplePath"/>), no query and no body,
     /// signing content-type (when set), host, x-project-id, x-sdk-date and x-security-token (when set): exactly what
     /// <see cref="CanonicalRequest"/>, <see cref="StringToSign"/>, <see cref="Signature"/> and
-    /// <see cref="AuthorizationHeader"/> make of it, written into one pooled buffer and hashed on the stack (the secret key wiped after, by SecretHmac). Those
-    /// allocate about 9 KiB a request (LINQ, builders, splits, arrays of every piece); this, the header itself.
+    /// <see cref="AuthorizationHeader"/> make of it, written into one pooled buffer and hashed on the stack (the secret
+    /// key wiped after, by SecretHmac), because those general steps build every piece as its own string and array.
     /// </summary>
     public static string AuthorizationForSimpleRequest(
         string method, string path, string? contentType, string host, string projectId, string sdkDate, string? securityToken,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DrsBot.Watching;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Drs.Auth;

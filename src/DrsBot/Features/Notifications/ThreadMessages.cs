@@ -1,0 +1,66 @@
+using DrsBot.Features.Progress;
+using DrsBot.Slack;
+using DrsBot.Watching;
+using static DrsBot.Slack.Mrkdwn;
+
+namespace DrsBot.Features.Notifications;
+
+/// <summary>
+/// The parent of a channel's thread for one watched comparison: the live state at a glance, kept current with
+/// chat.update. It mentions nobody; the notifications in its thread do the talking.
+/// </summary>
+public static class ThreadMessages
+{
+    public const string Headline = "Watching comparison";
+
+    /// <summary>What the parent shows, without the time: the parent is updated only when this changes.</summary>
+    public static string State(WatchRecord record) =>
+        record.GoneAt is not null ? "gone"
+        : record.LastProgress is { } p ? ProgressMessages.Summary(p)
+        : "not read yet";
+
+    public static SlackMessage Parent(WatchRecord record, DateTimeOffset at)
+    {
+        var c = record.Comparison;
+        var lines = new List<string> { $":eyes: *{Headline} {Code(c.CompareJobId)}* in job {Code(c.JobId)}" };
+        if (record.GoneAt is { } gone)
+        {
+            lines.Add($":ghost: DRS no longer knows this comparison ({Date(gone)}); DrsBot has stopped watching it.");
+        }
+        else if (record.LastProgress is { } p)
+        {
+            var status = ComparisonStatus.Of(p);
+            lines.Add($"{status.Emoji} *{status.Title}*{(status.Detail is null ? "" : " — " + status.Detail)}");
+            if (p.Full?.Progress is { } full)
+            {
+                lines.Add($"Full `{Format.ProgressBar(full)}` *{Format.Percent(full)}*{ProgressMessages.EtaSuffix(record)}");
+            }
+
+            if (p.Incremental?.Delay is { } delay)
+            {
+                lines.Add($"Incremental: {Format.DelayPhrase(delay)}");
+            }
+
+            if (p.RowsToRecheck is > 0 and var rows)
+            {
+                lines.Add($":rotating_light: {Format.Rows(rows)} to recheck");
+            }
+        }
+        else
+        {
+            lines.Add("Not read from DRS yet.");
+        }
+
+        var blocks = new List<Block>
+        {
+            Blocks.Section(string.Join("\n", lines)),
+            Blocks.Context($"As of {Date(record.LastReadAt ?? at)} · Notifications for this comparison are in this thread · `/drs-progress unsubscribe {Escape(c.JobId)} {Escape(c.CompareJobId)}` stops them"),
+        };
+        return new SlackMessage($"{Headline} {c.CompareJobId} in job {c.JobId}: {State(record)}", blocks) { ResponseType = null };
+    }
+
+    /// <summary>Completion and on-call alerts are also shown in the channel; the rest stays in the thread.</summary>
+    public static bool AlsoToChannel(NotificationKind kind) => kind is NotificationKind.FullComplete
+        or NotificationKind.RecheckNeeded or NotificationKind.ComparisonGone or NotificationKind.DrsFailing
+        or NotificationKind.Stalled or NotificationKind.FallingBehind;
+}
