@@ -1,7 +1,6 @@
 using DrsBot.Infrastructure;
 using DrsBot.Watching;
 using Polly;
-using Polly.CircuitBreaker;
 
 namespace DrsBot.Drs;
 
@@ -31,14 +30,19 @@ internal sealed partial class DrsCircuits
 
     public Circuit For(DrsCallKind kind) => kind == DrsCallKind.Interactive ? _interactive : _background;
 
-    public bool IsOpen(DrsCallKind kind) => For(kind).State.CircuitState != CircuitState.Closed;
+    public bool IsOpen(DrsCallKind kind) => For(kind).IsOpen;
 
     /// <summary>One kind's breaker: its state, what it counts as a failure, and the lines it logs.</summary>
     internal sealed class Circuit(string name, TimeProvider time, ILogger logger)
     {
         private readonly DrsWideFailures _evidence = new(time, SamplingDuration);
+        private volatile bool _open;
 
-        public CircuitBreakerStateProvider State { get; } = new();
+        /// <summary>
+        /// Open or half-open, as the breaker's own callbacks last said. Not Polly's CircuitBreakerStateProvider: the
+        /// registry can build a pipeline twice when its first calls race, and a provider serves one breaker only.
+        /// </summary>
+        public bool IsOpen => _open;
 
         /// <summary>
         /// Whether the breaker counts this outcome as a failure. Open means "DRS as a whole is not answering", and every
@@ -51,12 +55,14 @@ internal sealed partial class DrsCircuits
 
         public ValueTask Opened(TimeSpan @break)
         {
+            _open = true;
             LogOpened(logger, name, SamplingDuration.TotalSeconds, @break.TotalSeconds);
             return ValueTask.CompletedTask;
         }
 
         public ValueTask Closed()
         {
+            _open = false;
             LogClosed(logger, name);
             return ValueTask.CompletedTask;
         }

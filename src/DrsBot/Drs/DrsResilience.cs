@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace DrsBot.Drs;
@@ -74,7 +73,6 @@ internal static class DrsResilience
             MinimumThroughput = DrsCircuits.MinimumThroughput,
             SamplingDuration = DrsCircuits.SamplingDuration,
             BreakDuration = DrsCircuits.BreakDuration,
-            StateProvider = circuit.State,
             ShouldHandle = args => ValueTask.FromResult(circuit.Counts(args.Outcome, args.Context)),
             OnOpened = args => circuit.Opened(args.BreakDuration),
             OnClosed = _ => circuit.Closed(),

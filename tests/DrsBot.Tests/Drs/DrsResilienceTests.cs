@@ -39,6 +39,28 @@ public sealed class DrsResilienceTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_first_calls_all_go_through_while_the_pipelines_are_built()
+    {
+        // The registry may build a pipeline twice when its first calls race; the losing copy must not break a call.
+        for (var run = 0; run < 100; run++)
+        {
+            var drs = new ScriptedDrs((_, _) => Answer(HttpStatusCode.OK));
+            var http = Client(drs, new DrsOptions());
+            using var start = new ManualResetEventSlim();
+            var calls = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
+            {
+                start.Wait();
+                using var response = await http.SendAsync(Get(i % 2 == 0 ? DrsCallKind.Interactive : DrsCallKind.Background));
+                return response.StatusCode;
+            })).ToList();
+            start.Set();
+
+            Assert.All(await Task.WhenAll(calls), status => Assert.Equal(HttpStatusCode.OK, status));
+            _services?.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task A_body_that_stalls_is_cut_by_the_attempt_limit_and_asked_again()
     {
         var drs = new ScriptedDrs((n, _) => n == 1 ? Answer(HttpStatusCode.OK, new StallingContent()) : Answer(HttpStatusCode.OK));
