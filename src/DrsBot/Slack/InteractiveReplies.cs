@@ -1,4 +1,3 @@
-using DrsBot.Drs;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Slack;
@@ -13,7 +12,6 @@ public sealed partial class InteractiveReplies(
     FollowUps followUps,
     ResponseUrlPolicy policy,
     IOptions<SlackOptions> slack,
-    IOptions<DrsOptions> drs,
     TimeProvider time,
     ILogger<InteractiveReplies> logger)
 {
@@ -34,7 +32,7 @@ public sealed partial class InteractiveReplies(
         try
         {
             // One timer, and no CancellationTokenSource, Task.Delay or WhenAny per command.
-            return await task.WaitAsync(slack.Value.ReplyBudget ?? drs.Value.InteractiveBudget, time);
+            return await task.WaitAsync(slack.Value.EffectiveReplyBudget, time);
         }
         catch (TimeoutException e) when (!ReferenceEquals(e, task.Exception?.InnerException))
         {

@@ -40,6 +40,9 @@ public sealed class SlackOptions
     /// </summary>
     public TimeSpan? ReplyBudget { get; set; }
 
+    /// <summary><see cref="ReplyBudget"/>, else <c>Drs:InteractiveBudget</c>, else 2 seconds: worked out where the options are bound.</summary>
+    public TimeSpan EffectiveReplyBudget { get; internal set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Slack sends a few KB at most; anything larger is refused before it is read in full.</summary>
     [Range(1024, 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 32 * 1024;

@@ -8,7 +8,9 @@ public static class SlackServiceCollectionExtensions
     /// <summary>The Slack edge: options, request verification, replies within 3 seconds, the Web API client; Slack's resilience for both clients is <see cref="SlackResilience"/>.</summary>
     public static IServiceCollection AddSlack(this IServiceCollection services)
     {
-        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateOnStart();
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section).ValidateOnStart()
+            .PostConfigure<IConfiguration>((slack, configuration) => slack.EffectiveReplyBudget =
+                slack.ReplyBudget ?? configuration.GetValue<TimeSpan?>("Drs:InteractiveBudget") ?? slack.EffectiveReplyBudget);
         services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
         services.AddSingleton<SlackRequestVerification>();
         services.AddSingleton<SlackRefusalLog>();

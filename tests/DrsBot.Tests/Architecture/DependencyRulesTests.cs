@@ -47,6 +47,13 @@ public sealed class DependencyRulesTests
     }
 
     [Fact]
+    public void The_edges_do_not_know_each_other()
+    {
+        AssertNoDependency("Slack", $"{Root}.Drs");
+        AssertNoDependency("Drs", $"{Root}.Slack");
+    }
+
+    [Fact]
     public void Infrastructure_is_a_leaf()
     {
         foreach (var other in Namespaces().Select(n => n.Split('.')[1]).Distinct().Where(f => f != "Infrastructure"))
