@@ -53,7 +53,7 @@ public static class ConfigurationProblems
         }
 
         Console.Error.WriteLine("Set these in appsettings.json or as environment variables (Section__Key, e.g. Slack__SigningSecret).");
-        Console.Error.WriteLine("Every option is listed in appsettings.example.json and in the README's Configuration section.");
+        Console.Error.WriteLine("Every option is listed in appsettings.example.json and in docs/configuration.md.");
         return 1;
     }
 }

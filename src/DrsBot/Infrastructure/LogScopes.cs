@@ -1,5 +1,4 @@
 using System.Collections;
-using DrsBot.Drs;
 
 namespace DrsBot.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using DrsBot.Commands;
 
 namespace DrsBot.Slack;
 

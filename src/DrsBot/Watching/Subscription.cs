@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using DrsBot.Slack;
 
 namespace DrsBot.Watching;
 

@@ -203,7 +203,7 @@ public sealed class KubernetesManifestTests
         var image = Container(deployment).Text("image")!;
         Assert.Matches(@"^[^:]+:[0-9A-Za-z][0-9A-Za-z._-]*$", image);
         Assert.False(image.EndsWith(":latest", StringComparison.Ordinal), image);
-        Assert.Contains("kustomize edit set image drsbot=", File.ReadAllText(Repository.Path("README.md")), StringComparison.Ordinal);
+        Assert.Contains("kustomize edit set image drsbot=", File.ReadAllText(Repository.Path("docs", "operations.md")), StringComparison.Ordinal);
     }
 
     private static IEnumerable<object> Containers(Dictionary<object, object> doc) => doc.Items("spec", "template", "spec", "containers");

@@ -30,6 +30,44 @@ public sealed class ExampleSettingsTests
         { "Hangfire:Dashboard", typeof(DashboardSettings) },
     };
 
+    /// <summary>Every key DrsBot binds from configuration, as <c>Section:Name</c>, plus those it reads by name.</summary>
+    public static HashSet<string> BoundKeys()
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal) { "Drs:InteractiveBudget", "ConnectionStrings:Hangfire", Telemetry.OtlpEndpointKey };
+        foreach (var row in Sections)
+        {
+            var (section, options) = ((string)row[0], (Type)row[1]);
+            foreach (var name in Settable(options))
+            {
+                if (!Sections.Any(r => (string)r[0] == $"{section}:{name}"))
+                {
+                    keys.Add($"{section}:{name}");
+                }
+            }
+        }
+
+        return keys;
+    }
+
+    private static IEnumerable<string> Settable(Type options) =>
+        options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name);
+
+    [Fact]
+    public void Every_options_class_with_a_section_is_listed_here()
+    {
+        var bound = typeof(Program).Assembly.GetTypes()
+            .Where(t => t.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true })
+            .Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!);
+        Assert.All(bound, section => Assert.Contains(Sections, row => (string)row[0] == section));
+    }
+
+    [Fact]
+    public void Every_key_is_documented_in_the_configuration_page()
+    {
+        var page = File.ReadAllText(Repository.Path("docs", "configuration.md"));
+        Assert.All(BoundKeys(), key => Assert.True(page.Contains($"| `{key}` |", StringComparison.Ordinal), $"{key} is missing from docs/configuration.md"));
+    }
+
     [Theory]
     [MemberData(nameof(Sections))]
     public void Every_option_has_an_example(string section, Type options)
@@ -40,8 +78,7 @@ public sealed class ExampleSettingsTests
             json = json.GetProperty(part);
         }
 
-        var settable = options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name);
-        Assert.All(settable, name => Assert.True(json.TryGetProperty(name, out _), $"{section}:{name} is missing from appsettings.example.json"));
+        Assert.All(Settable(options), name => Assert.True(json.TryGetProperty(name, out _), $"{section}:{name} is missing from appsettings.example.json"));
     }
 
     private sealed class ExampleApp : WebApplicationFactory<Program>
