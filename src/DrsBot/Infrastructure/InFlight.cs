@@ -23,6 +23,9 @@ public sealed class InFlight : IDisposable
         return work;
     }
 
+    /// <summary>Completes when everything tracked so far has finished.</summary>
+    public Task WhenIdleAsync() => Task.WhenAll(_tasks.Keys);
+
     /// <summary>Waits for everything tracked; when <paramref name="deadline"/> fires first, cancels it instead.</summary>
     public async Task DrainAsync(CancellationToken deadline)
     {

@@ -1,7 +1,5 @@
 using DrsBot.Infrastructure;
 
-
-
 namespace DrsBot.Slack;
 
 /// <summary>
@@ -16,6 +14,9 @@ public sealed class FollowUps : IHostedService, IDisposable
     public CancellationToken Aborted => _work.Aborted;
 
     public void Track(Task followUp) => _work.Track(followUp);
+
+    /// <summary>Completes when every answer owed so far has been sent or given up on.</summary>
+    public Task WhenIdleAsync() => _work.WhenIdleAsync();
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -7,6 +7,7 @@ namespace DrsBot.Tests.Demo;
 /// The console in a real headless Chromium (Debian's <c>chromium</c> package; .ci/run installs it): type a
 /// command, see the reply rendered as Slack renders Block Kit, keep a screenshot for people to judge.
 /// </summary>
+[Trait("Category", "Slow")] // a real browser
 public sealed class ConsoleBrowserTests : IAsyncLifetime
 {
     private const string ChromiumPath = TestServices.ChromiumPath;

@@ -68,7 +68,7 @@ public sealed class AbuseTests : EndToEndTest
         }
 
         var reply = await App.CommandAsync("job-1 cmp-1", responseUrl: responseUrl);
-        await Task.Delay(TimeSpan.FromSeconds(4)); // long enough for DRS to answer and a follow-up to leave
+        await App.FollowUpsDoneAsync(); // DRS answered and the follow-up was sent, or refused
 
         Assert.Contains("Fetching", reply.Text, StringComparison.Ordinal); // the acknowledgement, inline
         Assert.Empty(elsewhere.Requests);

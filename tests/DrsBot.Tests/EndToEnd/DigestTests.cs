@@ -39,6 +39,7 @@ public sealed class DigestTests : EndToEndTest
         Assert.Equal(["T0TEAM", Ops], job.Args.Take(2));
     }
 
+    [Trait("Category", "Slow")] // Hangfire's real scheduler, at a real minute boundary
     [Fact]
     public async Task A_digest_a_minute_ahead_arrives_once_with_every_watched_comparison_and_off_removes_its_job()
     {
@@ -82,6 +83,7 @@ public sealed class DigestTests : EndToEndTest
         Assert.Contains("no daily digest", (await App.CommandAsync("digest off", channel: Ops)).AllText, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")] // Hangfire's real scheduler
     [Fact]
     public async Task A_digest_set_again_replaces_the_time_and_belongs_to_its_own_channel_and_workspace()
     {

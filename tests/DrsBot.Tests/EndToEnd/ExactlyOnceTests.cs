@@ -144,14 +144,7 @@ public sealed class ExactlyOnceTests : EndToEndTest
 
         var ack = await App.CommandAsync("job-1 cmp-1", responseUrl: url);
         Assert.Contains("Fetching", ack.Text, StringComparison.Ordinal);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (Volatile.Read(ref Slack.ResponseAttempts) == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        // The follow-up is over once its one attempt is answered; wait for the follow-ups to drain, then count.
-        await App.Services.GetRequiredService<DrsBot.Slack.FollowUps>().StopAsync(CancellationToken.None);
+        await App.FollowUpsDoneAsync(); // the follow-up is over once its one attempt is answered
         Assert.Equal(1, Slack.ResponseAttempts);
     }
 }

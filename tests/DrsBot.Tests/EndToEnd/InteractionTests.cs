@@ -99,7 +99,7 @@ public sealed class InteractionTests : EndToEndTest
         Assert.Equal(HttpStatusCode.Unauthorized, await PressAsync(body, signature: "v0=" + new string('0', 64)));
         var stale = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 600;
         Assert.Equal(HttpStatusCode.Unauthorized, await PressAsync(body, stale, DrsBotApp.Sign(body, stale)));
-        await Task.Delay(500);
+        await App.FollowUpsDoneAsync();
 
         Assert.Empty(Drs.Requests);
         Assert.Empty(Slack.Messages);
@@ -129,7 +129,7 @@ public sealed class InteractionTests : EndToEndTest
         Assert.Equal(HttpStatusCode.OK, await PressAsync(Payload("someone.elses.button", "job-1:cmp-1", responseUrl)));
         Assert.Equal(HttpStatusCode.OK, await PressAsync("payload=" + Uri.EscapeDataString("""{"type":"view_submission"}""")));
         Assert.Equal(HttpStatusCode.OK, await PressAsync("payload=not-json"));
-        await Task.Delay(500);
+        await App.FollowUpsDoneAsync();
 
         Assert.Empty(Drs.Requests);
         Assert.Empty(Slack.Messages);
@@ -142,7 +142,7 @@ public sealed class InteractionTests : EndToEndTest
         await elsewhere.StartAsync();
 
         await PressAsync(Payload("drs.subscribe", "job-1:cmp-1", new Uri(elsewhere.BaseUrl, "hook")));
-        await Task.Delay(500);
+        await App.FollowUpsDoneAsync();
 
         Assert.Empty(elsewhere.Requests);
         Assert.Empty(Drs.Requests);
@@ -167,7 +167,7 @@ public sealed class InteractionTests : EndToEndTest
 
         // Slack reports a link's press too; it asks nothing of DrsBot.
         Assert.Equal(HttpStatusCode.OK, (await app.PostSignedAsync(Payload("drs.console", "", Slack.NewResponseUrl()), path: "/slack/interactions")).StatusCode);
-        await Task.Delay(300);
+        await app.FollowUpsDoneAsync();
         Assert.Equal(1, Drs.CallsFor("job-1", "cmp-1"));
     }
 }

@@ -4,6 +4,7 @@ using DrsBot.Tests.Fakes;
 namespace DrsBot.Tests.EndToEnd;
 
 /// <summary>Production logs as a log pipeline reads them: one JSON object a line, with who asked and DRS's request id.</summary>
+[Trait("Category", "Slow")] // real DrsBot processes
 public sealed class LogTests
 {
     [Fact]
@@ -18,7 +19,7 @@ public sealed class LogTests
             ("Slack:ApiBaseUrl", slack.ApiBaseUrl.ToString()), ("Logging:LogLevel:DrsBot", "Debug")));
 
         await bot.CommandAsync("job-1 cmp-1", "C0LOGS");
-        await Task.Delay(500); // let the process flush its console
+        await bot.StopAsync(); // every line it logged is written
 
         var lines = OutputLines(bot);
         Assert.All(lines, line => JsonDocument.Parse(line)); // every line is one JSON object
@@ -48,7 +49,7 @@ public sealed class LogTests
 
         await bot.PressAsync(InteractionTests.Payload("drs.refresh", "job-1:cmp-1", responseUrl, channel: "C0BTN"));
         await slack.WaitForAsync(m => m.Endpoint == responseUrl.AbsolutePath);
-        await Task.Delay(500); // let the process flush its console
+        await bot.StopAsync();
 
         var command = CommandLine(OutputLines(bot));
         Assert.Equal("T0TEAM", Scope(command, "SlackTeam"));
@@ -67,7 +68,7 @@ public sealed class LogTests
         await using var bot = await BotProcess.StartAsync(BotProcess.Settings(drs, ("Logging:Console:LogLevel:DrsBot", "None")));
 
         await bot.CommandAsync("job-1 cmp-1", "C0LOGS");
-        await Task.Delay(500);
+        await bot.StopAsync();
 
         var categories = OutputLines(bot).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("Category").GetString()!).ToList();
         Assert.Contains("Microsoft.Hosting.Lifetime", categories); // the host's lines still come

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DrsBot.Tests.EndToEnd;
 
 /// <summary>DrsBot on a real PostgreSQL server: restarts, two replicas, and the database going away.</summary>
+[Trait("Category", "Slow")] // real PostgreSQL servers, restarts and scheduled rounds
 public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
 {
     private const string Ops = "C0OPS";

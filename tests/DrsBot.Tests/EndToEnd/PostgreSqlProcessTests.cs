@@ -5,6 +5,7 @@ using DrsBot.Tests.Services;
 namespace DrsBot.Tests.EndToEnd;
 
 /// <summary>Real DrsBot processes on one PostgreSQL database: a crash mid-delivery, and two replicas at once.</summary>
+[Trait("Category", "Slow")] // real DrsBot processes on a real PostgreSQL server
 public sealed class PostgreSqlProcessTests : IAsyncLifetime
 {
     private const string Ops = "C0OPS";

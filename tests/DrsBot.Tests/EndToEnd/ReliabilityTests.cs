@@ -70,8 +70,8 @@ public sealed class ReliabilityTests : EndToEndTest
         var ack = await App.CommandAsync($"{Job} {Compare}", responseUrl: responseUrl);
         Assert.Contains("Fetching", ack.Text, StringComparison.Ordinal);
 
-        // SIGTERM: ApplicationStopping fires, then the host stops within its shutdown timeout.
-        await Task.Delay(500);
+        // SIGTERM while DRS is still answering: ApplicationStopping fires, then the host stops within its shutdown timeout.
+        await Drs.WaitForCallsAsync(Job, Compare, 1);
         App.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
         await App.Services.GetRequiredService<IHost>().StopAsync();
 
@@ -80,6 +80,7 @@ public sealed class ReliabilityTests : EndToEndTest
         Assert.DoesNotContain("went wrong", answer.AllText, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")] // a lease expiring on the real clock
     [Fact]
     public async Task The_poll_lease_outlives_a_slow_slack_so_no_second_poll_posts_the_same_entry()
     {
@@ -108,8 +109,8 @@ public sealed class ReliabilityTests : EndToEndTest
         await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
         await App.CommandAsync($"subscribe {Job} {Compare}", channel: "C0DBA");
 
-        var poll = PollAsync(); // waiting on DRS
-        await Task.Delay(300);
+        var poll = PollAsync();
+        await Drs.WaitForCallsAsync(Job, Compare, 3); // the poll is waiting on DRS
         await App.CommandAsync($"unsubscribe {Job} {Compare}", channel: Ops);
         await poll;
 

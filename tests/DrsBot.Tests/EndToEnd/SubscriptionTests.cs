@@ -311,7 +311,7 @@ public sealed class SubscriptionTests : EndToEndTest
         Drs.Script(Job, Compare, DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 50) with { Delay = TimeSpan.FromSeconds(4) }, DrsAnswer.Progress(full: 60));
         await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
         var poll = PollAsync();
-        await Task.Delay(300); // the poll is now waiting on DRS
+        await Drs.WaitForCallsAsync(Job, Compare, 2); // the poll is now waiting on DRS
 
         var started = DateTime.UtcNow;
         var reply = await App.CommandAsync($"subscribe {Job} {Compare}", channel: Dba);

@@ -135,6 +135,20 @@ public sealed class BotProcess : IAsyncDisposable
         return text;
     }
 
+    /// <summary>
+    /// SIGTERM, as a deploy stops a pod, and waits for the process to exit: every line it logged is then in
+    /// <see cref="Output"/>, which is what a test of its logs must wait for (not a guess at how long flushing takes).
+    /// </summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, as when a node dies.</summary>
     public void Kill()
     {

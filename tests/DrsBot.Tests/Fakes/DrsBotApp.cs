@@ -88,6 +88,13 @@ public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, 
         return await CreateClient().SendAsync(request);
     }
 
+    /// <summary>
+    /// Waits until every follow-up the bot owes (answers via response_url, button presses) has finished: the proof
+    /// that work which should do nothing did nothing, where a sleep would only hope so.
+    /// </summary>
+    public Task FollowUpsDoneAsync() =>
+        Services.GetRequiredService<DrsBot.Slack.FollowUps>().WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(15));
+
     /// <summary>Sends <c>/drs-progress {text}</c> and returns Slack's view of the reply.</summary>
     public async Task<Reply> CommandAsync(string text, string channel = "C0CHANNEL1", Uri? responseUrl = null, string team = "T0TEAM", string user = "U0ALICE")
     {

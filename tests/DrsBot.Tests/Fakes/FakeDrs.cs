@@ -99,6 +99,21 @@ public sealed class FakeDrs : LoopbackServer
         _steady[$"{jobId}?compare"] = comparisons;
     }
 
+    /// <summary>Waits until DRS has been asked about the comparison <paramref name="calls"/> times.</summary>
+    public async Task WaitForCallsAsync(string jobId, string compareId, int calls, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (CallsFor(jobId, compareId) < calls)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"DRS was asked about {jobId}/{compareId} {CallsFor(jobId, compareId)} times, not {calls}.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     public int CallsFor(string jobId, string compareId) =>
         Requests.Count(r => r.Path.EndsWith($"/jobs/{jobId}/compare-progress/{compareId}", StringComparison.Ordinal));
 
