@@ -1,4 +1,15 @@
-// Hangfire keeps its log provider in a static. Two DrsBot hosts alive at once in one test process would share
-// it, and one host's shutdown would break the other's logging, so hosts run one after another. (In production
-// there is one host per process.)
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run in parallel (4 at a time): nearly all of their time is spent waiting on loopback HTTP, timers and
+// PostgreSQL, not on a CPU. What reads process-wide state runs alone, in the Serial collection below.
+[assembly: CollectionBehavior(DisableTestParallelization = false, MaxParallelThreads = 4)]
+
+namespace DrsBot.Tests;
+
+/// <summary>
+/// Tests that read what every host in the process shares: the runtime's meters (a Prometheus scrape sees every
+/// host's instruments of the same name). They run after the parallel ones, one at a time.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class Serial
+{
+    public const string Name = "Serial";
+}

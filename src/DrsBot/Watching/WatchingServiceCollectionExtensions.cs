@@ -19,11 +19,9 @@ public static class WatchingServiceCollectionExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseTypeResolver(HangfireJobAlias.Resolver(sp.GetServices<HangfireJobAlias>()))
+            .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>()))
             .UseRecommendedSerializerSettings());
-        if (!GlobalJobFilters.Filters.Any(f => f.Instance is ShortJobHistory)) // Hangfire's filters are process-wide
-        {
-            GlobalJobFilters.Filters.Add(new ShortJobHistory());
-        }
+        AddShortJobHistoryOnce();
 
         services.AddHangfireServer((sp, server) =>
         {
@@ -46,5 +44,22 @@ public static class WatchingServiceCollectionExtensions
         services.AddScoped<ComparisonPoll>(); // per poll: it holds the poll's DRS client
 
         return services;
+    }
+
+    private static readonly Lock FiltersLock = new();
+
+    /// <summary>
+    /// Hangfire's filters are process-wide and a plain list: added once, by the first host, under a lock, so that two
+    /// hosts starting together (tests) neither add it twice nor change the list while the other reads it.
+    /// </summary>
+    private static void AddShortJobHistoryOnce()
+    {
+        lock (FiltersLock)
+        {
+            if (!GlobalJobFilters.Filters.Any(f => f.Instance is ShortJobHistory))
+            {
+                GlobalJobFilters.Filters.Add(new ShortJobHistory());
+            }
+        }
     }
 }
