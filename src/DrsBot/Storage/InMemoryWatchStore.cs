@@ -120,10 +120,11 @@ public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time)
         }
     }
 
-    public Task PollNoLaterThanAsync(DateTimeOffset latest, CancellationToken ct = default)
+    public Task PollWithinAsync(TimeSpan interval, CancellationToken ct = default)
     {
         lock (_gate)
         {
+            var latest = time.GetUtcNow() + interval;
             foreach (var entry in _entries.Values.Where(e => e.DueAt > latest))
             {
                 entry.DueAt = latest;

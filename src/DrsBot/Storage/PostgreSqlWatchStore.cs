@@ -212,9 +212,10 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
             return await command.ExecuteNonQueryAsync(ct);
         }, ct);
 
-    public Task PollNoLaterThanAsync(DateTimeOffset latest, CancellationToken ct = default) =>
+    public Task PollWithinAsync(TimeSpan interval, CancellationToken ct = default) =>
         Run(async connection =>
         {
+            var latest = time.GetUtcNow() + interval; // the database's clock, synced before Run hands out a connection
             await using var command = new NpgsqlCommand("UPDATE drsbot.watch SET due_at = $1 WHERE due_at > $1", connection)
             {
                 Parameters = { new() { Value = latest } },

@@ -46,10 +46,12 @@ public interface IWatchStore
     Task ReleaseAsync(PollLease lease, DateTimeOffset nextPoll, CancellationToken ct = default);
 
     /// <summary>
-    /// Brings every poll time later than <paramref name="latest"/> forward to it: after <c>Watch:PollInterval</c>
-    /// was shortened, nothing waits out a poll time computed with the old, longer interval.
+    /// Brings every poll time later than <paramref name="interval"/> from now forward to it: after
+    /// <c>Watch:PollInterval</c> was shortened, nothing waits out a poll time computed with the old, longer interval.
+    /// "Now" is the store's <see cref="Clock"/>, read by the store once it is sure of it: a replica that has just
+    /// started must not bring poll times forward by its own clock's error.
     /// </summary>
-    Task PollNoLaterThanAsync(DateTimeOffset latest, CancellationToken ct = default);
+    Task PollWithinAsync(TimeSpan interval, CancellationToken ct = default);
 
     /// <summary>Subscriptions of one workspace, across all its channels (for <c>Watch:MaxSubscriptionsPerTeam</c>).</summary>
     Task<int> CountSubscriptionsAsync(string teamId, CancellationToken ct = default);

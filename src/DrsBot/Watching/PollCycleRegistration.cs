@@ -25,7 +25,7 @@ internal sealed partial class PollCycleRegistration(
                     job => job.RunAsync(CancellationToken.None),
                     PollCycleJob.Cron(options.Value.PollInterval),
                     new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-                await store.PollNoLaterThanAsync(store.Clock.GetUtcNow() + options.Value.PollInterval, stoppingToken);
+                await store.PollWithinAsync(options.Value.PollInterval, stoppingToken);
                 return;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

@@ -55,13 +55,13 @@ PARTS = [
 
 # DrsBot's own code by area: its nearest frame in the sample decides (with what it called in .NET under it).
 AREAS = [
-    ("the card: rendering", r"DrsBot\.Rendering\.|DrsBot\.Slack\.Blocks|DrsBot\.Slack\.Mrkdwn"),
-    ("the card: writing its JSON", r"SlackMessageWriter|SlackReply"),
+    ("the card: rendering", r"DrsBot\.Features\.[A-Za-z]+\.[A-Za-z]+Messages|DrsBot\.Slack\.Blocks|DrsBot\.Slack\.Mrkdwn|DrsBot\.Slack\.Format"),
+    ("the card: writing its JSON", r"SlackJsonContext|SlackReply"),
     ("the DRS client: resilience, auth, reading the answer", r"DrsBot\.Drs\."),
     ("the Slack edge: signature, form, endpoint", r"SlackRequestVerification|SlackSignature|SecretHmac|SlashCommand|SlackEndpoints"),
     ("the router, parser, rate limiter and reply budget", r"CommandRouter\+<(Show|Handle)|CommandRouter::(Handle|Show)|CommandParser|CommandRateLimiter|InteractiveReplies"),
-    ("the command's log line", r"JsonLine|LogOutput|CommandRouter::Log|LogScopes"),
-    ("the ETA and the store", r"WhatStorageKnows|PaceHistory|WatchStore"),
+    ("the command's log line", r"CommandRouter::Log|LogScopes"),
+    ("the ETA and the store", r"WhatStorageKnows|ProgressHandler|PaceHistory|WatchStore"),
 ]
 
 FRAME = re.compile(r"\[([A-Za-z0-9_.]+)\] ([^\s\[(]+::[^(]+)\(")

@@ -15,11 +15,11 @@ public sealed class PostgreSqlWatchStoreTests : WatchStoreContract, INeedPostgre
 
     protected override IWatchStore CreateStore() => Create(Database);
 
-    private PostgreSqlWatchStore Create(string connectionString)
+    private PostgreSqlWatchStore Create(string connectionString, TimeProvider? clock = null)
     {
         var source = NpgsqlDataSource.Create(connectionString);
         _sources.Add(source);
-        return new PostgreSqlWatchStore(source, Schedule, Time);
+        return new PostgreSqlWatchStore(source, Schedule, clock ?? Time);
     }
 
     [StoreFact]
@@ -51,6 +51,36 @@ public sealed class PostgreSqlWatchStoreTests : WatchStoreContract, INeedPostgre
         }
 
         Assert.Null(await store.GetAsync(c));
+    }
+
+    [StoreFact]
+    public async Task A_replica_that_starts_with_its_clock_behind_keeps_poll_times_on_their_slots()
+    {
+        // Replica one, its clock right, watches a comparison due at its slot. Replica two starts with its clock five
+        // minutes behind and, before it has used the database for anything else, brings far poll times forward to
+        // one interval from now (start-up after Watch:PollInterval was shortened). Issue 29's two-replica test caught
+        // the old code reading "now" off the replica's own clock there: every comparison fell due at once, off its
+        // slot, and was polled twice within a couple of seconds.
+        var one = Create(Database, new DatabaseClock(TimeProvider.System, Source()));
+        var two = Create(Database, new DatabaseClock(new SkewedTime(TimeSpan.FromMinutes(-5)), Source()));
+        await one.UpdateAsync(A, r => (r ?? new WatchRecord(A, one.Clock.GetUtcNow())).With(Sub(A, "C0OPS")));
+        var due = await one.NextPollAsync(A);
+
+        await two.PollWithinAsync(Interval);
+
+        Assert.Equal(due, await one.NextPollAsync(A));
+    }
+
+    private NpgsqlDataSource Source()
+    {
+        var source = NpgsqlDataSource.Create(Database);
+        _sources.Add(source);
+        return source;
+    }
+
+    private sealed class SkewedTime(TimeSpan skew) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + skew;
     }
 
     [StoreFact]

@@ -261,7 +261,7 @@ public abstract class WatchStoreContract
         await Store.ReleaseAsync(lease, Time.GetUtcNow() + TimeSpan.FromHours(1)); // set under a 1-hour interval
 
         var latest = Time.GetUtcNow() + Interval;
-        await Store.PollNoLaterThanAsync(latest);
+        await Store.PollWithinAsync(Interval);
 
         Assert.Equal(latest, await Store.NextPollAsync(A));
     }
