@@ -31,10 +31,11 @@ public sealed class DrsResilienceTests : IDisposable
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAsync<TimeoutRejectedException>(() => http.SendAsync(Get(DrsCallKind.Interactive)));
 
-        // Attempt 1 (300 ms), wait 100 ms, attempt 2 (300 ms), wait 200 ms: the budget ends the call at 900 ms, before
-        // the third attempt it would otherwise make. (A busy machine's late timers can leave time for only one.)
+        // Attempt 1 (300 ms), wait 100 ms, attempt 2 (300 ms), wait 200 ms: the budget ends the call at 900 ms, when the
+        // third attempt is due. Timers decide whether that attempt begins before it is cut (and a busy machine's late
+        // timers can leave time for only one): the number of calls is not the point, the end of the call is.
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(850), TimeSpan.FromSeconds(3));
-        Assert.InRange(drs.Calls, 1, 2);
+        Assert.InRange(drs.Calls, 1, 3);
         Assert.All(drs.Tokens, t => Assert.True(t.IsCancellationRequested)); // each timed-out attempt was let go
     }
 
