@@ -19,7 +19,6 @@ public static class WatchingServiceCollectionExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseTypeResolver(HangfireJobAlias.Resolver(sp.GetServices<HangfireJobAlias>()))
-            .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>()))
             .UseRecommendedSerializerSettings());
         AddShortJobHistoryOnce();
 
