@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DrsBot.Tests.EndToEnd;
 
 /// <summary>The daily digest, on the real clock and the real Hangfire scheduler.</summary>
-[Collection(Serial.Name)] // Hangfire's scheduler and its statics, on the real clock: alone, so the clock is not shared
 public sealed class DigestTests : EndToEndTest
 {
     private const string Ops = "C0OPS";

@@ -10,7 +10,6 @@ namespace DrsBot.Tests.EndToEnd;
 
 /// <summary>DrsBot on a real PostgreSQL server: restarts, two replicas, and the database going away.</summary>
 [Trait("Category", "Slow")] // real PostgreSQL servers, restarts and scheduled rounds
-[Collection(Serial.Name)] // Hangfire's scheduler and its statics, on the real clock: alone, so the clock is not shared
 public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
 {
     private const string Ops = "C0OPS";

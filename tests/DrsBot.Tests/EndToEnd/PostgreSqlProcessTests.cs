@@ -6,7 +6,6 @@ namespace DrsBot.Tests.EndToEnd;
 
 /// <summary>Real DrsBot processes on one PostgreSQL database: a crash mid-delivery, and two replicas at once.</summary>
 [Trait("Category", "Slow")] // real DrsBot processes on a real PostgreSQL server
-[Collection(Serial.Name)] // Hangfire's scheduler and its statics, on the real clock: alone, so the clock is not shared
 public sealed class PostgreSqlProcessTests : IAsyncLifetime
 {
     private const string Ops = "C0OPS";

@@ -13,7 +13,6 @@ using Microsoft.Extensions.Hosting;
 namespace DrsBot.Tests.EndToEnd;
 
 /// <summary>The holes a review found: each reproduced end to end, then closed.</summary>
-[Collection(Serial.Name)] // Hangfire's scheduler and its statics, on the real clock: alone, so the clock is not shared
 public sealed class ReliabilityTests : EndToEndTest
 {
     private const string Job = "job-1";

@@ -11,7 +11,6 @@ namespace DrsBot.Tests.EndToEnd;
 /// posted exactly once, also when one replica's clock runs five minutes ahead or behind.
 /// </summary>
 [Trait("Category", "Slow")]
-[Collection(Serial.Name)] // Hangfire's scheduler and its statics, on the real clock: alone, so the clock is not shared
 public sealed class TwoReplicaTests : PostgreSqlAppsTest
 {
     private const int Comparisons = 40;
