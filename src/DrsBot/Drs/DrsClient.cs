@@ -264,7 +264,7 @@ internal static class DrsJson
 internal sealed partial class DrsJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>A GET to DRS that carries what its resilience pipeline needs to know: who waits, about what, since when.</summary>
-internal sealed class DrsRequest(string path, DrsCallKind kind, string subject = "", long started = 0) : HttpRequestMessage(HttpMethod.Get, path)
+internal sealed class DrsRequest(string path, DrsCallKind kind, string subject, long started) : HttpRequestMessage(HttpMethod.Get, path)
 {
     /// <summary>Picks the pipeline: a person waiting, or a poll.</summary>
     public DrsCallKind Kind { get; } = kind;
