@@ -168,21 +168,26 @@ internal sealed class Child : IAsyncDisposable
 
     /// <summary>
     /// How DrsBot authenticates to DRS in a run: a token header (what Password mode's cached IAM token costs a
-    /// request) by default, or VERSUS_DRS_AUTH=AkSk to sign every call as real credentials do (the fake does not check).
+    /// request) by default, or AkSk to sign every call as real credentials do (the fake does not check).
     /// </summary>
-    public static readonly string DrsAuth = Environment.GetEnvironmentVariable("VERSUS_DRS_AUTH") is "AkSk" ? "AkSk" : "Token";
+    public static string DrsAuth { get; private set; } = "Token";
 
     /// <summary>
     /// The baselines run with the GC DrsBot runs with: server GC, as every ASP.NET Core app has by default (DrsBot's
-    /// runtimeconfig says so). This program itself keeps workstation GC, so the load it generates stays light;
-    /// VERSUS_BASELINE_GC=workstation gives the baselines that one instead, as before this was set.
+    /// runtimeconfig says so). This program itself keeps workstation GC, so the load it generates stays light.
     /// </summary>
-    public static readonly bool BaselineServerGc = Environment.GetEnvironmentVariable("VERSUS_BASELINE_GC") is not "workstation";
+    public static bool BaselineServerGc { get; private set; } = true;
 
-    /// <summary>BENCH_BOT_LOG names a file that gets every line every DrsBot process writes, for reading a run afterwards.</summary>
-    private static readonly StreamWriter? Log = Environment.GetEnvironmentVariable("BENCH_BOT_LOG") is { Length: > 0 } path
-        ? new StreamWriter(path, append: false) { AutoFlush = true }
-        : null;
+    /// <summary>A file that gets every line every DrsBot process writes, for reading a run afterwards.</summary>
+    private static StreamWriter? Log { get; set; }
+
+    /// <summary>The run's choices (the command line's), before any child starts.</summary>
+    public static void Configure(string drsAuth, bool baselineServerGc, string? botLog)
+    {
+        DrsAuth = drsAuth;
+        BaselineServerGc = baselineServerGc;
+        Log = botLog is null ? null : new StreamWriter(botLog, append: false) { AutoFlush = true };
+    }
 
     private void Keep(string? line)
     {

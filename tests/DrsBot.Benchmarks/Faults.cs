@@ -19,11 +19,10 @@ namespace DrsBot.Benchmarks;
 ///   answer can be served to a request whose process has just died), and no notification for it by the end;
 /// - duplicated: a notification with no served 50 → 100 left to account for it, counted by what happened to the
 ///   post before it (Slack's answer to it, or a kill just after it). With the history scopes (the default), DrsBot
-///   looks a "maybe posted" message up before posting it again, so every kind should be 0; FAULT_HISTORY_SCOPES=0
+///   looks a "maybe posted" message up before posting it again, so every kind should be 0; --no-history-scopes
 ///   runs without them, where the duplicates are the documented ones.
-/// No kill comes after FAULT_SECONDS. Then the faults stop and the run drains for 90 s: a killed process's leases
-/// (20 s here) must expire, and a notification Slack refused waits for the next poll.
-/// FAULT_COMPARISONS (50) and FAULT_SECONDS (240) change the run.
+/// No kill comes after the run's seconds. Then the faults stop and the run drains (90 s): a killed process's leases
+/// (20 s here) must expire, and a notification Slack refused waits for the next poll. The options are <c>faults --help</c>'s.
 /// </summary>
 internal static class Faults
 {
@@ -31,12 +30,18 @@ internal static class Faults
     private static readonly TimeSpan Certain = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan PostWindow = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan KillBefore = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(90);
 
-    public static async Task RunAsync()
+    /// <summary><paramref name="Events"/>: a file to save every served reading, post and kill in, for <c>faults-report</c>.</summary>
+    internal sealed record Options(int Comparisons, TimeSpan Duration, TimeSpan Drain, bool HistoryScopes, bool Details, string? Events);
+
+    /// <summary>What a run (or a saved one, counted again) came to.</summary>
+    private sealed record Counted(long Transitions, long CertainlyRead, long Delivered, long Lost, long Duplicated, string DuplicatesWhy);
+
+    public static async Task RunAsync(Options options, Report report)
     {
-        var comparisons = int.Parse(Environment.GetEnvironmentVariable("FAULT_COMPARISONS") ?? "50", CultureInfo.InvariantCulture);
-        var seconds = int.Parse(Environment.GetEnvironmentVariable("FAULT_SECONDS") ?? "240", CultureInfo.InvariantCulture);
+        var comparisons = options.Comparisons;
+        var seconds = options.Duration.TotalSeconds;
+        _showDetails = options.Details;
         var random = new Random(20261129);
         var server = PostgresServer.StartPrivate();
         try
@@ -72,7 +77,7 @@ internal static class Faults
                 }
             }
 
-            fakes.HistoryScopes = Environment.GetEnvironmentVariable("FAULT_HISTORY_SCOPES") != "0";
+            fakes.HistoryScopes = options.HistoryScopes;
             Console.WriteLine($"faults: {comparisons} comparisons watched; DRS fails 20 % (500, 429, 11 s timeouts), Slack 20 % (429, 503, " +
                               $"taken then 500, taken then internal_error, taken then stalled mid-body); history scopes {(fakes.HistoryScopes ? "granted" : "not granted")}; " +
                               $"PostgreSQL restarted twice; DrsBot killed at random for {seconds} s");
@@ -108,9 +113,19 @@ internal static class Faults
             }
 
             fakes.Faults = false; // drain: whatever is owed must now arrive
-            await Task.Delay(Drain);
+            await Task.Delay(options.Drain);
             await bot.DisposeAsync();
-            Report(fakes, comparisons, kills);
+            var counted = Summarize(fakes, comparisons, kills, options.Events);
+            report.Table(
+                ["run", "transitions served", "completions certainly read", "notifications delivered", "lost", "duplicated"],
+                [[
+                    $"{Report.N(seconds)} s, {kills.Count} kills, {fakes.DatabaseRestarts} database restarts, history scopes {(options.HistoryScopes ? "granted" : "not granted")}",
+                    Report.N(counted.Transitions), Report.N(counted.CertainlyRead), Report.N(counted.Delivered),
+                    $"**{counted.Lost}** (limit 0)",
+                    $"**{counted.Duplicated}** (limit 0{(options.HistoryScopes ? "" : "; without the history scopes each is counted in `maybe_duplicate`")}){counted.DuplicatesWhy}",
+                ]]);
+            report.Note($"{comparisons} comparisons alternating 50 % and 100 % every {Phase.TotalSeconds:0} s; DRS fails 20 % of requests, Slack answers 20 % of posts badly; " +
+                        "PostgreSQL is stopped twice; DrsBot is SIGKILLed every 8 – 25 s; then the faults stop and the run drains.");
         }
         finally
         {
@@ -130,18 +145,19 @@ internal static class Faults
     }
 
     private static int _details;
+    private static bool _showDetails;
 
     private static void Detail(string line)
     {
-        if (Environment.GetEnvironmentVariable("FAULT_DETAILS") == "1" && _details++ < 30)
+        if (_showDetails && _details++ < 30)
         {
             Console.WriteLine("  " + line);
         }
     }
 
-    private static void Report(FaultyFakes fakes, int comparisons, List<DateTime> kills)
+    private static Counted Summarize(FaultyFakes fakes, int comparisons, List<DateTime> kills, string? events)
     {
-        if (Environment.GetEnvironmentVariable("FAULT_EVENTS") is { Length: > 0 } path)
+        if (events is { } path)
         {
             // Every served reading, accepted post and kill: `faults-report FILE` counts them again.
             File.WriteAllLines(path, fakes.Served.Select(s => $"{s.At:O},read,{s.Compare},{s.Progress}")
@@ -152,10 +168,10 @@ internal static class Faults
         Console.WriteLine($"faults: {fakes.Served.Count:N0} DRS answers served, {fakes.DrsFaults:N0} DRS faults; {fakes.Posted.Count:N0} Slack posts taken " +
                           $"({fakes.Posted.Count(p => p.Answer != "ok"):N0} of them answered badly), {fakes.SlackFaults:N0} refused; {fakes.HistoryLookups:N0} history lookups; " +
                           $"{fakes.DatabaseRestarts} database restarts; {kills.Count} kills");
-        Count([.. fakes.Served], [.. fakes.Posted.Select(p => (p.At, p.Text, p.Answer))], comparisons, kills);
+        return Count([.. fakes.Served], [.. fakes.Posted.Select(p => (p.At, p.Text, p.Answer))], comparisons, kills);
     }
 
-    /// <summary>The count of a run saved with FAULT_EVENTS, again: to check the counting itself against a real run.</summary>
+    /// <summary>The count of a run saved with --events, again: to check the counting itself against a real run.</summary>
     public static void Recount(string path)
     {
         var served = new List<(string Compare, DateTime At, double Progress)>();
@@ -178,7 +194,7 @@ internal static class Faults
         Count(served, posted, served.Select(s => s.Compare).Distinct().Count(), kills);
     }
 
-    private static void Count(
+    private static Counted Count(
         List<(string Compare, DateTime At, double Progress)> served, List<(DateTime At, string Text, string Answer)> posted, int comparisons, List<DateTime> kills)
     {
         _kills = kills;
@@ -277,8 +293,9 @@ internal static class Faults
         }
 
         Console.WriteLine($"faults: {transitions:N0} state transitions (50 ↔ 100) served; {owedCertain:N0} completions certainly read; {delivered:N0} completion notifications delivered");
-        Console.WriteLine($"faults: lost {lost} · duplicated {duplicates.Values.Sum()}" +
-                          (duplicates.Count == 0 ? "" : " (" + string.Join(", ", duplicates.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Value} {d.Key}")) + ")"));
+        var reasons = duplicates.Count == 0 ? "" : " (" + string.Join(", ", duplicates.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Value} {d.Key}")) + ")";
+        Console.WriteLine($"faults: lost {lost} · duplicated {duplicates.Values.Sum()}{reasons}");
+        return new Counted(transitions, owedCertain, delivered, lost, duplicates.Values.Sum(), reasons);
     }
 
     /// <summary>DRS and Slack on one loopback port, each failing a fifth of the time while <see cref="Faults"/> is on.</summary>

@@ -16,23 +16,51 @@ namespace DrsBot.Benchmarks;
 /// Polling at scale: N watched comparisons, a DRS that takes 200 ms to answer, the real Hangfire tick driving the
 /// polls on InMemory or on PostgreSQL. Prints one burst cycle (everything due at once), then steady state over two
 /// intervals: DRS calls per comparison, polls that missed their interval, transactions per cycle, rows per table, memory.
-/// SCALE_COMPARISONS (1000), SCALE_CHANNELS (subscriptions per comparison, 1), SCALE_INTERVAL (seconds, 30), SCALE_SECONDS,
-/// SCALE_REPLICAS (PostgreSQL only, 1): that many DrsBot hosts on the one database, sharing the polls by lease.
+/// The options are <c>scale --help</c>'s; with several replicas, that many DrsBot hosts share one PostgreSQL database
+/// and its polls by lease.
 /// </summary>
 internal static class Scale
 {
-    public static Task InMemoryAsync() => RunAsync(postgres: false);
+    /// <summary><paramref name="Window"/>: the steady state counted; zero for two intervals.</summary>
+    internal sealed record Options(string[] Stores, int Comparisons, int Channels, TimeSpan Interval, TimeSpan Window, int Replicas);
 
-    public static Task PostgreSqlAsync() => RunAsync(postgres: true);
+    /// <summary>One store's figures.</summary>
+    private sealed record Result(
+        string Store, TimeSpan Storing, TimeSpan Burst, double CallsPerComparison, double Expected, int Missed, int TooSoon,
+        double MaxGapSeconds, long? TransactionsPerCycle, long WorkingSetMiB);
 
-    private static async Task RunAsync(bool postgres)
+    public static async Task RunAsync(Options options, Report report)
     {
-        var comparisons = Setting("SCALE_COMPARISONS", 1000);
-        var channels = Setting("SCALE_CHANNELS", 1); // subscriptions per comparison: 10 gives the issue's 10,000 over 1,000
-        var interval = TimeSpan.FromSeconds(Setting("SCALE_INTERVAL", 30));
+        var results = new List<Result>();
+        foreach (var store in options.Stores.Distinct())
+        {
+            results.Add(await RunAsync(options, postgres: store == "postgresql"));
+        }
+
+        var interval = options.Interval.TotalSeconds;
+        report.Table(
+            ["figure", .. results.Select(r => r.Store), "limit"],
+            [
+                ["storing the subscriptions", .. results.Select(r => $"{Report.N(r.Storing.TotalSeconds, "0.0")} s"), "none"],
+                ["burst: all due at once, until each was polled", .. results.Select(r => $"{Report.N(r.Burst.TotalSeconds, "0.0")} s ({Report.N(options.Comparisons / r.Burst.TotalSeconds)} polls/s)"), "none"],
+                ["DRS calls per comparison in the steady state", .. results.Select(r => Report.N(r.CallsPerComparison, "0.00")), $"{Report.N(results.FirstOrDefault()?.Expected ?? 0, "0")}: one per interval, however many channels"],
+                ["polls that missed their interval", .. results.Select(r => Report.N(r.Missed)), "0"],
+                ["polls sooner than half an interval", .. results.Select(r => Report.N(r.TooSoon)), "0"],
+                ["longest gap between two polls of one comparison", .. results.Select(r => $"{Report.N(r.MaxGapSeconds, "0.0")} s"), $"≤ {Report.N(interval * 1.5, "0")} s (1.5 intervals)"],
+                ["PostgreSQL transactions per interval", .. results.Select(r => r.TransactionsPerCycle is { } t ? Report.N(t) : "—"), "none"],
+                ["process working set", .. results.Select(r => $"{Report.N(r.WorkingSetMiB)} MiB"), "none"],
+            ]);
+        report.Note($"{Report.N(options.Comparisons)} comparisons, each watched by {Report.N(options.Channels)} channels; `Watch:PollInterval` " +
+                    $"{Report.N(interval)} s; a loopback DRS that answers in 200 ms; the real Hangfire tick" +
+                    (options.Replicas > 1 ? $"; {options.Replicas} DrsBot hosts on the PostgreSQL store." : "."));
+    }
+
+    private static async Task<Result> RunAsync(Options options, bool postgres)
+    {
+        var (comparisons, channels, interval) = (options.Comparisons, options.Channels, options.Interval);
         var latency = TimeSpan.FromMilliseconds(200);
-        var replicas = postgres ? Setting("SCALE_REPLICAS", 1) : 1;
-        var name = postgres ? replicas > 1 ? $"PostgreSql×{replicas}" : "PostgreSql" : "InMemory";
+        var replicas = postgres ? options.Replicas : 1;
+        var name = postgres ? replicas > 1 ? $"PostgreSQL ×{replicas}" : "PostgreSQL" : "InMemory";
 
         await using var drs = await SlowDrs.StartAsync(latency);
         var server = postgres ? PostgresServer.StartPrivate() : null;
@@ -70,7 +98,8 @@ internal static class Scale
                     Flat = true,
                 })), ct);
             });
-            Console.WriteLine($"scale/{name}: {comparisons * channels:N0} subscriptions over {comparisons:N0} comparisons stored in {clock.Elapsed.TotalSeconds:0.0} s");
+            var storing = clock.Elapsed;
+            Console.WriteLine($"scale/{name}: {comparisons * channels:N0} subscriptions over {comparisons:N0} comparisons stored in {storing.TotalSeconds:0.0} s");
 
             // Burst: everything due now; how long until DRS has been asked about each one once?
             drs.Calls.Clear();
@@ -89,10 +118,8 @@ internal static class Scale
             await Task.Delay(interval);
             drs.Calls.Clear();
             var transactionsBefore = database is null ? 0 : await TransactionsAsync(database);
-            // SCALE_SECONDS runs longer, to see storage settle (Hangfire keeps finished jobs for 10 minutes).
-            var window = Environment.GetEnvironmentVariable("SCALE_SECONDS") is { } seconds
-                ? TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))
-                : interval * 2;
+            // A longer window shows storage settle (Hangfire keeps finished jobs for 10 minutes).
+            var window = options.Window > TimeSpan.Zero ? options.Window : interval * 2;
             await Task.Delay(window);
             var perComparison = drs.Calls.GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.OrderBy(c => c.At).ToList());
             var gaps = perComparison.Values.SelectMany(calls => calls.Zip(calls.Skip(1), (a, b) => b.At - a.At)).ToList();
@@ -102,18 +129,23 @@ internal static class Scale
                               $"{drs.Calls.Count} DRS calls for {comparisons} comparisons ({drs.Calls.Count / (double)comparisons:0.00} per comparison, expected {window / interval:0}), " +
                               $"{missed} missed intervals, {extra} polls too soon, " +
                               $"gap between polls p50 {Percentile(gaps, 0.5):0.0} s · max {(gaps.Count > 0 ? gaps.Max().TotalSeconds : 0):0.0} s");
+            long? transactions = null;
             if (database is not null)
             {
-                Console.WriteLine($"scale/{name}: storage: {(await TransactionsAsync(database) - transactionsBefore) / (window / interval):N0} PostgreSQL transactions per cycle " +
-                                  "(DrsBot's and Hangfire's, from pg_stat_database)");
+                transactions = (long)((await TransactionsAsync(database) - transactionsBefore) / (window / interval));
+                Console.WriteLine($"scale/{name}: storage: {transactions:N0} PostgreSQL transactions per cycle (DrsBot's and Hangfire's, from pg_stat_database)");
             }
 
-            Console.WriteLine($"scale/{name}: process working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024} MiB, managed heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB");
+            var workingSet = Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024;
+            Console.WriteLine($"scale/{name}: process working set {workingSet} MiB, managed heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB");
 
             if (database is not null)
             {
                 await PrintRowsAsync(name, database);
             }
+
+            return new Result(name, storing, burst, drs.Calls.Count / (double)comparisons, window / interval, missed, extra,
+                gaps.Count > 0 ? gaps.Max().TotalSeconds : 0, transactions, workingSet);
         }
         finally
         {
@@ -131,9 +163,6 @@ internal static class Scale
             }
         }
     }
-
-    private static int Setting(string name, int fallback) =>
-        int.Parse(Environment.GetEnvironmentVariable(name) ?? fallback.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<long> TransactionsAsync(string database)
     {

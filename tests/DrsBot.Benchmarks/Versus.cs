@@ -14,20 +14,27 @@ namespace DrsBot.Benchmarks;
 /// from round to round. This machine's speed drifts by tens of percent over minutes (other tenants), and a ratio of
 /// two 15-second runs taken minutes apart measured that drift as much as the code; slices share it out evenly.
 /// </para>
-/// LOAD_SECONDS (15: measured seconds per target, split over the rounds), VERSUS_ROUNDS (5), LOAD_CONCURRENCY (32) and
-/// VERSUS_QUIET_SECONDS (2: how many quiet seconds in a row count as a settled JIT, within 90 s) change the run;
-/// VERSUS_BOT_ONLY=1 loads DrsBot alone (for profiling); VERSUS_DRS_AUTH=AkSk signs DrsBot's DRS calls with AK/SK
-/// instead of a token; VERSUS_BASELINE_GC=workstation runs the baselines with workstation GC instead of DrsBot's
-/// server GC; VERSUS_STAGE_CUTS and VERSUS_OTHER_BUILD add targets, VERSUS_RATES open-loop turns (below).
+/// The options are <c>versus --help</c>'s.
 /// </summary>
 internal static class Versus
 {
-    public static async Task RunAsync()
+    /// <summary>
+    /// <paramref name="Rates"/>: after the closed-loop turns, the same turns again for each rate, with commands sent at
+    /// that fixed rate whatever the answers do. A closed loop measures latency at saturation, where it is 32 ÷
+    /// throughput; this is the latency at loads every target can carry, which is what a person waiting sees.
+    /// <paramref name="OtherBuild"/> (another build's DrsBot.dll, say a worktree of the commit before) runs in the same
+    /// turns: a before-and-after from the same minutes, which single runs on this machine cannot give.
+    /// <paramref name="OtherEnvironment"/> sets environment variables for that other build alone (this checkout's build
+    /// when there is no other): a runtime setting measured in the same turns as without it.
+    /// </summary>
+    internal sealed record Options(
+        int Seconds, int Rounds, int Concurrency, double[] Rates, int QuietSeconds, bool BotOnly,
+        string? OtherBuild, IReadOnlyDictionary<string, string> OtherEnvironment);
+
+    public static async Task RunAsync(Options options, Report report)
     {
-        var seconds = int.Parse(Environment.GetEnvironmentVariable("LOAD_SECONDS") ?? "15", CultureInfo.InvariantCulture);
-        var rounds = int.Parse(Environment.GetEnvironmentVariable("VERSUS_ROUNDS") ?? "5", CultureInfo.InvariantCulture);
-        var concurrency = int.Parse(Environment.GetEnvironmentVariable("LOAD_CONCURRENCY") ?? "32", CultureInfo.InvariantCulture);
-        var botOnly = Environment.GetEnvironmentVariable("VERSUS_BOT_ONLY") == "1";
+        var (seconds, rounds, concurrency, botOnly) = (options.Seconds, options.Rounds, options.Concurrency, options.BotOnly);
+        var (otherBuild, otherEnvironment) = (options.OtherBuild, options.OtherEnvironment);
         Console.WriteLine($"versus: {concurrency} concurrent signed /drs-progress commands, {seconds} s per target in {rounds} turn{(rounds == 1 ? "" : "s")}, once each target's JIT has settled; DRS answers the API page's example; DrsBot's DRS auth: {Child.DrsAuth}");
 
         var children = new List<Child>();
@@ -45,23 +52,17 @@ internal static class Versus
             }
 
             static bool IsCard(string body) => body.Contains("Comparison cmp-", StringComparison.Ordinal);
-            foreach (var cut in StageCuts)
+            if (otherBuild is not null || otherEnvironment.Count > 0)
             {
-                var overrides = new Dictionary<string, string> { ["DRSBOT_STAGE_CUT"] = cut };
-                targets.Add(new Target($"DrsBot stopped after {cut}", await StartAsync(Child.StartBotAsync(drs.BaseUrl, overrides)), IsCard, concurrency));
-            }
-
-            if (OtherBuild is not null || OtherEnvironment.Count > 0)
-            {
-                var name = OtherBuild is null ? "DrsBot with VERSUS_OTHER_ENV" : "DrsBot, the other build";
-                targets.Add(other = new Target(name, await StartAsync(Child.StartBotAsync(drs.BaseUrl, OtherEnvironment, build: OtherBuild)), IsCard, concurrency));
+                var name = otherBuild is null ? "DrsBot with --other-env" : "DrsBot, the other build";
+                targets.Add(other = new Target(name, await StartAsync(Child.StartBotAsync(drs.BaseUrl, otherEnvironment, build: otherBuild)), IsCard, concurrency));
             }
 
             var bot = new Target("DrsBot", await StartAsync(Child.StartBotAsync(drs.BaseUrl)), IsCard, concurrency);
             targets.Add(bot);
             foreach (var target in targets)
             {
-                await target.WarmUpAsync();
+                await target.WarmUpAsync(options.QuietSeconds);
             }
 
             // For a profiler started now (experiments/perf-ledger.py): the turns begin, and which process is which.
@@ -76,7 +77,7 @@ internal static class Versus
                 }
             }
 
-            foreach (var rate in Rates)
+            foreach (var rate in options.Rates)
             {
                 for (var round = 0; round < rounds; round++)
                 {
@@ -96,7 +97,12 @@ internal static class Versus
                 PrintCommandPath(bot, host);
             }
 
-            PrintAtRate(targets, bot, pass ?? other);
+            foreach (var rate in options.Rates)
+            {
+                PrintAtRate(targets, bot, pass ?? other, rate);
+            }
+
+            Write(report, targets, options.Rates, bot, pass, host, other);
         }
         finally
         {
@@ -114,46 +120,44 @@ internal static class Versus
         }
     }
 
-    /// <summary>
-    /// VERSUS_STAGE_CUTS=verify,route,budget,bare-get,drs also runs DrsBot stopped after each of those stages, in the same turns:
-    /// for a DrsBot built with experiments/stage-cuts.patch applied (the patch reads DRSBOT_STAGE_CUT).
-    /// </summary>
-    private static readonly string[] StageCuts = (Environment.GetEnvironmentVariable("VERSUS_STAGE_CUTS") ?? "")
-        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>
-    /// VERSUS_OTHER_BUILD=path/to/DrsBot.dll also runs that build of DrsBot (say, a worktree of the commit before) in the
-    /// same turns: a before-and-after from the same minutes, which single runs on this machine cannot give.
-    /// </summary>
-    private static readonly string? OtherBuild = Environment.GetEnvironmentVariable("VERSUS_OTHER_BUILD") is { Length: > 0 } path
-        ? Path.GetFullPath(path)
-        : null;
-
-    /// <summary>
-    /// VERSUS_OTHER_ENV="DOTNET_GCgen0size=0x400000 …" sets environment variables for the other build alone (this
-    /// checkout's build when VERSUS_OTHER_BUILD is not set): a runtime setting measured in the same turns as without it.
-    /// </summary>
-    private static readonly Dictionary<string, string> OtherEnvironment = (Environment.GetEnvironmentVariable("VERSUS_OTHER_ENV") ?? "")
-        .Split(' ', StringSplitOptions.RemoveEmptyEntries)
-        .Select(pair => pair.Split('=', 2))
-        .ToDictionary(pair => pair[0], pair => pair.Length == 2 ? pair[1] : "");
-
-    /// <summary>
-    /// VERSUS_RATES (1000,4000; empty to skip): after the closed-loop turns, the same turns again for each rate, with
-    /// commands sent at that fixed rate whatever the answers do. A closed loop measures latency at saturation, where it
-    /// is 32 ÷ throughput; this is the latency at loads every target can carry, which is what a person waiting sees.
-    /// </summary>
-    private static readonly double[] Rates = [.. (Environment.GetEnvironmentVariable("VERSUS_RATES") ?? "1000,4000")
-        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(rate => double.Parse(rate, CultureInfo.InvariantCulture))];
-
-    private static void PrintAtRate(List<Target> targets, Target bot, Target? baseline)
+    /// <summary>The run as docs/performance.md shows it: every target, then each figure a limit holds, beside its limit.</summary>
+    private static void Write(Report report, List<Target> targets, double[] rates, Target bot, Target? pass, Target? host, Target? other)
     {
-        foreach (var rate in Rates)
+        report.Table(
+            ["target (closed loop)", "commands/s", "p50 ms", "p99 ms", "CPU µs a command", "KiB a command"],
+            targets.Select(t => new[]
+            {
+                t.Name, Report.N(t.Throughput), Report.N(t.Percentile(50), "0.00"), Report.N(t.Percentile(99), "0.00"),
+                Report.N(t.CpuMicrosPerRequest), Report.N(KiBPerRequest(t), "0.0"),
+            }));
+        var limits = new List<string[]>();
+        if (pass is not null && host is not null)
         {
-            PrintAtRate(targets, bot, baseline, rate);
+            var ratio = host.Throughput / pass.Throughput;
+            var cpu = bot.CpuMicrosPerRequest - host.CpuMicrosPerRequest;
+            var kib = KiBPerRequest(bot) - KiBPerRequest(host);
+            limits.Add(["DrsBot's host ÷ the pass-through, commands/s", Report.N(ratio, "0.00"), "≥ 0.90", Met(ratio >= 0.90)]);
+            limits.Add(["the command path beyond its host, CPU a command", $"{Report.N(cpu)} µs", "≤ 60 µs", Met(cpu <= 60)]);
+            limits.Add(["the command path beyond its host, memory a command", $"{Report.N(kib, "0.0")} KiB", "≤ 24 KiB", Met(kib <= 24)]);
         }
+
+        foreach (var rate in rates)
+        {
+            var p99 = bot.AtRate[rate].Percentile(99);
+            limits.Add([$"DrsBot's p99 at {Report.N(rate)} commands a second (open loop)", $"{Report.N(p99, "0.0")} ms", "< 3,000 ms (Slack)", Met(p99 < 3000)]);
+        }
+
+        if (other is not null)
+        {
+            limits.Add([$"DrsBot ÷ {other.Name}, CPU a command", Report.N(bot.CpuMicrosPerRequest / other.CpuMicrosPerRequest, "0.00"), "none", "—"]);
+        }
+
+        report.Table(["figure", "measured", "limit", "met"], limits);
+        report.Note("The pass-through verifies the signature, makes the same DRS GET and returns its body; run inside DrsBot's host it " +
+                    "shows what the host costs (logging, metrics, Hangfire, middleware), so DrsBot minus it is the command path alone.");
     }
+
+    private static string Met(bool met) => met ? "yes" : "**no**";
 
     private static void PrintAtRate(List<Target> targets, Target bot, Target? baseline, double rate)
     {
@@ -310,8 +314,6 @@ internal static class Versus
 
         private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(90);
 
-        private static readonly int QuietSeconds = int.Parse(Environment.GetEnvironmentVariable("VERSUS_QUIET_SECONDS") ?? "2", CultureInfo.InvariantCulture);
-
         /// <summary>Unmeasured load before each slice: the target left idle during the others' turns gets going again.</summary>
         private static readonly TimeSpan LeadIn = TimeSpan.FromSeconds(1);
 
@@ -348,11 +350,11 @@ internal static class Versus
 
         public double Percentile(double p) => Load.Percentile(_sorted ??= [.. Slices.SelectMany(s => s.LatenciesMs).Order()], p);
 
-        public async Task WarmUpAsync()
+        public async Task WarmUpAsync(int quietSeconds)
         {
             var clock = Stopwatch.StartNew();
             var compiled = await child.Runtime("compiled_methods");
-            for (var quiet = 0; quiet < QuietSeconds && clock.Elapsed < MaxWarmUp;)
+            for (var quiet = 0; quiet < quietSeconds && clock.Elapsed < MaxWarmUp;)
             {
                 await PhaseAsync(_http, child.BaseUrl, concurrency, TimeSpan.FromSeconds(1), answered);
                 var now = await child.Runtime("compiled_methods");
@@ -363,7 +365,7 @@ internal static class Versus
             WarmUp = clock.Elapsed;
         }
 
-        /// <summary>The open-loop turns (VERSUS_RATES), by rate: latency at a fixed rate, apart from the closed loop's.</summary>
+        /// <summary>The open-loop turns (--rates), by rate: latency at a fixed rate, apart from the closed loop's.</summary>
         public Dictionary<double, OpenLoop> AtRate { get; } = [];
 
         public async Task MeasureAtRateAsync(double rate, TimeSpan length)
