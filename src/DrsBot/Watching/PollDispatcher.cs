@@ -153,8 +153,10 @@ public sealed partial class PollDispatcher(
         }
 
         await keeper.DisposeAsync();
-        // From now, not from when it was due: a poll that ran late is not followed by another at once.
-        await ReleaseAsync(keeper.Lease, schedule.Next(comparison, store.Clock.GetUtcNow()));
+        // From now, not from when it was due: a poll that ran late is not followed by another at once. Nor before the
+        // slot it served: this replica's estimate of the shared clock may lag the one that made it due.
+        var now = store.Clock.GetUtcNow();
+        await ReleaseAsync(keeper.Lease, schedule.Next(comparison, keeper.Lease.DueAt is { } served && served > now ? served : now));
     }
 
     private async Task RunAsync(LeaseKeeper keeper, CancellationToken ct)
