@@ -19,6 +19,7 @@ public static class WatchingServiceCollectionExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseTypeResolver(HangfireJobAlias.Resolver(sp.GetServices<HangfireJobAlias>()))
+            .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>()))
             .UseRecommendedSerializerSettings());
         AddShortJobHistoryOnce();
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DrsBot.Tests.EndToEnd;
 
 /// <summary>What an operator sees: Prometheus metrics that move, and the Hangfire dashboard only when asked for.</summary>
+[Collection(Alone.Name)]
 public sealed class MetricsTests : EndToEndTest
 {
     private async Task<string> ScrapeAsync()

@@ -64,6 +64,23 @@ public sealed class FakeSlack : LoopbackServer
 
     public Uri NewResponseUrl() => new(BaseUrl, $"response/{Guid.NewGuid():N}");
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _lateAnswers = new();
+
+    /// <summary>
+    /// A response URL for a command whose test reads its answer wherever it arrives: inline, or here when the host was
+    /// too slow for the reply budget. Kept apart from <see cref="Messages"/>, which it would otherwise add to only on
+    /// slow machines.
+    /// </summary>
+    public (Uri Url, Task<JsonElement> Answer) NewLateAnswerUrl()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var answer = _lateAnswers.GetOrAdd(id, _ => new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return (new Uri(LateAnswers, id), answer.Task);
+    }
+
+    /// <summary>Where <see cref="NewLateAnswerUrl"/>s live: a second prefix the test host allows.</summary>
+    public Uri LateAnswers => new(BaseUrl, "late/");
+
     /// <summary>The notifications a channel received, in its threads or not; thread parents and their updates apart.</summary>
     public IReadOnlyList<ReceivedMessage> InChannel(string channel) =>
         [.. Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == channel && !m.IsThreadParent)];
@@ -276,6 +293,13 @@ public sealed class FakeSlack : LoopbackServer
 
             Messages.Enqueue(new ReceivedMessage("chat.update", channel, http.Request.Headers.Authorization, root) { Ts = ts });
             await http.Response.WriteAsJsonAsync(new { ok = true, channel, ts });
+        });
+
+        app.MapPost("/late/{id}", async (string id, HttpContext http) =>
+        {
+            var body = await JsonDocument.ParseAsync(http.Request.Body);
+            _lateAnswers.GetOrAdd(id, _ => new TaskCompletionSource<JsonElement>()).TrySetResult(body.RootElement.Clone());
+            return Results.Ok();
         });
 
         app.MapPost("/response/{id}", async (HttpContext http) =>
