@@ -1,7 +1,13 @@
-// Test classes run side by side, up to four at a time: most end-to-end tests wait on loopback servers and timers, so
-// two cores carry four of them. Nothing a test asserts may depend on how fast this machine is: a command's answer is
-// read wherever it arrives (inline, or on the response URL after the reply budget; DrsBotApp.CommandAsync).
-[assembly: CollectionBehavior(MaxParallelThreads = 4)]
+using System.Reflection;
+using Xunit.Abstractions;
+
+// Test classes run side by side on up to four threads (xunit.runner.json: the aggressive algorithm, so a test that
+// awaits a timer or a loopback server frees its thread for another). The slow classes, which mostly wait on real
+// time (a minute boundary, poll intervals, processes), start first, so their waits overlap the fast ones' work.
+// Nothing a test asserts may depend on how fast this machine is: a command's answer is read wherever it arrives
+// (inline, or on the response URL after the reply budget; DrsBotApp.CommandAsync).
+[assembly: CollectionBehavior(MaxParallelThreads = 6)]
+[assembly: TestCollectionOrderer("DrsBot.Tests.SlowClassesFirst", "DrsBot.Tests")]
 
 namespace DrsBot.Tests;
 
@@ -13,4 +19,19 @@ namespace DrsBot.Tests;
 public sealed class Alone
 {
     public const string Name = "run alone";
+}
+
+/// <summary>Starts the classes marked <c>Category=Slow</c> before the others; otherwise in name order.</summary>
+public sealed class SlowClassesFirst : ITestCollectionOrderer
+{
+    private const string PerClass = "Test collection for ";
+
+    public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
+        testCollections.OrderByDescending(IsSlow).ThenBy(c => c.DisplayName, StringComparer.Ordinal);
+
+    private static bool IsSlow(ITestCollection collection) =>
+        collection.DisplayName.StartsWith(PerClass, StringComparison.Ordinal)
+        && typeof(SlowClassesFirst).Assembly.GetType(collection.DisplayName[PerClass.Length..]) is { } type
+        && type.GetCustomAttributesData().Any(a => a.AttributeType == typeof(TraitAttribute)
+            && a.ConstructorArguments is [{ Value: "Category" }, { Value: "Slow" }]);
 }

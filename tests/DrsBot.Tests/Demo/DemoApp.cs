@@ -21,7 +21,9 @@ public sealed class DemoApp : WebApplicationFactory<Program>
     {
         _services = services;
         _settings = settings;
-        UseKestrel(0);
+        // The port comes from the app's own URL setting, not UseKestrel(0): the factory sets that port on the built host
+        // while the app's Main, running on, may already be starting Kestrel, and then the factory's start throws.
+        UseKestrel();
         StartServer();
     }
 
@@ -34,6 +36,7 @@ public sealed class DemoApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         foreach (var (key, value) in _settings ?? [])
         {
             builder.UseSetting(key, value);

@@ -135,10 +135,14 @@ public sealed class DrsResilienceTests : IDisposable
         var drs = new ScriptedDrs((_, _) => null);
         var http = Client(drs, new DrsOptions());
 
-        for (var i = 0; i < 12; i++)
+        for (var i = 1; i <= 12; i++)
         {
-            using var gaveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
-            var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => http.SendAsync(Get(DrsCallKind.Background), gaveUp.Token));
+            // The caller leaves once DRS has the request (not after a fixed time, which a busy machine can beat).
+            using var gaveUp = new CancellationTokenSource();
+            var call = http.SendAsync(Get(DrsCallKind.Background), gaveUp.Token);
+            await drs.CallsReachedAsync(i);
+            await gaveUp.CancelAsync();
+            var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
             Assert.IsNotType<TimeoutRejectedException>(e);
         }
 
@@ -245,6 +249,14 @@ public sealed class DrsResilienceTests : IDisposable
         public Func<int, string, HttpResponseMessage?> Answer { get; set; } = answer;
 
         public int Calls => Volatile.Read(ref _calls);
+
+        public async Task CallsReachedAsync(int calls)
+        {
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); Calls < calls; await Task.Delay(5))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"DRS got {Calls} calls, not {calls}");
+            }
+        }
 
         public List<CancellationToken> Tokens { get; } = [];
 

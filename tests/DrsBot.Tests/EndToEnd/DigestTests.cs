@@ -22,6 +22,27 @@ public sealed class DigestTests : EndToEndTest
 
     public static bool IsDigest(ReceivedMessage m) => m.Text.StartsWith("Daily digest", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The proof that no second digest is coming for <paramref name="due"/>: Hangfire has run that occurrence's job to
+    /// its end and moved the channel's schedule past it. Every replica's scheduler reads the same record, so none of
+    /// them has another occurrence to start; a wait of some seconds could only hope so.
+    /// </summary>
+    internal static async Task OccurrenceDoneAsync(DrsBotApp app, string channel, DateTimeOffset due)
+    {
+        using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
+        var id = DigestSchedule.Id("T0TEAM", channel);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(100))
+        {
+            var job = connection.GetRecurringJobs().Single(j => j.Id == id);
+            if (job is { LastJobState: "Succeeded", NextExecution: { } next } && next > due.UtcDateTime)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the digest due at {due:T} did not finish: last job {job.LastJobState}, next {job.NextExecution:T}");
+        }
+    }
+
     [Fact]
     public void A_digest_scheduled_before_the_feature_folders_still_loads_its_job()
     {
@@ -61,7 +82,7 @@ public sealed class DigestTests : EndToEndTest
 
         var digest = await Slack.WaitForAsync(IsDigest, due - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
         Assert.True(DateTimeOffset.UtcNow >= due.AddSeconds(-1), "not before its time");
-        await Task.Delay(TimeSpan.FromSeconds(4)); // several scheduler rounds later, still one
+        await OccurrenceDoneAsync(App, Ops, due);
         Assert.Single(Slack.Messages, IsDigest);
 
         Assert.Equal(Ops, digest.Channel);

@@ -40,8 +40,11 @@ public sealed class TruncatedBodyTests
         Assert.Empty(drs.Requests);
         Assert.DoesNotContain("\"LogLevel\":\"Error\"", bot.Output, StringComparison.Ordinal);
 
-        // The process is unharmed: the whole command, sent properly, is answered.
-        var reply = await bot.CommandAsync("job-1 cmp-1", "C0CUT");
-        Assert.Contains("40 %", reply.ToString(), StringComparison.Ordinal);
+        // The process is unharmed: the whole command, sent properly, is answered and reaches DRS. (A process this new
+        // on a busy machine may answer with the acknowledgement and post the card later; there is no Slack here to
+        // receive it, so either answer counts.)
+        var reply = (await bot.CommandAsync("job-1 cmp-1", "C0CUT")).ToString();
+        Assert.True(reply.Contains("40 %", StringComparison.Ordinal) || reply.Contains(":hourglass_flowing_sand:", StringComparison.Ordinal), reply);
+        await drs.WaitForCallsAsync("job-1", "cmp-1", 1);
     }
 }
