@@ -43,6 +43,14 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         return bot;
     }
 
+    /// <summary>
+    /// Waits until the scheduled polls have read cmp-1 <paramref name="polls"/> more times, all the way through: one
+    /// more DRS call is awaited too, because a poll starts only once the one before let go of its lease, after its
+    /// delivery. Whatever those polls would post has then been posted.
+    /// </summary>
+    private Task ScheduledPollsAsync(int polls) =>
+        _drs.WaitForCallsAsync("job-1", "cmp-1", _drs.CallsFor("job-1", "cmp-1") + polls + 1, TimeSpan.FromSeconds(40));
+
     [PostgresFact]
     public async Task A_notification_queued_when_the_process_was_killed_is_posted_once_by_the_next_one()
     {
@@ -66,7 +74,7 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         var second = await StartAsync(database);
         var message = await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(40));
         Assert.Contains("Full comparison complete", message.Text, StringComparison.Ordinal);
-        await Task.Delay(TimeSpan.FromSeconds(12)); // more polls, on the schedule, reading 100 again
+        await ScheduledPollsAsync(2); // more polls, on the schedule, reading 100 again
         Assert.Single(_slack.InChannel(Ops));
         Assert.Contains("1 comparison", (await second.CommandAsync("list", Ops)).GetProperty("text").GetString(), StringComparison.Ordinal);
     }
@@ -84,7 +92,7 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
 
         await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(40));
         await _slack.WaitForAsync(m => m.Channel == Dba && !m.IsThreadParent, TimeSpan.FromSeconds(40));
-        await Task.Delay(TimeSpan.FromSeconds(12));
+        await ScheduledPollsAsync(2);
 
         Assert.Single(_slack.InChannel(Ops));
         Assert.Single(_slack.InChannel(Dba));
