@@ -10,6 +10,7 @@ namespace DrsBot.Tests.EndToEnd;
 /// internal_error, a timeout after sending, an outbox write lost after Slack said ok) is looked up in the channel by
 /// its metadata id before it is posted again; without the history scopes it is posted again and counted.
 /// </summary>
+[Collection(Alone.Name)] // counts drsbot_notifications_total in /metrics, which sees every live host's meters
 public sealed class ExactlyOnceTests : EndToEndTest
 {
     private const string Ops = "C0OPS";

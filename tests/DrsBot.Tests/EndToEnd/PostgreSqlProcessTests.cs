@@ -72,7 +72,8 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
         _slack.Down = false;
 
         var second = await StartAsync(database);
-        var message = await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(40));
+        // A new process on a busy machine: its start, the killed one's lease (10 s) and the next slot come first.
+        var message = await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(90));
         Assert.Contains("Full comparison complete", message.Text, StringComparison.Ordinal);
         await ScheduledPollsAsync(2); // more polls, on the schedule, reading 100 again
         Assert.Single(_slack.InChannel(Ops));
