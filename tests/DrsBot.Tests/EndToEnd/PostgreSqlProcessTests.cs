@@ -84,12 +84,14 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
     public async Task Two_replicas_post_each_notification_once_per_channel()
     {
         var database = PostgresServer.Instance.CreateDatabase();
-        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 90), DrsAnswer.Progress(full: 95), DrsAnswer.Progress(full: 100));
+        // 90 % until both channels have subscribed, whatever the scheduled polls read meanwhile; then 95 %, then 100 %.
+        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 90));
         var one = await StartAsync(database);
         var two = await StartAsync(database);
 
         await one.CommandAsync("subscribe job-1 cmp-1", Ops);
         await two.CommandAsync("subscribe job-1 cmp-1", Dba);
+        _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 95), DrsAnswer.Progress(full: 100));
 
         await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(40));
         await _slack.WaitForAsync(m => m.Channel == Dba && !m.IsThreadParent, TimeSpan.FromSeconds(40));
