@@ -1,4 +1,5 @@
 using DrsBot.Tests.Fakes;
+using DrsBot.Watching;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DrsBot.Tests.EndToEnd;
@@ -11,6 +12,26 @@ public abstract class PostgreSqlAppsTest : IAsyncLifetime
     protected FakeDrs Drs { get; } = new();
 
     protected FakeSlack Slack { get; } = new();
+
+    protected const string Ops = "C0OPS";
+
+    protected const string Dba = "C0DBA";
+
+    /// <summary>A poll of job-1's <paramref name="compare"/> on demand: false when another poll holds its lease.</summary>
+    protected static Task<bool> PollAsync(DrsBotApp app, string compare) =>
+        app.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("job-1", compare));
+
+    /// <summary>
+    /// A poll of our own, as soon as it can take the lease: that is, once any poll in flight (a scheduled one, on
+    /// either replica) has let go of it, which a poll does after its delivery.
+    /// </summary>
+    protected static async Task PollOnceFreeAsync(DrsBotApp app, string compare)
+    {
+        while (!await PollAsync(app, compare))
+        {
+            await Task.Delay(100);
+        }
+    }
 
     public async Task InitializeAsync()
     {

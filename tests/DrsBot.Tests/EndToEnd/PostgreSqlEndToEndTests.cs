@@ -12,11 +12,6 @@ namespace DrsBot.Tests.EndToEnd;
 [Trait("Category", "Slow")] // real PostgreSQL servers, restarts and scheduled rounds
 public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
 {
-    private const string Ops = "C0OPS";
-    private const string Dba = "C0DBA";
-
-    private static Task<bool> PollAsync(DrsBotApp app, string compare) =>
-        app.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("job-1", compare));
 
     /// <summary>
     /// Waits for the Hangfire tick to poll <paramref name="compare"/> <paramref name="rounds"/> more times and for the
@@ -26,10 +21,7 @@ public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
     private async Task ScheduledRoundsAsync(DrsBotApp app, string compare, int rounds)
     {
         await Drs.WaitForCallsAsync("job-1", compare, Drs.CallsFor("job-1", compare) + rounds, TimeSpan.FromSeconds(30));
-        while (!await PollAsync(app, compare))
-        {
-            await Task.Delay(100);
-        }
+        await PollOnceFreeAsync(app, compare);
     }
 
 
@@ -127,13 +119,10 @@ public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
         }
 
         Assert.True(await PollAsync(app, "cmp-1"));
-        // Delivered by that poll, or by the scheduled one that found the row due; then one more poll of ours, which gets
-        // the lease only after any poll in flight let go of it: no second post.
+        // Delivered by that poll, or by the scheduled one that found the row due; then one more poll of ours, once any
+        // poll in flight is over: no second post.
         await Slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(20));
-        while (!await PollAsync(app, "cmp-1"))
-        {
-            await Task.Delay(100);
-        }
+        await PollOnceFreeAsync(app, "cmp-1");
 
         var delivered = Assert.Single(Slack.InChannel(Ops));
         Assert.Equal("Full comparison complete: comparison cmp-1", delivered.Text); // as the old version rendered it
@@ -150,8 +139,6 @@ public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
 [Trait("Category", "Slow")]
 public sealed class PostgreSqlDigestTests : PostgreSqlAppsTest
 {
-    private const string Ops = "C0OPS";
-
     [PostgresFact]
     public async Task A_digest_survives_a_restart_and_two_replicas_post_it_once()
     {
@@ -183,11 +170,6 @@ public sealed class PostgreSqlDigestTests : PostgreSqlAppsTest
 [Collection(Alone.Name)]
 public sealed class PostgreSqlOutageTests : PostgreSqlAppsTest
 {
-    private const string Ops = "C0OPS";
-    private const string Dba = "C0DBA";
-
-    private static Task<bool> PollAsync(DrsBotApp app, string compare) =>
-        app.Services.GetRequiredService<PollDispatcher>().PollNowAsync(new ComparisonRef("job-1", compare));
 
     [PostgresFact]
     public async Task While_the_database_is_down_queries_answer_subscriptions_say_try_again_and_nothing_is_lost()
