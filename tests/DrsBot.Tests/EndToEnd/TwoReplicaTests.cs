@@ -71,12 +71,6 @@ public abstract class TwoReplicaTests(int skewMinutes) : PostgreSqlAppsTest
 
         Assert.Equal(2, Slack.Messages.Where(m => m.Endpoint == "chat.postMessage" && m.IsThreadParent).Select(m => m.Channel).Distinct().Count());
     }
-
-    /// <summary>This machine's clock, some minutes off: a replica whose NTP failed.</summary>
-    private sealed class SkewedClock(TimeSpan skew) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + skew;
-    }
 }
 
 // One class per clock, so that the three run side by side (each is half a minute of real time).

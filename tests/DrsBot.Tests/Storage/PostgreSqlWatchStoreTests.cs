@@ -1,4 +1,5 @@
 using DrsBot.Storage;
+using DrsBot.Tests.Fakes;
 using DrsBot.Tests.Services;
 using DrsBot.Watching;
 using Npgsql;
@@ -62,7 +63,7 @@ public sealed class PostgreSqlWatchStoreTests : WatchStoreContract, INeedPostgre
         // the old code reading "now" off the replica's own clock there: every comparison fell due at once, off its
         // slot, and was polled twice within a couple of seconds.
         var one = Create(Database, new DatabaseClock(TimeProvider.System, Source()));
-        var two = Create(Database, new DatabaseClock(new SkewedTime(TimeSpan.FromMinutes(-5)), Source()));
+        var two = Create(Database, new DatabaseClock(new SkewedClock(TimeSpan.FromMinutes(-5)), Source()));
         await one.UpdateAsync(A, r => (r ?? new WatchRecord(A, one.Clock.GetUtcNow())).With(Sub(A, "C0OPS")));
         var due = await one.NextPollAsync(A);
 
@@ -76,11 +77,6 @@ public sealed class PostgreSqlWatchStoreTests : WatchStoreContract, INeedPostgre
         var source = NpgsqlDataSource.Create(Database);
         _sources.Add(source);
         return source;
-    }
-
-    private sealed class SkewedTime(TimeSpan skew) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + skew;
     }
 
     [StoreFact]
