@@ -1,12 +1,10 @@
-using System.Reflection;
 using Xunit.Abstractions;
 
-// Test classes run side by side on up to four threads (xunit.runner.json: the aggressive algorithm, so a test that
-// awaits a timer or a loopback server frees its thread for another). The slow classes, which mostly wait on real
-// time (a minute boundary, poll intervals, processes), start first, so their waits overlap the fast ones' work.
-// Nothing a test asserts may depend on how fast this machine is: a command's answer is read wherever it arrives
-// (inline, or on the response URL after the reply budget; DrsBotApp.CommandAsync).
-[assembly: CollectionBehavior(MaxParallelThreads = 6)]
+// Test classes run side by side, six at a time (xunit.runner.json; the conservative algorithm: a test holds its place
+// until it ends, so the slow ones cannot crowd out the rest, and the aggressive one saturated two cores). The slow
+// classes, which mostly wait on real time (a minute boundary, poll intervals, processes), start first, so their waits
+// overlap the fast ones' work. Nothing a test asserts may depend on how fast this machine is: a command's answer is
+// read wherever it arrives (inline, or on the response URL after the reply budget; DrsBotApp.CommandAsync).
 [assembly: TestCollectionOrderer("DrsBot.Tests.SlowClassesFirst", "DrsBot.Tests")]
 
 namespace DrsBot.Tests;

@@ -42,7 +42,7 @@ public sealed class PollDispatcherTests
     /// <summary>
     /// A replica's estimate of the shared clock can lag the one that made the lease due by a second or more (a busy
     /// machine's round trip to the database). Released "from now", the comparison was due again at the slot it had just
-    /// served, and was polled twice in one interval (TwoReplicaTests with a clock five minutes behind).
+    /// served, and could be polled twice in one interval.
     /// </summary>
     [Fact]
     public async Task A_poll_is_never_scheduled_again_for_the_slot_it_served_however_far_the_clock_lags()
