@@ -132,10 +132,11 @@ internal static class Scenarios
             });
             var elapsed = clock.Elapsed;
             Array.Sort(latencies);
+            var (p50, p99) = (latencies[comparisons / 2], latencies[(int)(comparisons * 0.99)]);
             Console.WriteLine($"poll: one cycle over {comparisons} comparisons with {parallelism} worker(s): {elapsed.TotalSeconds:0.00} s " +
-                              $"({comparisons / elapsed.TotalSeconds:0} polls/s) · per poll p50 {latencies[comparisons / 2]:0.0} ms · p99 {latencies[(int)(comparisons * 0.99)]:0.0} ms");
+                              $"({comparisons / elapsed.TotalSeconds:0} polls/s) · per poll p50 {p50:0.0} ms · p99 {p99:0.0} ms");
             rows.Add([$"poll: one cycle over {comparisons} comparisons, {parallelism} worker(s)", Report.N(comparisons), "0", Report.N(comparisons / elapsed.TotalSeconds),
-                Report.N(latencies[comparisons / 2], "0.0"), Report.N(latencies[(int)(comparisons * 0.99)], "0.0"), "none"]);
+                Report.N(p50, "0.0"), Report.N(p99, "0.0"), "none"]);
         }
 
         Console.WriteLine($"poll: process working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024} MiB");
