@@ -8,47 +8,75 @@ namespace DrsBot.Tests.Demo;
 /// command, see the reply rendered as Slack renders Block Kit, keep a screenshot for people to judge.
 /// </summary>
 [Trait("Category", "Slow")] // a real browser
-public sealed class ConsoleBrowserTests : IAsyncLifetime
+public sealed class ConsoleBrowserTests(ConsoleBrowserTests.Browser browser) : IClassFixture<ConsoleBrowserTests.Browser>, IAsyncLifetime
 {
-    private const string ChromiumPath = TestServices.ChromiumPath;
-    private readonly DemoApp _app = new();
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private readonly List<IBrowserContext> _contexts = [];
 
-    public async Task InitializeAsync()
+    /// <summary>
+    /// One Chromium and one console for the whole class: xUnit makes an instance per test, and a browser and a host per
+    /// test were most of this class's CPU. Tests that send commands get a console of their own (<see cref="OwnConsoleAsync"/>),
+    /// since the page shows every entry the console holds.
+    /// </summary>
+    public sealed class Browser : IAsyncLifetime
     {
-        if (TestServices.ChromiumSkip is not null)
+        private IPlaywright? _playwright;
+
+        public IBrowser Chromium { get; private set; } = null!;
+
+        public DemoApp Console { get; private set; } = null!;
+
+        public async Task InitializeAsync()
         {
-            return; // every test here is skipped (see ChromiumFact)
+            if (TestServices.ChromiumSkip is not null)
+            {
+                return; // every test here is skipped (see ChromiumFact)
+            }
+
+            Console = new DemoApp();
+            _playwright = await Playwright.CreateAsync();
+            Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = TestServices.ChromiumPath,
+                Headless = true,
+                // No sandbox as root in CI; no background networking on a machine without internet.
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
         }
 
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        public async Task DisposeAsync()
         {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // No sandbox as root in CI; no background networking on a machine without internet.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+            if (_playwright is not null)
+            {
+                await Chromium.DisposeAsync();
+                _playwright.Dispose();
+                await Console.DisposeAsync();
+            }
+        }
     }
 
-    /// <summary>The console at a laptop-sized viewport (the screenshot's size).</summary>
-    private async Task<IPage> OpenConsoleAsync()
+    /// <summary>The shared console at a laptop-sized viewport (the screenshot's size), in a context of its own.</summary>
+    private Task<IPage> OpenConsoleAsync() => OpenAsync(browser.Console);
+
+    /// <summary>A console of its own, for a test whose commands the others must not see (and that must not see theirs).</summary>
+    private static DemoApp OwnConsole() => new();
+
+    private async Task<IPage> OpenAsync(DemoApp console)
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1300 } });
-        await page.GotoAsync(_app.BaseUrl.ToString());
+        var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 1300 } });
+        _contexts.Add(context);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(console.BaseUrl.ToString());
         return page;
     }
 
+    public Task InitializeAsync() => Task.CompletedTask;
+
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        foreach (var context in _contexts)
         {
-            await _browser.DisposeAsync();
-            _playwright.Dispose();
+            await context.DisposeAsync();
         }
-
-        await _app.DisposeAsync();
     }
 
     [ChromiumTheory]
@@ -94,7 +122,8 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     [ChromiumFact]
     public async Task Typing_a_command_shows_the_rendered_reply()
     {
-        var page = await OpenConsoleAsync();
+        await using var console = OwnConsole();
+        var page = await OpenAsync(console);
 
         await page.FillAsync("#text", "demo-job dynamic-cmp");
         await page.PressAsync("#text", "Enter");
@@ -133,7 +162,8 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     [ChromiumFact]
     public async Task Clicking_refresh_replaces_the_card_and_subscribe_subscribes_the_channel()
     {
-        var page = await OpenConsoleAsync();
+        await using var console = OwnConsole();
+        var page = await OpenAsync(console);
         await page.FillAsync("#text", "demo-job dynamic-cmp");
         await page.PressAsync("#text", "Enter");
         var card = page.Locator(".msg.ephemeral", new() { HasText = "Comparison dynamic-cmp" }).Last;
