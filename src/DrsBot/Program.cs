@@ -6,6 +6,7 @@ using DrsBot.Features.Jobs;
 using DrsBot.Features.Notifications;
 using DrsBot.Features.Progress;
 using DrsBot.Features.Subscriptions;
+using DrsBot.Features.Tables;
 using DrsBot.Hosting;
 using DrsBot.Infrastructure;
 using DrsBot.Slack;
@@ -21,6 +22,7 @@ builder.Services.AddStorage();          // Hangfire:Storage: InMemory (one repli
 builder.Services.AddWatching();         // the core: subscriptions' records, Hangfire polls, the outbox of decisions
 builder.Services.AddProgress();         // /drs-progress <job_id> <compare_job_id>: the progress card
 builder.Services.AddJobs();             // /drs-progress <job_id>: a job and its comparisons
+builder.Services.AddTables();           // tables <job_id> <compare_job_id>: which tables differ
 builder.Services.AddSubscriptions();    // subscribe, unsubscribe, list
 builder.Services.AddDigest();           // digest HH:MM, digest off, and the daily post
 builder.Services.AddNotifications();    // the outbox delivered to Slack: messages, threads

@@ -15,6 +15,9 @@ public sealed record ProgressCommand(ComparisonRef Comparison) : Command;
 /// <summary><paramref name="Threaded"/> false (<c>--no-thread</c>): every notification is its own channel message.</summary>
 public sealed record SubscribeCommand(ComparisonRef Comparison, IReadOnlyList<string> Mentions, bool Threaded = true) : Command;
 
+/// <summary>Which tables of the comparison differ.</summary>
+public sealed record TablesCommand(ComparisonRef Comparison) : Command;
+
 public sealed record UnsubscribeCommand(ComparisonRef Comparison) : Command;
 
 public sealed record ListCommand : Command;

@@ -6,7 +6,7 @@ namespace DrsBot.Commands;
 /// <summary>
 /// The grammar of <c>/drs-progress</c>:
 /// <c>help</c> | <c>&lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>subscribe &lt;job_id&gt; &lt;compare_job_id&gt; [mentions…] [--no-thread]</c>
-/// | <c>unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>list</c> | <c>&lt;job_id&gt;</c>
+/// | <c>unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>tables &lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>list</c> | <c>&lt;job_id&gt;</c>
 /// | <c>digest &lt;HH:MM&gt; [time zone]</c> | <c>digest off</c>.
 /// </summary>
 public static partial class CommandParser
@@ -37,6 +37,11 @@ public static partial class CommandParser
             "unsubscribe" or "unwatch" => ParseComparison(words[0], words[1..], exact: true) switch
             {
                 (ComparisonRef c, _) => new UnsubscribeCommand(c),
+                (_, var problem) => new InvalidCommand(problem!),
+            },
+            "tables" => ParseComparison(words[0], words[1..], exact: true) switch
+            {
+                (ComparisonRef c, _) => new TablesCommand(c),
                 (_, var problem) => new InvalidCommand(problem!),
             },
             "digest" => ParseDigest(words[1..]),

@@ -3,6 +3,7 @@ using DrsBot.Features.Help;
 using DrsBot.Features.Jobs;
 using DrsBot.Features.Progress;
 using DrsBot.Features.Subscriptions;
+using DrsBot.Features.Tables;
 using DrsBot.Infrastructure;
 using DrsBot.Slack;
 using DrsBot.Watching;
@@ -15,6 +16,7 @@ public sealed partial class CommandRouter(
     InteractiveReplies replies,
     ProgressHandler progress,
     JobHandler jobs,
+    TablesHandler tables,
     SubscriptionCommands subscriptions,
     DigestCommands digests,
     IOptionsMonitor<SlackOptions> slack,
@@ -75,6 +77,10 @@ public sealed partial class CommandRouter(
                 command,
                 () => Acknowledge($":hourglass_flowing_sand: Fetching job `{job.JobId}` and its comparisons from DRS…"),
                 ct => jobs.ShowAsync(job.JobId, ct)),
+            TablesCommand t => replies.WithinBudgetAsync(
+                command,
+                () => Acknowledge($":hourglass_flowing_sand: Asking DRS which tables of comparison `{t.Comparison.CompareJobId}` differ…"),
+                ct => tables.ShowAsync(t.Comparison, ct)),
             UnsubscribeCommand u => subscriptions.UnsubscribeAsync(command, u.Comparison),
             ListCommand => subscriptions.ListAsync(command),
             DigestCommand d => replies.WithinBudgetAsync(
@@ -98,6 +104,7 @@ public sealed partial class CommandRouter(
         {
             Interaction.Subscribe => new SubscribeCommand(c, []),
             Interaction.Unsubscribe => new UnsubscribeCommand(c),
+            Interaction.ShowTables => new TablesCommand(c),
             _ => new ProgressCommand(c),
         };
     }

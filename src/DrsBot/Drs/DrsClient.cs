@@ -16,6 +16,13 @@ public interface IDrsClient : IProgressSource
 {
     /// <summary>A job's details and its data comparisons (two ShowJobDetail calls, made together), for a person waiting.</summary>
     Task<JobView> GetJobAsync(string jobId, CancellationToken ct);
+
+    /// <summary>
+    /// Which tables of a comparison differ: its row-count detail, or its value detail when it has no row-count one,
+    /// reading at most <paramref name="maxPages"/> pages of <see cref="DrsClient.TablePageSize"/> tables of each.
+    /// Asks v5 ShowJobDetail, and v3's line-detail/content-detail where v5 refuses the question.
+    /// </summary>
+    Task<TablesResult> GetDifferingTablesAsync(ComparisonRef comparison, int maxPages, CancellationToken ct);
 }
 
 /// <summary>Typed client for DRS's compare-progress and job-detail APIs. Every failure comes back as a <see cref="DrsFailure"/>.</summary>
@@ -56,6 +63,112 @@ internal sealed partial class DrsClient(
         var comparisons = list?.Job?.CompareResult?.DataCompareTasks ?? (list is null ? null : []);
         return new JobView(jobId, detail?.Job, detailFailure, comparisons, list?.Job?.TotalCount, listFailure);
     }
+
+    /// <summary>Tables per page of detail: about 250 bytes each, so a page stays well within <see cref="MaxBodyBytes"/>.</summary>
+    public const int TablePageSize = 100;
+
+    public async Task<TablesResult> GetDifferingTablesAsync(ComparisonRef comparison, int maxPages, CancellationToken ct)
+    {
+        var rows = await ReadTablesAsync(comparison, TableDifferences.Rows, maxPages, ct);
+        if (rows.Failure is not null || rows.Tables is { IsEmpty: false })
+        {
+            return rows;
+        }
+
+        // No row-count detail: a value comparison keeps its tables under content_compare.
+        var values = await ReadTablesAsync(comparison, TableDifferences.Values, maxPages, ct);
+        return values.Tables is { IsEmpty: false } ? values : rows;
+    }
+
+    private async Task<TablesResult> ReadTablesAsync(ComparisonRef c, string kind, int maxPages, CancellationToken ct)
+    {
+        var (job, compare) = (Uri.EscapeDataString(c.JobId), Uri.EscapeDataString(c.CompareJobId));
+        var v3 = false;
+        var inconsistent = new List<TableDifference>();
+        var notCompared = new List<TableDifference>();
+        var (read, total) = (0, 0);
+        for (var page = 0; page < maxPages; page++)
+        {
+            var window = $"offset={read}&limit={TablePageSize}";
+            IReadOnlyList<(TableVerdict Verdict, TableDifference Table)> entries;
+            int? count;
+            if (!v3)
+            {
+                var type = kind == TableDifferences.Rows ? "line_compare" : "content_compare";
+                var (answer, failure, _) = await GetAsync<JobDetailAnswer>(
+                    $"{Base}v5/{Project}/jobs/{job}?type=compare&compare_type={type}&query_type=detail&compare_task_id={compare}&{window}",
+                    DrsCallKind.Interactive, "compare_tables", c.Key, a => a.Job is not null, ct);
+                if (failure is not null)
+                {
+                    if (page == 0 && V5DoesNotServe(failure))
+                    {
+                        v3 = true; // this gateway or engine has no v5 detail: the same page from v3
+                        page--;
+                        continue;
+                    }
+
+                    return new TablesResult(null, failure);
+                }
+
+                var result = answer!.Job!.CompareResult;
+                entries = kind == TableDifferences.Rows
+                    ? [.. (result?.LineDetails ?? []).Select(d => (TableVerdicts.OfV5(d.Status), Table(d.SourceTable, d.TargetTable, d.SourceRows, d.TargetRows, d.Difference, d.Message)))]
+                    : [.. (result?.ContentDetails ?? []).Select(d => (TableVerdicts.OfContent(d), Table(d.SourceTable, d.TargetTable, d.SourceRows, d.TargetRows, d.Difference, d.Message)))];
+                count = answer.Job.TotalCount;
+            }
+            else if (kind == TableDifferences.Rows)
+            {
+                var (answer, failure, _) = await GetAsync<LineDetailAnswer>(
+                    $"{Base}v3/{Project}/jobs/{job}/compare/{compare}/line-detail?{window}",
+                    DrsCallKind.Interactive, "compare_tables_v3", c.Key, _ => true, ct);
+                if (failure is not null)
+                {
+                    return new TablesResult(null, failure);
+                }
+
+                entries = [.. (answer!.Tables ?? []).Select(d => (TableVerdicts.OfV3(d.Status),
+                    Table(d.SourceTable, d.TargetTable, d.SourceRows, d.TargetRows, d.Difference, TableVerdicts.V3Meaning(d.Status))))];
+                count = answer.TotalCount;
+            }
+            else
+            {
+                var (answer, failure, _) = await GetAsync<ContentDetailAnswer>(
+                    $"{Base}v3/{Project}/jobs/{job}/compare/{compare}/content-detail?{window}",
+                    DrsCallKind.Interactive, "compare_tables_v3", c.Key, _ => true, ct);
+                if (failure is not null)
+                {
+                    return new TablesResult(null, failure);
+                }
+
+                entries = [.. (answer!.Tables ?? []).Select(d => (TableVerdicts.OfContent(d), Table(d.SourceTable, d.TargetTable, d.SourceRows, d.TargetRows, d.Difference, d.Message)))];
+                count = answer.TotalCount;
+            }
+
+            read += entries.Count;
+            total = Math.Max(count ?? read, read);
+            inconsistent.AddRange(entries.Where(e => e.Verdict == TableVerdict.Inconsistent).Select(e => e.Table));
+            notCompared.AddRange(entries.Where(e => e.Verdict == TableVerdict.NotCompared).Select(e => e.Table));
+            if (entries.Count < TablePageSize || read >= total)
+            {
+                break;
+            }
+        }
+
+        return new TablesResult(new TableDifferences(kind,
+            [.. inconsistent.OrderByDescending(t => t.Size).ThenBy(t => t.SourceTable, StringComparer.Ordinal)],
+            [.. notCompared.OrderBy(t => t.SourceTable, StringComparer.Ordinal)], read, total), null);
+    }
+
+    /// <summary>
+    /// v5 refusing the question itself, not the comparison: the gateway knows no such API (APIG.0101), or DRS calls a
+    /// parameter invalid (an engine whose detail v5 does not serve). A missing job or comparison is not this.
+    /// </summary>
+    private static bool V5DoesNotServe(DrsFailure failure) =>
+        failure.Code is "APIG.0101" or "APIGW.0101"
+        || (failure is { Kind: DrsFailureKind.Rejected, StatusCode: 400 } && failure.Code is "DRS.M00007" or "DRS.M00200" or "DRS.M00201" or "DRS.M00202");
+
+    private static TableDifference Table(string? source, string? target, long? sourceRows, long? targetRows, long? difference, string? message) =>
+        new(Clip(source, 256) ?? "?", Clip(target ?? source, 256) ?? "?", sourceRows, targetRows, difference, Clip(message, 300));
 
     private string Project => Uri.EscapeDataString(options.Value.ProjectId);
 
@@ -261,6 +374,8 @@ internal static class DrsJson
     NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(CompareProgress))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(JobDetailAnswer))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(LineDetailAnswer))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ContentDetailAnswer))]
 internal sealed partial class DrsJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>A GET to DRS that carries what its resilience pipeline needs to know: who waits, about what, since when.</summary>

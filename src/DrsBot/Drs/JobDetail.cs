@@ -28,7 +28,16 @@ public sealed record JobBaseInfo(
 public sealed record JobEndpoint([property: JsonPropertyName("db_type")] string? DbType);
 
 public sealed record CompareResultInfo(
-    [property: JsonPropertyName("data_compare_task_list")] IReadOnlyList<CompareTaskInfo>? DataCompareTasks);
+    [property: JsonPropertyName("data_compare_task_list")] IReadOnlyList<CompareTaskInfo>? DataCompareTasks)
+{
+    /// <summary>compare_type=line_compare&amp;query_type=detail: one entry per table, row counts as strings.</summary>
+    [JsonPropertyName("line_compare_detail_infos")]
+    public IReadOnlyList<LineCompareDetail>? LineDetails { get; init; }
+
+    /// <summary>compare_type=content_compare&amp;query_type=detail: one entry per table.</summary>
+    [JsonPropertyName("content_compare_detail_infos")]
+    public IReadOnlyList<ContentCompareDetail>? ContentDetails { get; init; }
+}
 
 /// <summary>One comparison task of a job (v5 CompareJobInfo). <see cref="Id"/> is the compare_job_id of compare-progress.</summary>
 public sealed record CompareTaskInfo(

@@ -19,6 +19,18 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
     /// <summary>A job view's Refresh; its value is the job id alone.</summary>
     public const string RefreshJob = "drs.job";
 
+    /// <summary>Which tables differ; its value is the comparison's key.</summary>
+    public const string ShowTables = "drs.tables";
+
+    /// <summary>On an alert: "I'm on it". Its value is the alert's id, which names the comparison.</summary>
+    public const string Acknowledge = "drs.ack";
+
+    /// <summary>On an alert: hold this channel's alerts about the comparison for an hour. Its value is the comparison's key.</summary>
+    public const string Snooze = "drs.snooze";
+
+    /// <summary>On a snooze's confirmation: end it now. Its value is the comparison's key.</summary>
+    public const string Unsnooze = "drs.unsnooze";
+
     /// <summary>A link button: Slack still reports the press, and DrsBot has nothing to do for it.</summary>
     public const string OpenConsole = "drs.console";
 

@@ -22,7 +22,8 @@ public sealed partial class InteractionHandler(
         }
 
         if (interaction.ActionId is not (Interaction.Refresh or Interaction.ShowProgress or Interaction.RefreshJob
-            or Interaction.Subscribe or Interaction.Unsubscribe))
+            or Interaction.Subscribe or Interaction.Unsubscribe or Interaction.ShowTables
+            or Interaction.Acknowledge or Interaction.Snooze or Interaction.Unsnooze))
         {
             LogUnknownAction(logger, interaction.ActionId.Length > 64 ? interaction.ActionId[..64] : interaction.ActionId);
             return; // not ours: acknowledged, nothing done

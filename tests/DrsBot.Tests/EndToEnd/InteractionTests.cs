@@ -10,7 +10,7 @@ public sealed class InteractionTests : EndToEndTest
 {
     private const string Ops = "C0OPS";
 
-    internal static string Payload(string actionId, string value, Uri responseUrl, string channel = Ops, string team = "T0TEAM", string user = "U0ALICE") =>
+    internal static string Payload(string actionId, string value, Uri responseUrl, string channel = Ops, string team = "T0TEAM", string user = "U0ALICE", string? messageTs = null) =>
         new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["payload"] = JsonSerializer.Serialize(new
@@ -22,6 +22,7 @@ public sealed class InteractionTests : EndToEndTest
                 api_app_id = "A0APP",
                 trigger_id = "1.2.3",
                 response_url = responseUrl.ToString(),
+                container = new { type = "message", message_ts = messageTs ?? "1700000000.000100", channel_id = channel, is_ephemeral = messageTs is null },
                 actions = new[] { new { action_id = actionId, block_id = "b1", type = "button", value, action_ts = "1.2" } },
             }),
         }).ReadAsStringAsync().Result;

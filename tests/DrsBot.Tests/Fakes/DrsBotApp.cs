@@ -102,6 +102,20 @@ public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, 
     /// arrives: inline, or on the response URL after an acknowledgement when this machine was slower than the reply
     /// budget (a cold host on a busy CI machine), so that no test depends on how fast the machine is.
     /// </summary>
+    /// <summary>
+    /// Presses a button as Slack sends it (a signed block_actions payload, on the message <paramref name="messageTs"/>
+    /// when given) and returns what DrsBot answered on the press's response URL.
+    /// </summary>
+    public async Task<ReceivedMessage> PressAsync(string actionId, string value, string channel = "C0CHANNEL1", string user = "U0ALICE", string? messageTs = null, string team = "T0TEAM")
+    {
+        var url = slack.NewResponseUrl();
+        using var response = await PostSignedAsync(EndToEnd.InteractionTests.Payload(actionId, value, url, channel, team, user, messageTs), path: "/slack/interactions");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var answer = await slack.WaitForAsync(m => m.Endpoint == url.AbsolutePath, TimeSpan.FromSeconds(30));
+        BlockKit.AssertValid(answer.Body);
+        return answer;
+    }
+
     public async Task<Reply> CommandAsync(string text, string channel = "C0CHANNEL1", Uri? responseUrl = null, string team = "T0TEAM", string user = "U0ALICE")
     {
         var late = responseUrl is null ? slack.NewLateAnswerUrl() : default;

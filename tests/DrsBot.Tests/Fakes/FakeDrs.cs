@@ -81,6 +81,16 @@ public sealed class FakeDrs : LoopbackServer
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    private readonly ConcurrentDictionary<string, FakeTables> _tables = new();
+
+    /// <summary>The per-table detail of one comparison, served by v5 (unless <paramref name="v5"/> is false) and v3.</summary>
+    public void ScriptTables(string jobId, string compareId, string kind, bool v5, params FakeTable[] tables) =>
+        _tables[FakeTables.Key(jobId, compareId, kind)] = new FakeTables(kind, tables, v5);
+
+    /// <summary>Calls for a comparison's per-table detail, v5 and v3.</summary>
+    public int TableCalls(string compareId) =>
+        Requests.Count(r => r.Path.Contains($"compare_task_id={compareId}", StringComparison.Ordinal) || r.Path.Contains($"/compare/{compareId}/", StringComparison.Ordinal));
+
     /// <summary>When set, a request this returns false for is answered 401 APIG.0301, as the API gateway would.</summary>
     public Func<HttpRequest, bool>? Authorize { get; set; }
 
@@ -122,14 +132,34 @@ public sealed class FakeDrs : LoopbackServer
         app.MapGet("/v5/{projectId}/jobs/{jobId}/compare-progress/{compareId}",
             (HttpContext http, string projectId, string jobId, string compareId) => AnswerAsync(http, $"{jobId}/{compareId}"));
         // ShowJobDetail answers only the two shapes DrsBot asks for; anything else is DRS's "invalid parameter".
+        app.MapGet("/v3/{projectId}/jobs/{jobId}/compare/{compareId}/line-detail", (HttpContext http, string projectId, string jobId, string compareId) =>
+            TablesAsync(http, () => FakeTables.AnswerV3Async(http, _tables.GetValueOrDefault(FakeTables.Key(jobId, compareId, FakeTables.Line)), FakeTables.Line)));
+        app.MapGet("/v3/{projectId}/jobs/{jobId}/compare/{compareId}/content-detail", (HttpContext http, string projectId, string jobId, string compareId) =>
+            TablesAsync(http, () => FakeTables.AnswerV3Async(http, _tables.GetValueOrDefault(FakeTables.Key(jobId, compareId, FakeTables.Content)), FakeTables.Content)));
         app.MapGet("/v5/{projectId}/jobs/{jobId}", (HttpContext http, string projectId, string jobId) =>
         {
             var q = http.Request.Query;
+            if (q["type"] == "compare" && q["query_type"] == "detail" && q["compare_type"] is var type && (type == "line_compare" || type == "content_compare"))
+            {
+                var tablesKind = type == "line_compare" ? FakeTables.Line : FakeTables.Content;
+                var scripted = _tables.GetValueOrDefault(FakeTables.Key(jobId, q["compare_task_id"].ToString(), tablesKind));
+                // A gateway without v5 detail refuses every v5 detail question, whichever kind.
+                var v5Refused = _tables.Any(t => t.Key.StartsWith($"{jobId}/{q["compare_task_id"]}?", StringComparison.Ordinal) && !t.Value.V5);
+                return TablesAsync(http, () => FakeTables.AnswerV5Async(http, v5Refused ? scripted ?? new FakeTables(tablesKind, [], V5: false) : scripted, jobId));
+            }
+
             var kind = q["type"] == "detail" ? "detail"
                 : q["type"] == "compare" && q["compare_type"] == "data_compare" && q["query_type"] == "list" ? "compare"
                 : null;
             return AnswerAsync(http, kind is null ? "" : $"{jobId}?{kind}");
         });
+    }
+
+    private async Task TablesAsync(HttpContext http, Func<Task> answer)
+    {
+        Requests.Enqueue(RecordedRequest.From(http.Request));
+        http.Response.Headers["X-Request-Id"] = "req-tables";
+        await answer();
     }
 
     private async Task AnswerAsync(HttpContext http, string key)

@@ -22,7 +22,7 @@ public sealed class ProgressHandler(IDrsClient drs, IWatchStore store, IOptions<
 
         var (subscribed, eta) = await WhatStorageKnowsAsync(command, comparison, read.Progress, now, ct);
         return ProgressMessages.Render(comparison, read.Progress, now,
-            ProgressMessages.Buttons(comparison, subscribed, drsOptions.Value.ConsoleLink(comparison.JobId)), eta);
+            ProgressMessages.Buttons(comparison, subscribed, drsOptions.Value.ConsoleLink(comparison.JobId), read.Progress.RowsToRecheck > 0), eta);
     }
 
     /// <summary>

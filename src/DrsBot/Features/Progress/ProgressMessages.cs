@@ -13,17 +13,32 @@ public static class ProgressMessages
     /// Refresh; Subscribe or Unsubscribe, whichever applies to the channel the card is shown in; and a link to the job
     /// in the DRS console when there is one (a link: Slack opens it, and its press asks nothing of DrsBot).
     /// </summary>
-    public static ActionsBlock Buttons(ComparisonRef comparison, bool subscribed, Uri? console = null)
+    public static ActionsBlock Buttons(ComparisonRef comparison, bool subscribed, Uri? console = null, bool rowsToRecheck = false)
     {
         var key = comparison.Key;
-        var refresh = Blocks.Button("Refresh", Interaction.Refresh, key);
-        var subscription = subscribed
-            ? Blocks.Button("Unsubscribe", Interaction.Unsubscribe, key)
-            : Blocks.Button("Subscribe this channel", Interaction.Subscribe, key, style: "primary");
-        return console is null
-            ? Blocks.Actions(refresh, subscription)
-            : Blocks.Actions(refresh, subscription, Blocks.LinkButton("Open in DRS console", Interaction.OpenConsole, console));
+        var buttons = new List<ButtonElement>(4)
+        {
+            Blocks.Button("Refresh", Interaction.Refresh, key),
+            subscribed
+                ? Blocks.Button("Unsubscribe", Interaction.Unsubscribe, key)
+                : Blocks.Button("Subscribe this channel", Interaction.Subscribe, key, style: "primary"),
+        };
+        if (rowsToRecheck)
+        {
+            buttons.Add(TablesButton(comparison));
+        }
+
+        if (console is not null)
+        {
+            buttons.Add(Blocks.LinkButton("Open in DRS console", Interaction.OpenConsole, console));
+        }
+
+        return Blocks.Actions(buttons);
     }
+
+    /// <summary>Show differing tables: on cards and alerts of a comparison with rows to recheck.</summary>
+    public static ButtonElement TablesButton(ComparisonRef comparison) =>
+        Blocks.Button("Show differing tables", Interaction.ShowTables, comparison.Key);
 
     // Every /drs-progress answer runs this, so each text below is built in one interpolation, straight into its
     // buffer, with the numbers and code spans as values (PercentText, CodeText…) rather than strings of their own.
