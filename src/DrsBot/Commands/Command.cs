@@ -18,6 +18,14 @@ public sealed record SubscribeCommand(ComparisonRef Comparison, IReadOnlyList<st
 /// <summary>Which tables of the comparison differ.</summary>
 public sealed record TablesCommand(ComparisonRef Comparison) : Command;
 
+/// <summary>The Acknowledge button: <paramref name="AlertId"/> names the alert, its comparison and its channel.</summary>
+public sealed record AcknowledgeCommand(ComparisonRef Comparison, string AlertId) : Command;
+
+/// <summary>Hold this channel's alerts about the comparison for <paramref name="For"/>.</summary>
+public sealed record SnoozeCommand(ComparisonRef Comparison, TimeSpan For) : Command;
+
+public sealed record UnsnoozeCommand(ComparisonRef Comparison) : Command;
+
 public sealed record UnsubscribeCommand(ComparisonRef Comparison) : Command;
 
 public sealed record ListCommand : Command;

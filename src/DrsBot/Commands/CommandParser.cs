@@ -44,6 +44,12 @@ public static partial class CommandParser
                 (ComparisonRef c, _) => new TablesCommand(c),
                 (_, var problem) => new InvalidCommand(problem!),
             },
+            "snooze" => ParseSnooze(words[1..]),
+            "unsnooze" => ParseComparison(words[0], words[1..], exact: true) switch
+            {
+                (ComparisonRef c, _) => new UnsnoozeCommand(c),
+                (_, var problem) => new InvalidCommand(problem!),
+            },
             "digest" => ParseDigest(words[1..]),
             "help" or "list" or "ls" => new InvalidCommand($"`{words[0]}` takes no arguments."),
             _ when words.Length == 2 => ParseComparison(null, words, exact: true) switch
@@ -81,6 +87,46 @@ public static partial class CommandParser
 
         return new SubscribeCommand(comparison, [.. mentions.Distinct(StringComparer.Ordinal)], threaded);
     }
+
+    private const string SnoozeUsage = "Use `snooze <job_id> <compare_job_id> <duration>` with a duration such as `30m`, `2h` or `1d` (7 days at most), or `snooze <job_id> <compare_job_id> off`.";
+
+    private static Command ParseSnooze(string[] args)
+    {
+        var off = args.Length == 3 && args[0].Equals("off", StringComparison.OrdinalIgnoreCase) ? args[1..] // snooze off <job> <cmp>
+            : args.Length == 3 && args[2].Equals("off", StringComparison.OrdinalIgnoreCase) ? args[..2] // snooze <job> <cmp> off
+            : null;
+        var (comparison, problem) = ParseComparison("snooze", off ?? (args.Length == 3 ? args[..2] : args), exact: true);
+        if (comparison is null)
+        {
+            return new InvalidCommand(args.Length == 3 ? problem! : SnoozeUsage);
+        }
+
+        if (off is not null)
+        {
+            return new UnsnoozeCommand(comparison);
+        }
+
+        return Duration(args[2]) is { } length
+            ? new SnoozeCommand(comparison, length)
+            : new InvalidCommand($"`{Clip(args[2])}` is not a snooze length. {SnoozeUsage}");
+    }
+
+    /// <summary>"30m", "2h", "1h30m", "1d": one minute to seven days.</summary>
+    public static TimeSpan? Duration(string text)
+    {
+        var match = DurationPattern().Match(text);
+        if (!match.Success || match.Length == 0)
+        {
+            return null;
+        }
+
+        static int Part(Group g) => g.Success ? int.Parse(g.Value[..^1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var length = new TimeSpan(Part(match.Groups["d"]), Part(match.Groups["h"]), Part(match.Groups["m"]), 0);
+        return length >= TimeSpan.FromMinutes(1) && length <= TimeSpan.FromDays(OnCall.MaxSnoozeDays) ? length : null;
+    }
+
+    [GeneratedRegex(@"^(?<d>[0-9]{1,2}d)?(?<h>[0-9]{1,3}h)?(?<m>[0-9]{1,5}m)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex DurationPattern();
 
     private static Command ParseDigest(string[] args)
     {

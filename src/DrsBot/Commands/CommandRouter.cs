@@ -1,6 +1,7 @@
 using DrsBot.Features.Digest;
 using DrsBot.Features.Help;
 using DrsBot.Features.Jobs;
+using DrsBot.Features.Notifications;
 using DrsBot.Features.Progress;
 using DrsBot.Features.Subscriptions;
 using DrsBot.Features.Tables;
@@ -17,6 +18,7 @@ public sealed partial class CommandRouter(
     ProgressHandler progress,
     JobHandler jobs,
     TablesHandler tables,
+    AlertActions alerts,
     SubscriptionCommands subscriptions,
     DigestCommands digests,
     IOptionsMonitor<SlackOptions> slack,
@@ -81,6 +83,9 @@ public sealed partial class CommandRouter(
                 command,
                 () => Acknowledge($":hourglass_flowing_sand: Asking DRS which tables of comparison `{t.Comparison.CompareJobId}` differ…"),
                 ct => tables.ShowAsync(t.Comparison, ct)),
+            AcknowledgeCommand a => alerts.AcknowledgeAsync(command, a.Comparison, a.AlertId, CancellationToken.None),
+            SnoozeCommand z => alerts.SnoozeAsync(command, z.Comparison, z.For, CancellationToken.None),
+            UnsnoozeCommand z => alerts.UnsnoozeAsync(command, z.Comparison, CancellationToken.None),
             UnsubscribeCommand u => subscriptions.UnsubscribeAsync(command, u.Comparison),
             ListCommand => subscriptions.ListAsync(command),
             DigestCommand d => replies.WithinBudgetAsync(
@@ -100,11 +105,18 @@ public sealed partial class CommandRouter(
             return ComparisonRef.IsValidId(value) ? new JobCommand(value!) : null;
         }
 
+        if (actionId == Interaction.Acknowledge)
+        {
+            return value is { Length: <= 300 } && AlertActions.ComparisonOf(value) is { } alerted ? new AcknowledgeCommand(alerted, value) : null;
+        }
+
         return (value is null ? null : ComparisonRef.FromKey(value)) is not { } c ? null : actionId switch
         {
             Interaction.Subscribe => new SubscribeCommand(c, []),
             Interaction.Unsubscribe => new UnsubscribeCommand(c),
             Interaction.ShowTables => new TablesCommand(c),
+            Interaction.Snooze => new SnoozeCommand(c, TimeSpan.FromHours(1)),
+            Interaction.Unsnooze => new UnsnoozeCommand(c),
             _ => new ProgressCommand(c),
         };
     }

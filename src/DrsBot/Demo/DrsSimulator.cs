@@ -79,7 +79,34 @@ public sealed class DrsSimulator(TimeProvider time)
                 new CompareResultInfo(tasks), tasks.Count)), Json);
         }
 
+        if (query["type"] == "compare" && query["query_type"] == "detail" && query["compare_type"] == "line_compare")
+        {
+            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, null, null, null, null, null,
+                new CompareResultInfo(null) { LineDetails = LineDetails(query["compare_task_id"].ToString()) }, null) with { TotalCount = LineDetails(query["compare_task_id"].ToString()).Count }), Json);
+        }
+
+        if (query["type"] == "compare" && query["query_type"] == "detail" && query["compare_type"] == "content_compare")
+        {
+            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, null, null, null, null, null, new CompareResultInfo(null) { ContentDetails = [] }, 0)), Json);
+        }
+
         return Error(400, "DRS.M00202", "The value of type is invalid.");
+    }
+
+    /// <summary>
+    /// The row-count detail of the demo's comparisons: recheck-cmp has the three tables behind its rows to recheck
+    /// once it has found them; the others have every table consistent.
+    /// </summary>
+    private List<LineCompareDetail> LineDetails(string compareId)
+    {
+        var found = compareId == "recheck-cmp" && (time.GetUtcNow() - _start).TotalSeconds % 120 >= 20;
+        return
+        [
+            new("orders.order_items", "orders.order_items", found ? "INCONSISTENT" : "CONSISTENT", null, 182_044, found ? 182_042 : 182_044, found ? 2 : 0),
+            new("orders.payments", "orders.payments", found ? "INCONSISTENT" : "CONSISTENT", null, 48_310, found ? 48_309 : 48_310, found ? 1 : 0),
+            new("orders.customers", "orders.customers", "CONSISTENT", null, 9_120, 9_120, 0),
+            new("orders.audit_log", "orders.audit_log", "CAN_NOT_COMPARE", "The table has no primary key.", 1_200_000, 1_200_000, 0),
+        ];
     }
 
     private IResult Answer(string jobId, string compareId, HttpContext http)

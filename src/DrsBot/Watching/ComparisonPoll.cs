@@ -96,8 +96,12 @@ public sealed partial class ComparisonPoll(
         {
             var decision = WatchRules.Decide(subscription.Rules, observation, options.Value.Rules, now);
             gone |= decision.StopWatching;
-            var pending = subscription.Pending.AddRange(decision.Notifications.Select(kind =>
-                Pending(kind, subscription, record, observation, decision.State.FailureStreak, now)));
+            var failedPolls = decision.State.FailureStreak;
+            var current = record;
+            var (next, queued) = OnCall.Apply(subscription, decision.State, decision.Notifications, now,
+                new ReAlertSettings(options.Value.ReAlertAfter, options.Value.MaxReAlerts),
+                kind => Pending(kind, subscription, current, observation, failedPolls, now));
+            var pending = next.Pending;
             // A Slack that refuses for days must not grow an outbox without end: the oldest news goes first.
             var excess = pending.Count - options.Value.MaxOutbox;
             if (excess > 0)
@@ -106,8 +110,8 @@ public sealed partial class ComparisonPoll(
                 pending = pending.RemoveRange(0, excess);
             }
 
-            record = record.With(subscription with { Rules = decision.State, Pending = pending });
-            decided.AddRange(decision.Notifications.Select(kind => (kind, subscription.ChannelId)));
+            record = record.With(next with { Rules = decision.State, Pending = pending });
+            decided.AddRange(queued.Select(p => (p.Kind, subscription.ChannelId)));
         }
 
         return gone ? record with { GoneAt = now } : record;
@@ -119,9 +123,11 @@ public sealed partial class ComparisonPoll(
         // The decision and its facts, not a message: delivery renders it, with the wording of the day it is posted.
         var failure = (observation as Failed)?.Failure;
         var progress = (observation as Reading)?.Progress ?? watch.LastProgress;
-        return new PendingNotification($"{subscription.Comparison.Key}/{subscription.ChannelId}/{kind}/{now.ToUnixTimeMilliseconds()}", kind, now)
+        var id = $"{subscription.Comparison.Key}/{subscription.ChannelId}/{kind}/{now.ToUnixTimeMilliseconds()}";
+        return new PendingNotification(id, kind, now)
         {
             Facts = NotificationFacts.Of(subscription, progress, failure, failedPolls),
+            AlertId = OnCall.IsAlert(kind) ? id : null,
         };
     }
 

@@ -87,6 +87,14 @@ public sealed record Subscription(
 
     [JsonIgnore]
     public bool IsPaused => PausedReason is not null;
+
+    /// <summary>On-call alerts still standing in this channel, one per kind (see <see cref="OnCall"/>).</summary>
+    [JsonPropertyName("alerts")]
+    public ImmutableList<OpenAlert> Alerts { get; init; } = [];
+
+    /// <summary>Alerts held for this channel until a time; null when not snoozed.</summary>
+    [JsonPropertyName("snooze")]
+    public Snooze? Snooze { get; init; }
 }
 
 /// <summary>
@@ -124,6 +132,18 @@ public sealed record PendingNotification(
     /// </summary>
     [JsonPropertyName("maybePosted")]
     public bool MaybePosted { get; init; }
+
+    /// <summary>A raise again of the open alert <see cref="AlertId"/>: the how-manieth (1 for the first); null for a first raise.</summary>
+    [JsonPropertyName("reAlert")]
+    public int? ReAlert { get; init; }
+
+    /// <summary>The alert whose buttons this message carries: its own id for a first raise, the original's for a re-alert.</summary>
+    [JsonPropertyName("alertId")]
+    public string? AlertId { get; init; }
+
+    /// <summary>For <see cref="NotificationKind.DifferingTables"/>: what DRS said, read once, when first delivered.</summary>
+    [JsonPropertyName("tables")]
+    public TablesResult? Tables { get; init; }
 }
 
 /// <summary>
@@ -138,6 +158,13 @@ public sealed record NotificationFacts(
     [property: JsonPropertyName("progressSince")] DateTimeOffset? ProgressSince,
     [property: JsonPropertyName("delayRisingSince")] DateTimeOffset? DelayRisingSince)
 {
+    /// <summary>For <see cref="NotificationKind.SnoozeEnded"/>: what the snooze held, and who set it.</summary>
+    [JsonPropertyName("held")]
+    public ImmutableList<NotificationKind>? Held { get; init; }
+
+    [JsonPropertyName("snoozedBy")]
+    public string? SnoozedBy { get; init; }
+
     public static NotificationFacts Of(Subscription subscription, CompareProgress? progress, DrsFailure? failure, int failedPolls) =>
         new(progress, failure, failedPolls, string.Join(" ", subscription.Mentions), subscription.Rules.ProgressSince, subscription.Rules.DelayRisingSince);
 }

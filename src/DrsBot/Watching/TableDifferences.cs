@@ -37,6 +37,28 @@ public sealed record TableDifferences(
     /// <summary>DRS holds no per-table result for the comparison yet.</summary>
     [JsonIgnore]
     public bool IsEmpty => Checked == 0;
+
+    /// <summary>How many tables differ, also when <see cref="Inconsistent"/> keeps only the top ones (<see cref="Top"/>).</summary>
+    [JsonPropertyName("inconsistentCount")]
+    public int? InconsistentCount { get; init; }
+
+    [JsonPropertyName("notComparedCount")]
+    public int? NotComparedCount { get; init; }
+
+    [JsonIgnore]
+    public int Differing => InconsistentCount ?? Inconsistent.Length;
+
+    [JsonIgnore]
+    public int Uncompared => NotComparedCount ?? NotCompared.Length;
+
+    /// <summary>The first <paramref name="n"/> of each list, with the counts kept: what a stored thread reply needs.</summary>
+    public TableDifferences Top(int n) => this with
+    {
+        Inconsistent = [.. Inconsistent.Take(n)],
+        NotCompared = [.. NotCompared.Take(n)],
+        InconsistentCount = Differing,
+        NotComparedCount = Uncompared,
+    };
 }
 
 /// <summary>The outcome of asking DRS which tables differ: the tables, or why not.</summary>

@@ -61,6 +61,14 @@ public sealed class WatchOptions
     /// <summary>Full progress unchanged, or the delay rising on every poll, this long: one on-call alert.</summary>
     public TimeSpan StallAfter { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Off (null) by default. When set, an on-call alert nobody acknowledged whose condition still holds is raised again
+    /// once per this period, with its mentions, at most <see cref="MaxReAlerts"/> times.
+    /// </summary>
+    public TimeSpan? ReAlertAfter { get; set; }
+
+    public int MaxReAlerts { get; set; } = 3;
+
     public RuleSettings Rules => new(
         FailuresBeforeAlert, CompletionRearmBelowPercent, CatchUpRearmAboveSeconds, RecheckRearmAfterZeroPolls, NotFoundPollsBeforeGone, StallAfter);
 
@@ -127,6 +135,16 @@ internal sealed class WatchOptionsValidator : KeyedOptionsValidator<WatchOptions
         if (options.StallAfter < TimeSpan.FromMinutes(1))
         {
             problems.Add("Watch:StallAfter must be at least 00:01:00");
+        }
+
+        if (options.ReAlertAfter is { } every && (every < TimeSpan.FromMinutes(1) || every > TimeSpan.FromDays(7)))
+        {
+            problems.Add("Watch:ReAlertAfter must be between 00:01:00 and 7.00:00:00 (or left out: no re-alerts)");
+        }
+
+        if (options.MaxReAlerts is < 1 or > 100)
+        {
+            problems.Add("Watch:MaxReAlerts must be between 1 and 100");
         }
 
         if (options.MaxConcurrentPolls is < 1 or > 1024)

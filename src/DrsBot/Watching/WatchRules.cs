@@ -14,6 +14,10 @@ public enum NotificationKind
     Stalled,
     /// <summary>Incremental delay rising on every poll for <c>Watch:StallAfter</c>.</summary>
     FallingBehind,
+    /// <summary>A recheck alert's thread reply: which tables differ (one DRS call, made when it is first delivered).</summary>
+    DifferingTables,
+    /// <summary>A snooze ended: what was held while it lasted, and how things stand now.</summary>
+    SnoozeEnded,
 }
 
 /// <summary>One poll's outcome, as the rules see it.</summary>

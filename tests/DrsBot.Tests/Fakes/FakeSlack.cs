@@ -23,6 +23,13 @@ public sealed record ReceivedMessage(string Endpoint, string? Channel, string? A
 
     /// <summary>Every piece of text in the message, blocks included, for "is this visible" assertions.</summary>
     public string AllText => JsonText.Strings(Body);
+
+    /// <summary>Its metadata id says it is a recheck alert's differing-tables reply.</summary>
+    public bool IsTablesReply => MetadataId?.Contains("/DifferingTables/", StringComparison.Ordinal) == true;
+
+    public string? MetadataId => Body.TryGetProperty("metadata", out var m) && m.TryGetProperty("event_payload", out var p) && p.TryGetProperty("id", out var id)
+        ? id.GetString()
+        : null;
 }
 
 /// <summary>
@@ -82,8 +89,13 @@ public sealed class FakeSlack : LoopbackServer
     public Uri LateAnswers => new(BaseUrl, "late/");
 
     /// <summary>The notifications a channel received, in its threads or not; thread parents and their updates apart.</summary>
+    /// <summary>What DrsBot posted to a channel (and its threads), but for thread parents and the differing-tables replies.</summary>
     public IReadOnlyList<ReceivedMessage> InChannel(string channel) =>
-        [.. Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == channel && !m.IsThreadParent)];
+        [.. Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == channel && !m.IsThreadParent && !m.IsTablesReply)];
+
+    /// <summary>The thread replies that follow a recheck alert with the tables that differ.</summary>
+    public IReadOnlyList<ReceivedMessage> TableReplies(string channel) =>
+        [.. Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == channel && m.IsTablesReply)];
 
     public IReadOnlyList<ReceivedMessage> Parents(string channel) =>
         [.. Messages.Where(m => m.Endpoint == "chat.postMessage" && m.Channel == channel && m.IsThreadParent)];

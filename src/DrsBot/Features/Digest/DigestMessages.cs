@@ -1,3 +1,4 @@
+using DrsBot.Features.Notifications;
 using DrsBot.Features.Progress;
 using DrsBot.Slack;
 using DrsBot.Watching;
@@ -49,7 +50,7 @@ public static class DigestMessages
             Blocks.Section(counts),
             Blocks.Divider(),
         };
-        blocks.AddRange(items.Take(MaxListed).Select(x => Blocks.Section(Line(x.Record, x.Attention))));
+        blocks.AddRange(items.Take(MaxListed).Select(x => Blocks.Section(Line(x.Record, x.Attention) + string.Concat(ThreadMessages.OnCallLines(x.Subscription, at).Select(l => "\n" + l)))));
         if (items.Count > MaxListed)
         {
             blocks.Add(Blocks.Context($"…and {items.Count - MaxListed} more: `/drs-progress list`."));

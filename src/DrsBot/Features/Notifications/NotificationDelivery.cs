@@ -1,4 +1,6 @@
 using System.Text.Json;
+using DrsBot.Drs;
+using DrsBot.Features.Tables;
 using DrsBot.Infrastructure;
 using DrsBot.Slack;
 using DrsBot.Watching;
@@ -15,6 +17,7 @@ namespace DrsBot.Features.Notifications;
 public sealed partial class NotificationDelivery(
     IWatchStore store,
     IChannelPoster poster,
+    IDrsClient drs,
     SlackDeliveryHealth slack,
     IOptions<WatchOptions> options,
     DrsBotMetrics metrics,
@@ -56,6 +59,18 @@ public sealed partial class NotificationDelivery(
             {
                 LogLeaseLost(logger, comparison.Key);
                 return false;
+            }
+
+            if (next is { Kind: NotificationKind.DifferingTables, Tables: null })
+            {
+                // Read once, when first due, and kept with the entry: a retry posts what was read, and no poll asks again.
+                var tables = await drs.GetDifferingTablesAsync(comparison, maxPages: 1, ct);
+                tables = tables with { Tables = tables.Tables?.Top(TablesMessages.InThread) };
+                await UpdateSubscriptionAsync(comparison, channel, s => s with
+                {
+                    Pending = [.. s.Pending.Select(p => p.Id == next.Id ? p with { Tables = tables } : p)],
+                }, ct);
+                continue;
             }
 
             var placement = PostPlacement.Channel;
@@ -106,7 +121,7 @@ public sealed partial class NotificationDelivery(
 
             var message = next.MessageJson is { } stored
                 ? JsonSerializer.Deserialize<SlackMessage>(stored, SlackJson.Options)! // decided and rendered by the version before 2026-12-06
-                : NotificationMessages.Render(next.Kind, comparison, next.Facts!, next.CreatedAt);
+                : NotificationMessages.Render(comparison, next);
             var result = await poster.PostAsync(channel.Id, message, ct, placement, next.Id);
             if (result.Outcome == PostOutcome.MessageGone && placement.ThreadTs is not null)
             {
@@ -136,16 +151,16 @@ public sealed partial class NotificationDelivery(
         }
 
         var now = store.Clock.GetUtcNow();
-        var state = ThreadMessages.State(record);
         foreach (var s in record.Subscriptions.Where(s => s is { Flat: false, IsPaused: false, ThreadTs: not null }))
         {
+            var state = ThreadMessages.State(record, s, now);
             if (s.ParentShows == state || now - s.ParentUpdatedAt < options.Value.ThreadUpdateMinInterval || !await lease.ConfirmAsync(ct))
             {
                 continue;
             }
 
             var channel = (s.TeamId, s.ChannelId);
-            var result = await poster.UpdateAsync(s.ChannelId, s.ThreadTs!, ThreadMessages.Parent(record, now), ct);
+            var result = await poster.UpdateAsync(s.ChannelId, s.ThreadTs!, ThreadMessages.Parent(record, now, s), ct);
             switch (result.Outcome)
             {
                 case PostOutcome.Delivered:
@@ -181,7 +196,7 @@ public sealed partial class NotificationDelivery(
             switch (lookup.Outcome)
             {
                 case LookupOutcome.Found when lookup.Timestamp is { } found:
-                    await SetThreadAsync(comparison, channel, found, ThreadMessages.State(record), now, ct);
+                    await SetThreadAsync(comparison, channel, found, ThreadMessages.State(record, record.Of(channel.Team, channel.Id), now), now, ct);
                     LogThreadFound(logger, comparison.Key, channel.Id);
                     return found;
                 case LookupOutcome.Failed:
@@ -196,7 +211,7 @@ public sealed partial class NotificationDelivery(
         // Recorded before the post, so a parent Slack takes is found again even if its ts cannot be saved.
         var attempt = new ParentAttempt($"parent/{comparison.Key}/{channel.Id}/{now.ToUnixTimeMilliseconds()}", now);
         await UpdateSubscriptionAsync(comparison, channel, s => s with { ParentAttempt = attempt }, ct);
-        var result = await poster.PostAsync(channel.Id, ThreadMessages.Parent(record, now), ct, metadataId: attempt.Id);
+        var result = await poster.PostAsync(channel.Id, ThreadMessages.Parent(record, now, record.Of(channel.Team, channel.Id)), ct, metadataId: attempt.Id);
         if (result.Outcome is not (PostOutcome.Delivered or PostOutcome.MaybePosted))
         {
             await UpdateSubscriptionAsync(comparison, channel, s => s.ParentAttempt == attempt ? s with { ParentAttempt = null } : s, ct);
@@ -205,7 +220,7 @@ public sealed partial class NotificationDelivery(
         switch (result.Outcome)
         {
             case PostOutcome.Delivered when result.Timestamp is { } ts:
-                await SetThreadAsync(comparison, channel, ts, ThreadMessages.State(record), now, ct);
+                await SetThreadAsync(comparison, channel, ts, ThreadMessages.State(record, record.Of(channel.Team, channel.Id), now), now, ct);
                 LogThreadStarted(logger, comparison.Key, channel.Id);
                 return ts;
             case PostOutcome.ChannelPaused:
@@ -250,7 +265,14 @@ public sealed partial class NotificationDelivery(
         // A subscription removed while we were posting stays removed.
         var stored = await UpdateSubscriptionAsync(comparison, channel, current => result.Outcome switch
         {
-            PostOutcome.Delivered or PostOutcome.Rejected => current with { Pending = current.Pending.RemoveAll(p => p.Id == sent.Id) },
+            PostOutcome.Delivered or PostOutcome.Rejected => current with
+            {
+                Pending = current.Pending.RemoveAll(p => p.Id == sent.Id),
+                // The alert's message, for chat.update when someone acknowledges it.
+                Alerts = sent.ReAlert is null && result.Timestamp is { } ts
+                    ? [.. current.Alerts.Select(a => a.Id == sent.Id ? a with { Ts = ts } : a)]
+                    : current.Alerts,
+            },
             PostOutcome.ChannelPaused => Paused(current, result, now),
             // Only an answer that proves Slack did not take it clears "maybe posted".
             _ => current with

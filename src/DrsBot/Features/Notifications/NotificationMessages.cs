@@ -1,4 +1,5 @@
 using DrsBot.Features.Progress;
+using DrsBot.Features.Tables;
 using DrsBot.Slack;
 using DrsBot.Watching;
 
@@ -16,9 +17,28 @@ public static class NotificationMessages
         NotificationKind kind, Subscription subscription, CompareProgress? progress, DrsFailure? failure, int failedPolls, DateTimeOffset at) =>
         Render(kind, subscription.Comparison, NotificationFacts.Of(subscription, progress, failure, failedPolls), at);
 
-    /// <summary>One decided notification, as the channel reads it; <paramref name="at"/> is when it was decided.</summary>
-    public static SlackMessage Render(NotificationKind kind, ComparisonRef c, NotificationFacts facts, DateTimeOffset at)
+    /// <summary>One queued notification, as the channel reads it: with its alert's buttons, as a reminder when it is one.</summary>
+    public static SlackMessage Render(ComparisonRef c, PendingNotification note) => note.Kind switch
     {
+        NotificationKind.DifferingTables => TablesMessages.Render(c, note.Tables ?? new TablesResult(null, new DrsFailure(DrsFailureKind.Unreachable)),
+            note.CreatedAt, TablesMessages.InThread) with { ResponseType = null },
+        NotificationKind.SnoozeEnded => OnCallMessages.SnoozeEnded(c, note.Facts!, note.CreatedAt) with { ResponseType = null },
+        _ => Render(note.Kind, c, note.Facts!, note.CreatedAt, note.AlertId, note.ReAlert),
+    };
+
+    /// <summary>An alert as it stands: after an acknowledgement, it says who is on it and loses its Acknowledge button.</summary>
+    public static SlackMessage Render(ComparisonRef c, OpenAlert alert) =>
+        Render(alert.Kind, c, alert.Facts ?? new NotificationFacts(null, null, 0, "", null, null), alert.RaisedAt, alert.Id, null, alert);
+
+    /// <summary>One decided notification, as the channel reads it; <paramref name="at"/> is when it was decided.</summary>
+    public static SlackMessage Render(
+        NotificationKind kind, ComparisonRef c, NotificationFacts facts, DateTimeOffset at, string? alertId = null, int? reminder = null, OpenAlert? standing = null)
+    {
+        if (kind is NotificationKind.DifferingTables or NotificationKind.SnoozeEnded)
+        {
+            return Render(c, new PendingNotification($"{c.Key}/render/{kind}", kind, at) { Facts = facts });
+        }
+
         var (progress, failure, failedPolls) = (facts.Progress, facts.Failure, facts.FailedPolls);
         var id = Code(c.CompareJobId);
         var mentions = facts.Mentions;
@@ -54,9 +74,16 @@ public static class NotificationMessages
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
+        if (reminder is { } n)
+        {
+            headline = $"Still unacknowledged (reminder {n}): {char.ToLowerInvariant(headline[0])}{headline[1..]}";
+        }
+
+        // An acknowledged alert, shown again, mentions nobody: the person is on it.
+        var ping = alert && mentions.Length > 0 && standing is not { IsAcknowledged: true };
         var blocks = new List<Block>
         {
-            Blocks.Section($"{emoji} *{headline}*{(alert && mentions.Length > 0 ? " " + mentions : "")}\n{detail}"),
+            Blocks.Section($"{emoji} *{headline}*{(ping ? " " + mentions : "")}\n{detail}"),
         };
 
         if (progress is not null && kind is not NotificationKind.ComparisonGone)
@@ -76,8 +103,43 @@ public static class NotificationMessages
         }
 
         blocks.Add(Blocks.Context(ProgressMessages.ContextLine(c, at).Replace("· Read", "· At", StringComparison.Ordinal)));
-        var text = $"{(alert && mentions.Length > 0 ? mentions + " " : "")}{headline}: comparison {c.CompareJobId}";
+        if (standing is { IsAcknowledged: true })
+        {
+            blocks.Add(Blocks.Section(OnCallMessages.OnIt(standing.AckBy!, standing.AckAt!.Value)));
+        }
+
+        if (alert && alertId is not null && AlertButtons(kind, c, alertId, acknowledged: standing is { IsAcknowledged: true }) is { } actions)
+        {
+            blocks.Add(actions);
+        }
+
+        var text = $"{(ping ? mentions + " " : "")}{headline}: comparison {c.CompareJobId}";
         return new SlackMessage(text, blocks) { ResponseType = null };
+    }
+
+    /// <summary>
+    /// Acting from the alert: Acknowledge (until someone has), Snooze 1 h (unless the watch is over), and for rows to
+    /// recheck, which tables differ.
+    /// </summary>
+    private static ActionsBlock? AlertButtons(NotificationKind kind, ComparisonRef c, string alertId, bool acknowledged)
+    {
+        var buttons = new List<ButtonElement>(3);
+        if (!acknowledged)
+        {
+            buttons.Add(Blocks.Button("Acknowledge", Interaction.Acknowledge, alertId, style: "primary"));
+        }
+
+        if (kind is NotificationKind.RecheckNeeded)
+        {
+            buttons.Add(ProgressMessages.TablesButton(c));
+        }
+
+        if (kind is not NotificationKind.ComparisonGone)
+        {
+            buttons.Add(Blocks.Button("Snooze 1 h", Interaction.Snooze, c.Key));
+        }
+
+        return buttons.Count == 0 ? null : Blocks.Actions(buttons);
     }
 
     /// <summary>No answer at all (a connection, a timeout, the gateway, throttling), as opposed to an error about this comparison.</summary>

@@ -14,12 +14,42 @@ public static class ThreadMessages
     public const string Headline = "Watching comparison";
 
     /// <summary>What the parent shows, without the time: the parent is updated only when this changes.</summary>
-    public static string State(WatchRecord record) =>
-        record.GoneAt is not null ? "gone"
-        : record.LastProgress is { } p ? ProgressMessages.Summary(p)
-        : "not read yet";
+    public static string State(WatchRecord record, Subscription? subscription = null, DateTimeOffset? now = null) =>
+        (record.GoneAt is not null ? "gone"
+            : record.LastProgress is { } p ? ProgressMessages.Summary(p)
+            : "not read yet")
+        + string.Concat(OnCallLines(subscription, now).Select(l => " | " + l));
 
-    public static SlackMessage Parent(WatchRecord record, DateTimeOffset at)
+    /// <summary>Who is on which alert, and the snooze: what the channel's parent adds to the comparison's state.</summary>
+    public static IEnumerable<string> OnCallLines(Subscription? s, DateTimeOffset? now)
+    {
+        if (s is null)
+        {
+            yield break;
+        }
+
+        foreach (var alert in s.Alerts.Where(a => a.IsAcknowledged))
+        {
+            yield return $"{OnCallMessages.OnIt(alert.AckBy!, alert.AckAt!.Value)}: {Name(alert.Kind)}";
+        }
+
+        if (s.Snooze is { } z && (now is null || now < z.Until))
+        {
+            yield return OnCallMessages.SnoozedUntil(z);
+        }
+    }
+
+    private static string Name(NotificationKind kind) => kind switch
+    {
+        NotificationKind.RecheckNeeded => "rows to recheck",
+        NotificationKind.ComparisonGone => "comparison gone",
+        NotificationKind.DrsFailing => "DRS not answering",
+        NotificationKind.Stalled => "no progress",
+        NotificationKind.FallingBehind => "falling behind",
+        _ => kind.ToString(),
+    };
+
+    public static SlackMessage Parent(WatchRecord record, DateTimeOffset at, Subscription? subscription = null)
     {
         var c = record.Comparison;
         var lines = new List<string> { $":eyes: *{Headline} {Code(c.CompareJobId)}* in job {Code(c.JobId)}" };
@@ -51,6 +81,7 @@ public static class ThreadMessages
             lines.Add("Not read from DRS yet.");
         }
 
+        lines.AddRange(OnCallLines(subscription, at));
         var blocks = new List<Block>
         {
             Blocks.Section(string.Join("\n", lines)),
@@ -60,7 +91,7 @@ public static class ThreadMessages
     }
 
     /// <summary>Completion and on-call alerts are also shown in the channel; the rest stays in the thread.</summary>
-    public static bool AlsoToChannel(NotificationKind kind) => kind is NotificationKind.FullComplete
+    public static bool AlsoToChannel(NotificationKind kind) => kind is NotificationKind.FullComplete or NotificationKind.SnoozeEnded
         or NotificationKind.RecheckNeeded or NotificationKind.ComparisonGone or NotificationKind.DrsFailing
         or NotificationKind.Stalled or NotificationKind.FallingBehind;
 }

@@ -1,3 +1,4 @@
+using DrsBot.Features.Notifications;
 using DrsBot.Features.Digest;
 using DrsBot.Features.Progress;
 using DrsBot.Slack;
@@ -102,10 +103,11 @@ public static class SubscriptionMessages
         var paused = s.PausedReason is { } reason
             ? $"\n:no_entry: *Paused*: Slack refused to post here ({Code(reason)}). {Advice(reason)} then subscribe again."
             : "";
+        var onCall = string.Concat(ThreadMessages.OnCallLines(s, null).Select(l => "\n" + l));
         var mentions = s.Mentions.Length == 0 ? "" : $"\nAlerts mention {string.Join(" ", s.Mentions)}";
         var audit = $"\nSubscribed by <@{s.SubscribedBy}> {Date(s.SubscribedAt)}" +
                     (s.MentionsChangedBy is { } by && s.MentionsChangedAt is { } changedAt ? $" · mentions changed by <@{by}> {Date(changedAt)}" : "");
-        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{gone}{paused}{mentions}{audit}";
+        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{gone}{paused}{onCall}{mentions}{audit}";
     }
 
     private static string Advice(string reason) => reason switch

@@ -34,29 +34,30 @@ public static class TablesMessages
             text = $"{NothingYet} (comparison {c.CompareJobId})";
             blocks.Add(Blocks.Section($":hourglass: {NothingYet} DRS lists each table once it has compared it."));
         }
-        else if (tables.Inconsistent.IsEmpty)
+        else if (tables.Differing == 0)
         {
             text = $"No table differs in comparison {c.CompareJobId}";
             blocks.Add(Blocks.Section($":white_check_mark: *No table differs* in the {Format.Plural(tables.Checked, "table")} DRS has {Kind(tables)}."));
         }
         else
         {
-            var count = tables.Inconsistent.Length;
+            var count = tables.Differing;
             text = $"{Format.Plural(count, "table")} {Differ(count)} in comparison {c.CompareJobId}: " +
                    string.Join(", ", tables.Inconsistent.Take(3).Select(t => Escape(t.SourceTable)));
             blocks.Add(Blocks.Section($":rotating_light: *{Format.Plural(count, "table")} {Differ(count)}* ({Kind(tables)}), largest difference first:"));
             blocks.AddRange(tables.Inconsistent.Take(shown).Select(t => Blocks.Section(Line(t))));
             if (count > shown)
             {
-                blocks.Add(Blocks.Context($"…and {Format.Plural(count - shown, "more table")} ({Format.Plural(count, "table")} in all)."));
+                blocks.Add(Blocks.Context($"…and {Format.Plural(count - shown, "more table")} ({Format.Plural(count, "table")} in all)." +
+                    (shown < MaxShown ? $" `/drs-progress tables {Escape(c.JobId)} {Escape(c.CompareJobId)}` lists {MaxShown}." : "")));
             }
         }
 
-        if (!tables.NotCompared.IsEmpty)
+        if (tables.Uncompared > 0)
         {
             var listed = tables.NotCompared.Take(shown).Select(t => $"• {Code(t.SourceTable)}{(t.Message is { } m ? ": " + Escape(m) : "")}");
-            var more = tables.NotCompared.Length > shown ? $"\n…and {tables.NotCompared.Length - shown} more." : "";
-            blocks.Add(Blocks.Section($":grey_question: *Could not be compared ({tables.NotCompared.Length})*\n{string.Join("\n", listed)}{more}"));
+            var more = tables.Uncompared > shown ? $"\n…and {tables.Uncompared - Math.Min(shown, tables.NotCompared.Length)} more." : "";
+            blocks.Add(Blocks.Section($":grey_question: *Could not be compared ({tables.Uncompared})*\n{string.Join("\n", listed)}{more}"));
         }
 
         var partial = tables.Checked < tables.Total ? $" · the first {tables.Checked} of {tables.Total} tables" : "";
