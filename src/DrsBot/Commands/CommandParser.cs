@@ -92,13 +92,18 @@ public static partial class CommandParser
 
     private static Command ParseSnooze(string[] args)
     {
+        if (args.Length != 3)
+        {
+            return new InvalidCommand(SnoozeUsage);
+        }
+
         var off = args.Length == 3 && args[0].Equals("off", StringComparison.OrdinalIgnoreCase) ? args[1..] // snooze off <job> <cmp>
             : args.Length == 3 && args[2].Equals("off", StringComparison.OrdinalIgnoreCase) ? args[..2] // snooze <job> <cmp> off
             : null;
-        var (comparison, problem) = ParseComparison("snooze", off ?? (args.Length == 3 ? args[..2] : args), exact: true);
+        var (comparison, problem) = ParseComparison("snooze", off ?? args[..2], exact: true);
         if (comparison is null)
         {
-            return new InvalidCommand(args.Length == 3 ? problem! : SnoozeUsage);
+            return new InvalidCommand(problem!);
         }
 
         if (off is not null)

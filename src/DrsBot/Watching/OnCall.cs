@@ -81,6 +81,18 @@ public static class OnCall
         _ => false,
     };
 
+    /// <summary>
+    /// Whether the latest poll still shows the condition, for raising it again: rows back at 0 are not re-alerted while
+    /// the rule waits out its hysteresis, though the alert (and who acknowledged it) stands until the rule re-arms.
+    /// </summary>
+    public static bool StillShows(NotificationKind kind, RuleState state) => StillHolds(kind, state) && kind switch
+    {
+        NotificationKind.RecheckNeeded => state.RecheckRows > 0,
+        NotificationKind.DrsFailing => state.FailureStreak > 0,
+        NotificationKind.FallingBehind => state.DelayRisingSince is not null,
+        _ => true,
+    };
+
     public static bool IsSnoozed(this Subscription s, DateTimeOffset now) => s.Snooze is { } z && now < z.Until;
 
     /// <summary>
@@ -128,7 +140,7 @@ public static class OnCall
         {
             foreach (var alert in alerts.ToList())
             {
-                if (alert is { IsAcknowledged: false, Ts: not null } && alert.Kind != NotificationKind.ComparisonGone
+                if (alert is { IsAcknowledged: false, Ts: not null } && alert.Kind != NotificationKind.ComparisonGone && StillShows(alert.Kind, state)
                     && alert.ReAlerts < reAlert.Max && now - (alert.LastRaisedAt ?? alert.RaisedAt) >= every)
                 {
                     var again = pending(alert.Kind);

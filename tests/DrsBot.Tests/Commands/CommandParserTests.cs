@@ -108,4 +108,44 @@ public sealed class CommandParserTests
         Assert.DoesNotContain("``", command.Problem, StringComparison.Ordinal);
         Assert.True(command.Problem.Length < 120);
     }
+
+    [Theory]
+    [InlineData("30m", 30)]
+    [InlineData("2h", 120)]
+    [InlineData("1h30m", 90)]
+    [InlineData("1d", 1440)]
+    [InlineData("7d", 10080)]
+    [InlineData("2H", 120)]
+    public void Snooze_takes_a_length_of_a_minute_to_seven_days(string length, int minutes)
+    {
+        var snooze = Assert.IsType<SnoozeCommand>(CommandParser.Parse($"snooze job-1 cmp-1 {length}"));
+        Assert.Equal((new ComparisonRef("job-1", "cmp-1"), TimeSpan.FromMinutes(minutes)), (snooze.Comparison, snooze.For));
+    }
+
+    [Theory]
+    [InlineData("snooze job-1 cmp-1 8d")]
+    [InlineData("snooze job-1 cmp-1 0m")]
+    [InlineData("snooze job-1 cmp-1 -1h")]
+    [InlineData("snooze job-1 cmp-1 h")]
+    [InlineData("snooze job-1 cmp-1 99999999999m")]
+    [InlineData("snooze job-1 cmp-1")]
+    [InlineData("snooze job-1 ../x 2h")]
+    [InlineData("snooze job-1 cmp-1 2h extra")]
+    public void Snooze_refuses_lengths_and_ids_it_cannot_use(string text) =>
+        Assert.IsType<InvalidCommand>(CommandParser.Parse(text));
+
+    [Theory]
+    [InlineData("snooze job-1 cmp-1 off")]
+    [InlineData("snooze off job-1 cmp-1")]
+    [InlineData("unsnooze job-1 cmp-1")]
+    public void Snooze_off_ends_a_snooze(string text) =>
+        Assert.Equal(new ComparisonRef("job-1", "cmp-1"), Assert.IsType<UnsnoozeCommand>(CommandParser.Parse(text)).Comparison);
+
+    [Fact]
+    public void Tables_takes_exactly_two_ids()
+    {
+        Assert.Equal(new ComparisonRef("job-1", "cmp-1"), Assert.IsType<TablesCommand>(CommandParser.Parse("tables job-1 cmp-1")).Comparison);
+        Assert.IsType<InvalidCommand>(CommandParser.Parse("tables job-1"));
+        Assert.IsType<InvalidCommand>(CommandParser.Parse("tables job-1 cmp-1 more"));
+    }
 }

@@ -34,6 +34,17 @@ public sealed class InteractionTests : EndToEndTest
         return response.StatusCode;
     }
 
+    internal static IEnumerable<string> ActionValues(JsonElement message) =>
+        Buttons(message).Where(e => e.TryGetProperty("value", out _)).Select(e => e.GetProperty("value").GetString()!);
+
+    internal static IEnumerable<string> ActionValuesOf(JsonElement message, string actionId) =>
+        Buttons(message).Where(e => e.GetProperty("action_id").GetString() == actionId).Select(e => e.GetProperty("value").GetString()!);
+
+    private static IEnumerable<JsonElement> Buttons(JsonElement message) =>
+        message.GetProperty("blocks").EnumerateArray()
+            .Where(b => b.GetProperty("type").GetString() == "actions")
+            .SelectMany(b => b.GetProperty("elements").EnumerateArray());
+
     internal static IEnumerable<string> ActionIds(JsonElement message) =>
         message.GetProperty("blocks").EnumerateArray()
             .Where(b => b.GetProperty("type").GetString() == "actions")

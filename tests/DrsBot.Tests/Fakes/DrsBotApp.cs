@@ -79,7 +79,8 @@ public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, 
     /// <summary>POSTs a raw body to /slack/commands, signed unless told otherwise.</summary>
     public async Task<HttpResponseMessage> PostSignedAsync(string body, long? timestamp = null, string? signature = null, string path = "/slack/commands")
     {
-        var ts = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        // Stamped by the app's clock, as Slack's would be by a right one: a test that moves a fake clock still signs fresh requests.
+        var ts = timestamp ?? Services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/x-www-form-urlencoded")),

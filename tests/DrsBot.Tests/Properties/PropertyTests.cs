@@ -41,7 +41,7 @@ public sealed class PropertyTests
 
     [Fact]
     public void The_parser_never_throws_and_only_valid_ids_come_out_of_it() =>
-        Gen.OneOf(AnyText, Gen.Select(Gen.OneOf("subscribe ", "unsubscribe ", "digest ", "", "list "), AnyText, (a, b) => a + b))
+        Gen.OneOf(AnyText, Gen.Select(Gen.OneOf("subscribe ", "unsubscribe ", "digest ", "", "list ", "tables ", "snooze ", "snooze job-1 cmp-1 ", "unsnooze "), AnyText, (a, b) => a + b))
             .Sample(text =>
             {
                 var command = CommandParser.Parse(text);
@@ -50,6 +50,9 @@ public sealed class PropertyTests
                     ProgressCommand p => [p.Comparison.JobId, p.Comparison.CompareJobId],
                     SubscribeCommand s => [s.Comparison.JobId, s.Comparison.CompareJobId],
                     UnsubscribeCommand u => [u.Comparison.JobId, u.Comparison.CompareJobId],
+                    TablesCommand t => [t.Comparison.JobId, t.Comparison.CompareJobId],
+                    SnoozeCommand z => [z.Comparison.JobId, z.Comparison.CompareJobId],
+                    UnsnoozeCommand z => [z.Comparison.JobId, z.Comparison.CompareJobId],
                     JobCommand j => [j.JobId],
                     _ => Array.Empty<string>(),
                 };
