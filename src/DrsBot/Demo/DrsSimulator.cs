@@ -63,6 +63,17 @@ public sealed class DrsSimulator(TimeProvider time)
                 [new JobEndpoint("mysql")], [new JobEndpoint("mysql")], null, null)), Json);
         }
 
+        if (query["type"] == "progress")
+        {
+            // Replication catches up and falls behind on a two-minute cycle, like dynamic-cmp.
+            var delay = Math.Max(0, 30 - ((time.GetUtcNow() - _start).TotalSeconds % 120) * 30 / 40);
+            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, "INCRE_TRANSFER_STARTED", started, null, null, null, null, null)
+            {
+                ProgressInfo = new JobProgressInfo("100", Math.Round(delay).ToString(CultureInfo.InvariantCulture),
+                    Math.Round(delay * 1000).ToString(CultureInfo.InvariantCulture), "FULL_INCR_TRANS", "INCRE_TRANSFER_STARTED"),
+            }), Json);
+        }
+
         if (query["type"] == "compare" && query["compare_type"] == "data_compare" && query["query_type"] == "list")
         {
             var weekAgo = _start.AddDays(-7).UtcDateTime;

@@ -14,7 +14,7 @@ namespace DrsBot.Drs;
 /// <summary>The DRS edge's typed client: the core's progress reads, and a job's view for the job command.</summary>
 public interface IDrsClient : IProgressSource
 {
-    /// <summary>A job's details and its data comparisons (two ShowJobDetail calls, made together), for a person waiting.</summary>
+    /// <summary>A job's details, replication progress and data comparisons (three ShowJobDetail calls, made together), for a person waiting.</summary>
     Task<JobView> GetJobAsync(string jobId, CancellationToken ct);
 
     /// <summary>
@@ -58,10 +58,15 @@ internal sealed partial class DrsClient(
         var detailCall = GetAsync<JobDetailAnswer>(job + "?type=detail", DrsCallKind.Interactive, "job_detail", jobId, a => a.Job is not null, ct);
         var listCall = GetAsync<JobDetailAnswer>(job + "?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50",
             DrsCallKind.Interactive, "job_comparisons", jobId, a => a.Job is not null, ct);
+        var progressCall = GetAsync<JobDetailAnswer>(job + "?type=progress", DrsCallKind.Interactive, "job_progress", jobId, a => a.Job is not null, ct);
         var (detail, detailFailure, _) = await detailCall;
         var (list, listFailure, _) = await listCall;
+        var (progress, _, _) = await progressCall; // replication health is a bonus: without it the view still answers
         var comparisons = list?.Job?.CompareResult?.DataCompareTasks ?? (list is null ? null : []);
-        return new JobView(jobId, detail?.Job, detailFailure, comparisons, list?.Job?.TotalCount, listFailure);
+        return new JobView(jobId, detail?.Job, detailFailure, comparisons, list?.Job?.TotalCount, listFailure)
+        {
+            Replication = progress?.Job?.ProgressInfo,
+        };
     }
 
     /// <summary>Tables per page of detail: about 250 bytes each, so a page stays well within <see cref="MaxBodyBytes"/>.</summary>

@@ -17,7 +17,31 @@ public sealed record JobDetail(
     [property: JsonPropertyName("source_endpoint")] IReadOnlyList<JobEndpoint>? SourceEndpoints,
     [property: JsonPropertyName("target_endpoint")] IReadOnlyList<JobEndpoint>? TargetEndpoints,
     [property: JsonPropertyName("compare_result")] CompareResultInfo? CompareResult,
-    [property: JsonPropertyName("total_count")] int? TotalCount);
+    [property: JsonPropertyName("total_count")] int? TotalCount)
+{
+    /// <summary>type=progress: replication progress and incremental delay.</summary>
+    [JsonPropertyName("progress_info")]
+    public JobProgressInfo? ProgressInfo { get; init; }
+}
+
+/// <summary>
+/// ShowJobDetail type=progress's <c>progress_info</c>. DRS sends the numbers as strings ("3", "" when it has none), so
+/// they are kept as text and read with <see cref="DelaySeconds"/>.
+/// </summary>
+public sealed record JobProgressInfo(
+    [property: JsonPropertyName("progress")] string? Progress,
+    [property: JsonPropertyName("incr_trans_delay")] string? IncrementalDelay,
+    [property: JsonPropertyName("incr_trans_delay_millis")] string? IncrementalDelayMillis,
+    [property: JsonPropertyName("task_mode")] string? TaskMode,
+    [property: JsonPropertyName("transfer_status")] string? TransferStatus)
+{
+    /// <summary>The incremental replication delay in seconds, from the milliseconds when given; null when DRS gave none.</summary>
+    [JsonIgnore]
+    public double? DelaySeconds =>
+        double.TryParse(IncrementalDelayMillis, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms) && double.IsFinite(ms) && ms >= 0 ? ms / 1000
+        : double.TryParse(IncrementalDelay, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && double.IsFinite(s) && s >= 0 ? s
+        : null;
+}
 
 public sealed record JobBaseInfo(
     [property: JsonPropertyName("name")] string? Name,
@@ -74,6 +98,9 @@ public sealed record JobView(
     int? TotalComparisons,
     DrsFailure? ComparisonsFailure)
 {
+    /// <summary>Replication health (type=progress); null when DRS did not give it, which the view leaves out.</summary>
+    public JobProgressInfo? Replication { get; init; }
+
     /// <summary>Neither call told us anything: the reply is the failure alone.</summary>
     public bool NothingKnown => Detail is null && Comparisons is null;
 }

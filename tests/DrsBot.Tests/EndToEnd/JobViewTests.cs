@@ -39,8 +39,36 @@ public sealed class JobViewTests : EndToEndTest
         var paths = Drs.Requests.Select(r => r.Path).Order().ToList();
         Assert.Equal(
             [$"/v5/{DrsBotApp.ProjectId}/jobs/{Job}?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50",
-             $"/v5/{DrsBotApp.ProjectId}/jobs/{Job}?type=detail"],
+             $"/v5/{DrsBotApp.ProjectId}/jobs/{Job}?type=detail",
+             $"/v5/{DrsBotApp.ProjectId}/jobs/{Job}?type=progress"],
             paths);
+    }
+
+    [Theory]
+    [InlineData("3200", "3", ":arrows_counterclockwise: incremental replication 3 seconds behind")]
+    [InlineData("", "0", ":zap: incremental replication caught up")]
+    [InlineData("7200000", "7200", ":warning: incremental replication about 2 hours behind")]
+    public async Task The_job_view_shows_replication_health_beside_its_comparisons(string millis, string seconds, string shown)
+    {
+        Drs.ScriptJob(Job, DrsAnswer.JobDetail(Job, "orders"), DrsAnswer.JobComparisons(1, ("cmp-rows", "lines", "RUNNING")));
+        var progress = new { progress = "100", incr_trans_delay = seconds, incr_trans_delay_millis = millis, task_mode = "FULL_INCR_TRANS", transfer_status = "<!here>" };
+        Drs.ScriptJobProgress(Job, DrsAnswer.Ok(System.Text.Json.JsonSerializer.Serialize(new { job = new { id = Job, progress_info = progress } })));
+
+        var reply = await App.CommandAsync(Job);
+
+        Assert.Contains($"*Replication*: {shown}", reply.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!here>", reply.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_replication_progress_the_job_view_still_answers()
+    {
+        Drs.ScriptJob(Job, DrsAnswer.JobDetail(Job, "orders"), DrsAnswer.JobComparisons(1, ("cmp-rows", "lines", "RUNNING")));
+
+        var reply = await App.CommandAsync(Job); // type=progress answers "not found" here
+
+        Assert.Contains("cmp-rows", reply.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("*Replication*", reply.AllText, StringComparison.Ordinal);
     }
 
     [Fact]

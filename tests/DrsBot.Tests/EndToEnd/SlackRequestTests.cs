@@ -113,7 +113,9 @@ public sealed class SlackRequestTests : EndToEndTest
 
         // Only well-formed ids reach DRS: two make a progress query, one a job view.
         Assert.All(Drs.Requests, r => Assert.Matches(
-            @"^/v5/[^/]+/jobs/[A-Za-z0-9_-]+(/compare-progress/[A-Za-z0-9_-]+|\?type=detail|\?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50)$", r.Path));
+            @"^(/v5/[^/]+/jobs/[A-Za-z0-9_-]+(/compare-progress/[A-Za-z0-9_-]+|\?type=detail|\?type=progress|\?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50" +
+            @"|\?type=compare&compare_type=(line|content)_compare&query_type=detail&compare_task_id=[A-Za-z0-9_-]+&offset=[0-9]+&limit=100)" +
+            @"|/v3/[^/]+/jobs/[A-Za-z0-9_-]+/compare/[A-Za-z0-9_-]+/(line|content)-detail\?offset=[0-9]+&limit=100)$", r.Path));
     }
 
     [Theory]

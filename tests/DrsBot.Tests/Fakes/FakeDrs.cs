@@ -109,6 +109,9 @@ public sealed class FakeDrs : LoopbackServer
         _steady[$"{jobId}?compare"] = comparisons;
     }
 
+    /// <summary>ShowJobDetail type=progress of one job.</summary>
+    public void ScriptJobProgress(string jobId, DrsAnswer progress) => _steady[$"{jobId}?progress"] = progress;
+
     /// <summary>Waits until DRS has been asked about the comparison <paramref name="calls"/> times.</summary>
     public async Task WaitForCallsAsync(string jobId, string compareId, int calls, TimeSpan? timeout = null)
     {
@@ -149,6 +152,7 @@ public sealed class FakeDrs : LoopbackServer
             }
 
             var kind = q["type"] == "detail" ? "detail"
+                : q["type"] == "progress" ? "progress"
                 : q["type"] == "compare" && q["compare_type"] == "data_compare" && q["query_type"] == "list" ? "compare"
                 : null;
             return AnswerAsync(http, kind is null ? "" : $"{jobId}?{kind}");

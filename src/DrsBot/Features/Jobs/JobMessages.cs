@@ -43,6 +43,11 @@ public static class JobMessages
             blocks.Add(Blocks.Section($":grey_question: DRS did not give this job's details ({Escape(FailureMessages.Explain(view.DetailFailure!).Title)}); its comparisons are below."));
         }
 
+        if (Replication(view.Replication) is { } replication)
+        {
+            blocks.Add(Blocks.Section(replication));
+        }
+
         blocks.Add(Blocks.Divider());
         blocks.AddRange(Comparisons(view));
         blocks.Add(Blocks.Context($"Job {Code(view.JobId)} · Read {Date(at)}"));
@@ -54,6 +59,33 @@ public static class JobMessages
 
         blocks.Add(Blocks.Actions(actions));
         return new SlackMessage(Fallback(view), blocks);
+    }
+
+    /// <summary>"Replication: :zap: caught up (incremental, 0 s behind)": the job's own delay, beside its comparisons.</summary>
+    private static string? Replication(JobProgressInfo? info)
+    {
+        if (info is null)
+        {
+            return null;
+        }
+
+        var parts = new List<string>(3);
+        if (info.DelaySeconds is { } delay)
+        {
+            parts.Add($"{(delay <= 0 ? ":zap:" : delay > 60 ? ":warning:" : ":arrows_counterclockwise:")} incremental replication {Format.DelayPhrase(delay)}");
+        }
+
+        if (double.TryParse(info.Progress, NumberStyles.Float, CultureInfo.InvariantCulture, out var progress) && double.IsFinite(progress) && info.DelaySeconds is null)
+        {
+            parts.Add($"migration at {Format.Percent(progress)}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(info.TransferStatus))
+        {
+            parts.Add($"transfer {Code(info.TransferStatus)}");
+        }
+
+        return parts.Count == 0 ? null : "*Replication*: " + string.Join(" · ", parts);
     }
 
     private static IEnumerable<Block> Comparisons(JobView view)
