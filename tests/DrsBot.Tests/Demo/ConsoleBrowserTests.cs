@@ -182,4 +182,41 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserTests.Browser browser) : I
         await subscribed.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
         Assert.Contains("dynamic-cmp", await subscribed.InnerTextAsync(), StringComparison.Ordinal);
     }
+
+    [ChromiumFact]
+    public async Task Acknowledging_an_alert_in_the_console_updates_it_in_place()
+    {
+        await using var console = OwnConsole();
+        var page = await OpenAsync(console);
+        await page.FillAsync("#text", "subscribe demo-job recheck-cmp <@U024BE7LH|alice>");
+        await page.PressAsync("#text", "Enter");
+
+        // recheck-cmp finds rows 20 s after the bot started; the demo polls every 5 s.
+        var alert = page.Locator(".msg", new() { HasText = "rows need recheck" }).Last;
+        await alert.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        Assert.Equal(1, await alert.Locator(".mention", new() { HasText = "@alice" }).CountAsync());
+        await alert.Locator("button", new() { HasText = "Acknowledge" }).ClickAsync();
+
+        await Assertions.Expect(alert).ToContainTextAsync("🙋 @you is on it", new() { Timeout = 15_000 });
+        Assert.Equal(0, await alert.Locator("button", new() { HasText = "Acknowledge" }).CountAsync());
+        Assert.Equal(0, await alert.Locator(".mention", new() { HasText = "@alice" }).CountAsync()); // nobody pinged again
+        var parent = page.Locator(".msg", new() { HasText = "Watching comparison" }).Last;
+        await Assertions.Expect(parent).ToContainTextAsync("@you is on it", new() { Timeout = 15_000 });
+        var tables = page.Locator(".msg", new() { HasText = "Tables of comparison recheck-cmp" }).Last;
+        await tables.WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+        Assert.Equal(0, await page.Locator(".rejected").CountAsync());
+
+        // For the README: the thread parent, the acknowledged alert and the tables that differ.
+        var (top, bottom) = (await parent.BoundingBoxAsync(), await tables.BoundingBoxAsync());
+        var screenshots = Environment.GetEnvironmentVariable("DRSBOT_SCREENSHOT_DIR") ?? AppContext.BaseDirectory;
+        Directory.CreateDirectory(screenshots);
+        var path = Path.Combine(screenshots, "acknowledged.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = path,
+            FullPage = true,
+            Clip = new Clip { X = 0, Y = Math.Min(top!.Y, bottom!.Y) - 8, Width = 1100, Height = Math.Abs(bottom.Y - top.Y) + Math.Max(bottom.Height, top.Height) + 16 },
+        });
+        Assert.True(new FileInfo(path).Length > 10_000, "the screenshot has content");
+    }
 }
