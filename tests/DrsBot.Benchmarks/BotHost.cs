@@ -47,6 +47,7 @@ internal sealed class BotHost : WebApplicationFactory<Program>
         builder.UseSetting("Watch:PollInterval", "01:00:00");
         builder.UseSetting("Slack:RateLimit:PerUserPerMinute", "10000000"); // a load test is one user sending everything
         builder.UseSetting("Slack:RateLimit:PerTeamPerMinute", "10000000");
+        builder.UseSetting("Drs:MaxCallsPerMinute", "1000000"); // nor the DRS call budget (scale sets its own to measure it)
         builder.UseSetting("Logging:LogLevel:Default", "Error");
         builder.UseSetting("Logging:LogLevel:DrsBot", "Error");
         builder.UseSetting("Logging:LogLevel:Polly", "None");

@@ -27,7 +27,7 @@ public interface IDrsClient : IProgressSource
 
 /// <summary>Typed client for DRS's compare-progress and job-detail APIs. Every failure comes back as a <see cref="DrsFailure"/>.</summary>
 internal sealed partial class DrsClient(
-    HttpClient http, IOptions<DrsOptions> options, TimeProvider time, DrsBotMetrics metrics, ILogger<DrsClient> logger) : IDrsClient
+    HttpClient http, IOptions<DrsOptions> options, TimeProvider time, DrsBotMetrics metrics, DrsCallBudget budget, ILogger<DrsClient> logger) : IDrsClient
 {
     private const int MaxMessageLength = 500;
 
@@ -68,6 +68,9 @@ internal sealed partial class DrsClient(
             Replication = progress?.Job?.ProgressInfo,
         };
     }
+
+    /// <summary>The code of DrsBot's own refusal when its DRS call budget is spent (not DRS's: no call was made).</summary>
+    public const string BudgetCode = "DRSBOT.BUDGET";
 
     /// <summary>Tables per page of detail: about 250 bytes each, so a page stays well within <see cref="MaxBodyBytes"/>.</summary>
     public const int TablePageSize = 100;
@@ -190,6 +193,14 @@ internal sealed partial class DrsClient(
     private async Task<(T? Value, DrsFailure? Failure, string? RequestId)> GetAsync<T>(
         string path, DrsCallKind kind, string call, string subject, Func<T, bool> isComplete, CancellationToken ct) where T : class
     {
+        // A person waiting gets what the planned polls leave of the minute; polls are held to theirs before they call.
+        if (kind == DrsCallKind.Interactive && !budget.TryCommand())
+        {
+            metrics.DrsCall(call, TimeSpan.Zero, "over_budget", BudgetCode);
+            return (null, new DrsFailure(DrsFailureKind.Throttled, Code: BudgetCode,
+                Message: "DrsBot has made as many DRS calls this minute as Drs:MaxCallsPerMinute allows. Try again in a minute."), null);
+        }
+
         using var request = new DrsRequest(path, kind, subject, time.GetTimestamp());
         request.Headers.TryAddWithoutValidation("X-Language", options.Value.Language);
         // The API page lists Content-Type as mandatory even on GET, and AK/SK signing covers it.

@@ -125,9 +125,9 @@ internal static class DrsResilience
 /// Reads DRS's answer into memory within the attempt, so the attempt's timeout holds the body too: HttpClient would read
 /// it after every handler had returned, where no timeout reaches, and a DRS that stalled mid-body held the call for
 /// good. At most <see cref="DrsClient.MaxBodyBytes"/>. It also notes, once per answer, whether an error is the gateway's
-/// throttling, for the retry and the breaker to read.
+/// throttling, for the retry and the breaker to read, and tells the DRS call budget, which slows the polls down.
 /// </summary>
-internal sealed class DrsAnswerBuffer : DelegatingHandler
+internal sealed class DrsAnswerBuffer(DrsCallBudget? budget = null) : DelegatingHandler
 {
     private static readonly HttpRequestOptionsKey<bool> Throttled = new("DrsBot.Throttled");
 
@@ -145,7 +145,12 @@ internal sealed class DrsAnswerBuffer : DelegatingHandler
             {
                 // The gateway's throttling can come with any 4xx or 5xx; the mark is set afresh on every attempt.
                 var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-                request.Options.Set(Throttled, body.Contains("APIG.0308", StringComparison.Ordinal) || body.Contains("APIGW.0308", StringComparison.Ordinal));
+                var throttled = body.Contains("APIG.0308", StringComparison.Ordinal) || body.Contains("APIGW.0308", StringComparison.Ordinal);
+                request.Options.Set(Throttled, throttled);
+                if (throttled || response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                {
+                    budget?.Throttled(); // every attempt: a retry that then succeeds was still throttled once
+                }
             }
 
             return response;

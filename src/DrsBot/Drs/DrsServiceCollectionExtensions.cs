@@ -13,6 +13,7 @@ public static class DrsServiceCollectionExtensions
     public static IServiceCollection AddDrs(this IServiceCollection services)
     {
         services.AddOptions<DrsOptions>().BindConfiguration(DrsOptions.Section).ValidateOnStart();
+        services.AddDrsCallBudget();
         services.AddSingleton<IValidateOptions<DrsOptions>, DrsOptionsValidator>();
         services.AddTransient<StaticTokenHandler>();
         services.AddTransient<IamTokenHandler>();

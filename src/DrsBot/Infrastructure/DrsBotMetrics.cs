@@ -102,6 +102,11 @@ public sealed class DrsBotMetrics
         _meter.CreateObservableGauge("drsbot.drs.paused", Sample, "{state}", "Deprecated: drsbot_drs_circuit_open under its old name, removed in the next release");
     }
 
+    /// <summary>The interval polls run at now: <c>Watch:PollInterval</c>, or longer under the DRS call budget.</summary>
+    internal void ObservePollInterval(Func<double> seconds) =>
+        _meter.CreateObservableGauge("drsbot.poll.interval.effective", () => new Measurement<double>(seconds(), new KeyValuePair<string, object?>("profile", "default")),
+            "s", "The interval polls run at: Watch:PollInterval, or longer while Drs:MaxCallsPerMinute cannot carry it");
+
     public void Totals(long watched, long subscriptions, long outbox)
     {
         Volatile.Write(ref _watched, watched);

@@ -15,12 +15,18 @@ public sealed partial class ComparisonPoll(
     INotificationDelivery delivery,
     IOptions<WatchOptions> options,
     DrsBotMetrics metrics,
+    DrsCallBudget budget,
     ILogger<ComparisonPoll> logger)
 {
     public async Task RunAsync(LeaseKeeper lease, CancellationToken ct)
     {
         var comparison = lease.Lease.Comparison;
-        if (await store.GetAsync(comparison, ct) is { NeedsReading: true })
+        var needsReading = await store.GetAsync(comparison, ct) is { NeedsReading: true };
+        if (needsReading && !budget.TryPoll())
+        {
+            LogOverBudget(logger, comparison.Key); // read at its next slot; its outbox still drains
+        }
+        else if (needsReading)
         {
             // No store lock is held during the DRS call, so subscribe and unsubscribe never wait for DRS.
             var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Background, ct);
@@ -130,6 +136,9 @@ public sealed partial class ComparisonPoll(
             AlertId = OnCall.IsAlert(kind) ? id : null,
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped reading {Comparison} this time: the polls' part of Drs:MaxCallsPerMinute is used up for this minute")]
+    private static partial void LogOverBudget(ILogger logger, string comparison);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A poll of {Comparison} lost its lease before committing; what it read is dropped, the lease holder reads again")]
     private static partial void LogLeaseLost(ILogger logger, string comparison);

@@ -8,9 +8,10 @@ namespace DrsBot.Watching;
 /// interval derived from its key, so a thousand watches do not all call DRS in the same second and every replica
 /// agrees on the times without talking to the others.
 /// </summary>
-public sealed class PollSchedule(IOptions<WatchOptions> options)
+public sealed class PollSchedule(IOptions<WatchOptions> options, DrsCallBudget? budget = null)
 {
-    public TimeSpan Interval => options.Value.PollInterval;
+    /// <summary><c>Watch:PollInterval</c>, or longer while the DRS call budget cannot carry it (<see cref="DrsCallBudget"/>).</summary>
+    public TimeSpan Interval => budget?.Interval ?? options.Value.PollInterval;
 
     /// <summary>The first poll time strictly after <paramref name="after"/>.</summary>
     public DateTimeOffset Next(ComparisonRef comparison, DateTimeOffset after)

@@ -31,6 +31,7 @@ public static class WatchingServiceCollectionExtensions
             server.WorkerCount = 4;
         });
 
+        services.AddDrsCallBudget();
         services.AddSingleton<PollSchedule>();
         services.AddSingleton<PollLoopHealth>();
         services.AddHealthChecks().AddCheck<PollLoopHealth>("poll-loop", tags: [PollLoopHealth.LiveTag]);
@@ -44,6 +45,27 @@ public static class WatchingServiceCollectionExtensions
         services.AddScoped<ComparisonPoll>(); // per poll: it holds the poll's DRS client
 
         return services;
+    }
+
+    /// <summary>
+    /// The DRS call budget: the core's, and the DRS edge's to keep (it gates commands and hears of throttling), so both
+    /// add it; once is enough.
+    /// </summary>
+    public static IServiceCollection AddDrsCallBudget(this IServiceCollection services)
+    {
+        if (services.Any(s => s.ServiceType == typeof(DrsCallBudget)))
+        {
+            return services;
+        }
+
+        services.AddOptions<DrsBudgetOptions>().BindConfiguration(DrsBudgetOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DrsBudgetOptions>, DrsBudgetOptionsValidator>();
+        return services.AddSingleton(sp =>
+        {
+            var budget = ActivatorUtilities.CreateInstance<DrsCallBudget>(sp);
+            sp.GetService<Infrastructure.DrsBotMetrics>()?.ObservePollInterval(() => budget.Interval.TotalSeconds);
+            return budget;
+        });
     }
 
     private static readonly Lock FiltersLock = new();

@@ -37,6 +37,8 @@ public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, 
         // Tests send many commands as one user; AbuseTests puts the production limits back.
         ["Slack:RateLimit:PerUserPerMinute"] = "100000",
         ["Slack:RateLimit:PerTeamPerMinute"] = "100000",
+        // Nor may the DRS call budget refuse them; BudgetTests sets a small one.
+        ["Drs:MaxCallsPerMinute"] = "1000000",
     };
 
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }

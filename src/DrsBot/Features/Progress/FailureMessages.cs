@@ -43,6 +43,9 @@ public static class FailureMessages
             "Check the id in the DRS console, and that DrsBot points at the right region and project."),
         DrsFailureKind.CredentialsRejected => (":lock:", "DrsBot's Huawei Cloud credentials were rejected",
             "Ask whoever runs DrsBot to check `Drs:Auth` (and that the IAM user may read DRS)."),
+        DrsFailureKind.Throttled when failure.Code == Drs.DrsClient.BudgetCode => (":traffic_light:", "DrsBot's DRS call budget is used up for this minute",
+            "DrsBot keeps to `Drs:MaxCallsPerMinute` so that it never throttles your team's own use of the DRS API. Try again in a minute; " +
+            "whoever runs DrsBot can raise the budget or lengthen `Watch:PollInterval`."),
         DrsFailureKind.Throttled => (":traffic_light:", "DRS is throttling requests",
             "Huawei Cloud asked DrsBot to slow down. Try again in a minute."),
         DrsFailureKind.ServiceError => (":construction:", "DRS had an internal error",

@@ -15,6 +15,7 @@ public sealed partial class SubscriptionCommands(
     IDrsClient drs,
     IWatchStore store,
     DigestSchedule digests,
+    DrsCallBudget budget,
     IOptionsMonitor<SlackOptions> slack,
     IOptions<WatchOptions> watch,
     ILogger<SubscriptionCommands> logger)
@@ -113,7 +114,7 @@ public sealed partial class SubscriptionCommands(
             return SubscriptionMessages.List([.. records
                 .Select(r => (Subscription: r.Of(command.TeamId, command.ChannelId), Watch: r))
                 .Where(x => x.Subscription is not null)
-                .Select(x => (x.Subscription!, x.Watch))], digest);
+                .Select(x => (x.Subscription!, x.Watch))], digest, budget.Stretched ? budget.Interval : null);
         });
     }
 

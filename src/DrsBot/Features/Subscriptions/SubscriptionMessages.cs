@@ -55,7 +55,7 @@ public static class SubscriptionMessages
                         "(`Slack:AllowBroadcastMentions`). Mention the on-call people or their user group instead, e.g. " +
                         "`/drs-progress subscribe <job_id> <compare_job_id> @db-oncall`.")]);
 
-    public static SlackMessage List(IReadOnlyList<(Subscription Subscription, WatchRecord? Watch)> items, DigestSetting? digest = null)
+    public static SlackMessage List(IReadOnlyList<(Subscription Subscription, WatchRecord? Watch)> items, DigestSetting? digest = null, TimeSpan? stretchedTo = null)
     {
         var digestLine = digest is null
             ? "No daily digest: `/drs-progress digest 09:00 Europe/Berlin` sets one."
@@ -74,6 +74,11 @@ public static class SubscriptionMessages
             Blocks.Header($"This channel watches {Format.Plural(items.Count, "comparison")}"),
             Blocks.Context(digestLine),
         };
+        if (stretchedTo is { } every)
+        {
+            // The budget, not the setting, decides how fresh the news is: say so where people look.
+            blocks.Add(Blocks.Context($":hourglass: Each comparison is checked every {Format.Duration(every)} (DRS call budget, `Drs:MaxCallsPerMinute`)."));
+        }
         foreach (var (subscription, watch) in items.Take(MaxListed))
         {
             blocks.Add(Blocks.Section(Line(subscription, watch)));
