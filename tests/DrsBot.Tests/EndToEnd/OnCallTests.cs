@@ -241,7 +241,7 @@ public sealed class OnCallTests : EndToEndTest
         await PollAsync();
         await PollAsync();
         var summary = Assert.Single(Slack.InChannel(Ops), m => m.Text.StartsWith("Snooze over", StringComparison.Ordinal));
-        Assert.Contains("While snoozed: 1 recheck alert; now: 12 rows to recheck", summary.AllText, StringComparison.Ordinal);
+        Assert.Contains("While snoozed: 1 recheck alert; now: full 100 %, 12 rows to recheck", summary.AllText, StringComparison.Ordinal);
         Assert.Equal(2, Slack.InChannel(Ops).Count); // completion and the summary: the held alert is not posted late
         Assert.Null(Record.Of("T0TEAM", Ops)!.Snooze);
         Assert.DoesNotContain("snoozed until", (await App.CommandAsync("list", channel: Ops)).AllText, StringComparison.Ordinal);

@@ -14,12 +14,12 @@ public static class OnCallMessages
     /// <summary>"snoozed until 05:00 UTC (by <@U…>)", for list, the digest and the thread parent.</summary>
     public static string SnoozedUntil(Snooze snooze) => $":zzz: snoozed until {Until(snooze)} (by {User(snooze.By)})";
 
-    /// <summary>"While snoozed: 2 recheck alerts, 1 DRS outage; now: 0 rows to recheck".</summary>
+    /// <summary>"While snoozed: 2 recheck alerts, 1 DRS outage alert; now: full 100 %, 0 rows to recheck".</summary>
     public static string Summary(IReadOnlyList<NotificationKind> held, CompareProgress? now)
     {
         var counts = held.GroupBy(k => k).OrderBy(g => (int)g.Key).Select(g => Format.Plural(g.Count(), Name(g.Key))).ToList();
         var whileSnoozed = counts.Count == 0 ? "While snoozed: nothing was held" : "While snoozed: " + string.Join(", ", counts);
-        var state = now is null ? "" : $"; now: {(now.RowsToRecheck is { } rows ? Format.Rows(rows) + " to recheck, " : "")}{ProgressMessages.Summary(now)}";
+        var state = now is null ? "" : $"; now: {ProgressMessages.Summary(now)}";
         return whileSnoozed + state;
     }
 
