@@ -2,6 +2,7 @@ using DrsBot.Commands;
 using DrsBot.Demo;
 using DrsBot.Drs;
 using DrsBot.Features.Digest;
+using DrsBot.Features.Home;
 using DrsBot.Features.Jobs;
 using DrsBot.Features.Notifications;
 using DrsBot.Features.Progress;
@@ -25,6 +26,7 @@ builder.Services.AddJobs();             // /drs-progress <job_id>: a job and its
 builder.Services.AddTables();           // tables <job_id> <compare_job_id>: which tables differ
 builder.Services.AddSubscriptions();    // subscribe, unsubscribe, list
 builder.Services.AddDigest();           // digest HH:MM, digest off, and the daily post
+builder.Services.AddHome();             // the Home tab: what a person's channels watch (app_home_opened)
 builder.Services.AddNotifications();    // the outbox delivered to Slack: messages, threads
 builder.Services.AddCommands();         // the /drs-progress grammar, and the router from commands and buttons to features
 builder.Services.AddDashboard();        // Hangfire:Dashboard: off, or read-only behind basic auth
@@ -38,7 +40,7 @@ if (ConfigurationProblems.Check(app.Services) is { Count: > 0 } invalid)
 
 app.MapServiceDefaults();               // GET /healthz (alive, poll loop moving), GET /readyz (started; storage state in the body), GET /metrics
 app.UseDashboard();                     // /hangfire, only when enabled
-app.MapSlack();                         // POST /slack/commands, /slack/interactions
+app.MapSlack();                         // POST /slack/commands, /slack/interactions, /slack/events
 app.MapDemo();                          // Development only: GET / (console), /simulator/drs
 app.LogStartupReport();                 // one line: what this instance talks to
 

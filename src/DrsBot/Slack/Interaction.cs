@@ -31,6 +31,9 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
     /// <summary>On a snooze's confirmation: end it now. Its value is the comparison's key.</summary>
     public const string Unsnooze = "drs.unsnooze";
 
+    /// <summary>The Home tab's Refresh: publishes the person's Home tab again (a Home tab press has no response_url).</summary>
+    public const string RefreshHome = "drs.home";
+
     /// <summary>A link button: Slack still reports the press, and DrsBot has nothing to do for it.</summary>
     public const string OpenConsole = "drs.console";
 

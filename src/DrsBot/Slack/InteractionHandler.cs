@@ -11,7 +11,7 @@ namespace DrsBot.Slack;
 /// through the same router, so workspace checks, rate limits and id rules all apply.
 /// </summary>
 public sealed partial class InteractionHandler(
-    IServiceScopeFactory scopes, FollowUps followUps, ResponseUrlPolicy policy, ILogger<InteractionHandler> logger)
+    IServiceScopeFactory scopes, FollowUps followUps, ResponseUrlPolicy policy, ILogger<InteractionHandler> logger, ISlackHome? home = null)
 {
     /// <summary>Starts the press's answer in the background; <paramref name="requestId"/> goes into its log lines' scope.</summary>
     public void Accept(Interaction interaction, string requestId)
@@ -19,6 +19,16 @@ public sealed partial class InteractionHandler(
         if (interaction.ActionId == Interaction.OpenConsole)
         {
             return; // the browser opened the link; Slack only tells us it was clicked
+        }
+
+        if (interaction.ActionId == Interaction.RefreshHome)
+        {
+            if (interaction is { TeamId.Length: > 0, UserId.Length: > 0 })
+            {
+                home?.Opened(new HomeOpened(interaction.TeamId, interaction.UserId, null));
+            }
+
+            return;
         }
 
         if (interaction.ActionId is not (Interaction.Refresh or Interaction.ShowProgress or Interaction.RefreshJob

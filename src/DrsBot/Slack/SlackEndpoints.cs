@@ -14,7 +14,26 @@ public static partial class SlackEndpoints
         var slack = app.MapGroup("/slack").AddEndpointFilter(verification);
         slack.MapPost("/commands", HandleCommandAsync);
         slack.MapPost("/interactions", HandleInteraction);
+        slack.MapPost("/events", HandleEvent);
         return slack;
+    }
+
+    /// <summary>
+    /// The Events API: the URL check answered with its challenge; a Home tab opened acknowledged at once and published
+    /// after; anything else acknowledged and ignored (Slack retries what is not acknowledged).
+    /// </summary>
+    private static IResult HandleEvent(HttpContext http, IServiceProvider services)
+    {
+        switch (SlackEvent.FromJson(http.Features.Get<SlackRequestBody>()!.Bytes.Span))
+        {
+            case UrlVerification check:
+                return TypedResults.Json(new { challenge = check.Challenge });
+            case HomeOpened opened:
+                services.GetService<ISlackHome>()?.Opened(opened);
+                return TypedResults.Ok();
+            default:
+                return TypedResults.Ok();
+        }
     }
 
     private static async Task<IResult> HandleCommandAsync(HttpContext http, ISlackCommands commands, DrsBotMetrics metrics, ILogger<SlashCommands> logger)

@@ -37,6 +37,9 @@ public static class SlackServiceCollectionExtensions
                 http.MaxResponseContentBufferSize = SlackWebApiClient.MaxBodyBytes;
             })
             .AddResilienceHandler("slack", SlackResilience.Configure);
+        // The same typed client answers the Home tab's Web API calls (users.conversations, views.publish).
+        // (The local console posts channel messages without Slack; it has no Home tab to publish.)
+        services.AddTransient<ISlackHomeApi>(sp => sp.GetRequiredService<IChannelPoster>() as ISlackHomeApi ?? NoHomeTab.Instance);
         services.AddSingleton<ResponseUrlClient>(); // a client from the factory per post: its handler still rotates
         services.AddSingleton<InteractiveReplies>();
         services.AddSingleton<FollowUps>();

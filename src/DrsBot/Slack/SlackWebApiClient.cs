@@ -8,7 +8,7 @@ namespace DrsBot.Slack;
 
 /// <summary>Typed client for Slack's Web API (<c>chat.postMessage</c>, <c>chat.update</c>), authenticated with the bot token.</summary>
 public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<SlackOptions> options, ILogger<SlackWebApiClient> logger)
-    : IChannelPoster
+    : IChannelPoster, ISlackHomeApi
 {
     /// <summary>The most of a Web API answer DrsBot reads; chat.postMessage answers in a few KiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -202,6 +202,97 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
     private sealed record HistoryMessage(string? Ts, MessageMetadata? Metadata);
 
     private sealed record ResponseMetadata([property: JsonPropertyName("next_cursor")] string? NextCursor);
+
+    /// <summary>At most this many channels of one person are read (two pages): a Home tab shows far fewer.</summary>
+    private const int MaxChannelPages = 5;
+
+    public async Task<IReadOnlyList<string>?> ChannelsOfAsync(string userId, CancellationToken ct)
+    {
+        var channels = new List<string>();
+        string? cursor = null;
+        for (var page = 0; page < MaxChannelPages; page++)
+        {
+            var form = new Dictionary<string, string>
+            {
+                ["user"] = userId,
+                ["types"] = "public_channel,private_channel",
+                ["exclude_archived"] = "true",
+                ["limit"] = "200",
+            };
+            if (cursor is not null)
+            {
+                form["cursor"] = cursor;
+            }
+
+            ConversationsAnswer? answer;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "users.conversations") { Content = new FormUrlEncodedContent(form) };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
+                using var response = await http.SendAsync(request, ct);
+                answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ConversationsAnswer>(SlackJson.Options, ct) : null;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
+                                          or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                answer = null;
+            }
+
+            if (answer is not { Ok: true })
+            {
+                LogHomeRefused(logger, "users.conversations", answer?.Error ?? "unreachable");
+                return null; // a Home tab that cannot tell channels apart shows nothing rather than too much
+            }
+
+            channels.AddRange((answer.Channels ?? []).Select(c => c.Id).OfType<string>());
+            cursor = answer.ResponseMetadata?.NextCursor;
+            if (string.IsNullOrEmpty(cursor))
+            {
+                break;
+            }
+        }
+
+        return channels;
+    }
+
+    public async Task<bool> PublishHomeAsync(string userId, HomeView view, string? hash, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "views.publish")
+        {
+            Content = JsonContent.Create(new PublishRequest(userId, view, hash), options: SlackJson.Options),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<PostMessageResponse>(SlackJson.Options, ct) : null;
+            if (answer is { Ok: true })
+            {
+                return true;
+            }
+
+            LogHomeRefused(logger, "views.publish", answer?.Error ?? $"http_{(int)response.StatusCode}");
+            return false;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
+                                      or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            LogHomeRefused(logger, "views.publish", "unreachable");
+            return false;
+        }
+    }
+
+    private sealed record PublishRequest([property: JsonPropertyName("user_id")] string UserId, HomeView View, string? Hash);
+
+    private sealed record ConversationsAnswer(bool Ok, string? Error, IReadOnlyList<ConversationRef>? Channels,
+        [property: JsonPropertyName("response_metadata")] CursorMetadata? ResponseMetadata);
+
+    private sealed record ConversationRef(string? Id);
+
+    private sealed record CursorMetadata([property: JsonPropertyName("next_cursor")] string? NextCursor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack refused {Method} for a Home tab: {Error}")]
+    private static partial void LogHomeRefused(ILogger logger, string method, string error);
 
     private sealed record UpdateMessageRequest(string Channel, string Ts, string Text, IReadOnlyList<Block>? Blocks);
 

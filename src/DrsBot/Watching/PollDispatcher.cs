@@ -29,11 +29,14 @@ public sealed partial class PollDispatcher(
     private volatile bool _stopping;
 
     /// <summary>One cycle: polls whatever is due until nothing is. A cycle already running on this replica suffices.</summary>
-    public async Task RunDueAsync(CancellationToken stop)
+    public Task RunDueAsync(CancellationToken stop) => TryRunDueAsync(stop);
+
+    /// <summary>A cycle, unless one is already running: then false at once (tests that drive a fake clock try again).</summary>
+    internal async Task<bool> TryRunDueAsync(CancellationToken stop)
     {
         if (Interlocked.Exchange(ref _cycle, 1) == 1)
         {
-            return;
+            return false;
         }
 
         health.CycleStarted();
@@ -46,6 +49,8 @@ public sealed partial class PollDispatcher(
             health.CycleEnded();
             Volatile.Write(ref _cycle, 0);
         }
+
+        return true;
     }
 
     /// <summary>Polls one comparison now, due or not; false when it needs no poll or another poll holds it.</summary>

@@ -176,7 +176,7 @@ public sealed class KubernetesManifestTests
         var rendered = Rendered("base");
         var ingress = Assert.Single(rendered, d => d.Text("kind") == "Ingress");
         var paths = ingress.Items("spec", "rules").SelectMany(r => r.Items("http", "paths")).ToList();
-        Assert.Equal(["/slack/commands", "/slack/interactions"], paths.Select(p => p.Text("path")).Order());
+        Assert.Equal(["/slack/commands", "/slack/events", "/slack/interactions"], paths.Select(p => p.Text("path")).Order());
         Assert.All(paths, p => Assert.Equal("Exact", p.Text("pathType")));
         Assert.NotEmpty(ingress.Items("spec", "tls"));
 

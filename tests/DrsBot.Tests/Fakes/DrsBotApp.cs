@@ -79,13 +79,13 @@ public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, 
         }).ReadAsStringAsync().Result;
 
     /// <summary>POSTs a raw body to /slack/commands, signed unless told otherwise.</summary>
-    public async Task<HttpResponseMessage> PostSignedAsync(string body, long? timestamp = null, string? signature = null, string path = "/slack/commands")
+    public async Task<HttpResponseMessage> PostSignedAsync(string body, long? timestamp = null, string? signature = null, string path = "/slack/commands", string contentType = "application/x-www-form-urlencoded")
     {
         // Stamped by the app's clock, as Slack's would be by a right one: a test that moves a fake clock still signs fresh requests.
         var ts = timestamp ?? Services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
-            Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/x-www-form-urlencoded")),
+            Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue(contentType)),
         };
         request.Headers.Add("X-Slack-Request-Timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("X-Slack-Signature", signature ?? Sign(body, ts));

@@ -42,6 +42,9 @@ public sealed class FakeSlack : LoopbackServer
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
 
+    /// <summary>Channel id → its members, as users.conversations answers for each user.</summary>
+    public ConcurrentDictionary<string, string[]> Members { get; } = new();
+
     public int PostAttempts;
 
     /// <summary>POSTs to any response_url, answered or not.</summary>
@@ -282,6 +285,36 @@ public sealed class FakeSlack : LoopbackServer
             await http.Response.WriteAsJsonAsync(new { ok = true, channel, ts });
         });
 
+        // The Home tab: who is in which channel, and the views published.
+        app.MapPost("/api/users.conversations", async (HttpContext http) =>
+        {
+            var form = await http.Request.ReadFormAsync();
+            var user = form["user"].ToString();
+            await http.Response.WriteAsJsonAsync(new
+            {
+                ok = true,
+                channels = Members.Where(m => m.Value.Contains(user)).Select(m => new { id = m.Key }),
+                response_metadata = new { next_cursor = "" },
+            });
+        });
+        app.MapPost("/api/views.publish", async (HttpContext http) =>
+        {
+            var root = (await JsonDocument.ParseAsync(http.Request.Body)).RootElement.Clone();
+            // Checked as Slack checks blocks; a Home tab has no text fallback of its own.
+            var asMessage = JsonDocument.Parse($$"""{"text": "home", "blocks": {{root.GetProperty("view").GetProperty("blocks").GetRawText()}}}""").RootElement;
+            foreach (var problem in BlockKit.Problems(asMessage))
+            {
+                InvalidMessages.Enqueue(problem);
+            }
+
+            if (root.GetProperty("view").GetProperty("blocks").GetArrayLength() > 100)
+            {
+                InvalidMessages.Enqueue("a Home tab of more than 100 blocks");
+            }
+
+            Messages.Enqueue(new ReceivedMessage("views.publish", root.GetProperty("user_id").GetString(), http.Request.Headers.Authorization, root));
+            await http.Response.WriteAsJsonAsync(new { ok = true });
+        });
         app.MapPost("/api/conversations.history", (HttpContext http) => HistoryAsync(http, thread: false));
         app.MapPost("/api/conversations.replies", (HttpContext http) => HistoryAsync(http, thread: true));
 

@@ -30,7 +30,8 @@ public sealed class SlackAppManifestTests
     {
         var scopes = Manifest().GetProperty("oauth_config").GetProperty("scopes").GetProperty("bot").EnumerateArray().Select(s => s.GetString()!).ToArray();
         // channels:history and groups:history: to find a post Slack may have taken before posting it again (issue 29).
-        Assert.Equal(["commands", "chat:write", "chat:write.public", "channels:history", "groups:history"], scopes);
+        // channels:read and groups:read: users.conversations, so the Home tab shows only a person's own channels.
+        Assert.Equal(["commands", "chat:write", "chat:write.public", "channels:history", "groups:history", "channels:read", "groups:read"], scopes);
     }
 
     // Slack's schema is draft-07 (it uses "definitions") and names no dialect itself. Loaded once: the library
@@ -92,6 +93,7 @@ public sealed class SlackAppManifestTests
         [
             new Uri(manifest.GetProperty("features").GetProperty("slash_commands")[0].GetProperty("url").GetString()!).AbsolutePath,
             new Uri(manifest.GetProperty("settings").GetProperty("interactivity").GetProperty("request_url").GetString()!).AbsolutePath,
+            new Uri(manifest.GetProperty("settings").GetProperty("event_subscriptions").GetProperty("request_url").GetString()!).AbsolutePath,
         ];
         await using var drs = new FakeDrs();
         await using var slack = new FakeSlack();

@@ -60,7 +60,8 @@ public static class DigestMessages
         return new SlackMessage($"Daily digest: {Strip(counts)}", blocks) { ResponseType = null };
     }
 
-    private static string Line(WatchRecord r, string? attention)
+    /// <summary>One comparison in a line or two: state, ETA, when read, and what needs attention (the digest and the Home tab).</summary>
+    public static string Line(WatchRecord r, string? attention)
     {
         var c = r.Comparison;
         var state = r.LastProgress is { } p
@@ -71,7 +72,7 @@ public static class DigestMessages
     }
 
     /// <summary>What the on-call engineer should look at, in a few words; null when all is well.</summary>
-    private static string? Attention(WatchRecord r, Subscription s)
+    public static string? Attention(WatchRecord r, Subscription s)
     {
         if (s.PausedReason is { } reason)
         {

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DrsBot.Slack;
+
+/// <summary>
+/// What DrsBot acts on from Slack's Events API (<c>POST /slack/events</c>, JSON): the URL check when the Request URL is
+/// saved, and a person opening DrsBot's Home tab. Everything else is acknowledged and ignored.
+/// </summary>
+public abstract record SlackEvent
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
+
+    /// <summary>The event in a verified body, or null for anything DrsBot does not act on or cannot read.</summary>
+    public static SlackEvent? FromJson(ReadOnlySpan<byte> body)
+    {
+        Envelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize<Envelope>(body, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return envelope switch
+        {
+            // The challenge is echoed back: only the shape Slack sends (letters and digits, short) is.
+            { Type: "url_verification", Challenge: { Length: > 0 and <= 128 } c } when c.All(char.IsAsciiLetterOrDigit) => new UrlVerification(c),
+            { Type: "event_callback", TeamId: { Length: > 0 } team, Event: { Type: "app_home_opened", Tab: "home", User: { Length: > 0 } user } e } =>
+                new HomeOpened(team, user, e.View?.Hash),
+            _ => null,
+        };
+    }
+
+    private sealed record Envelope(
+        string? Type, string? Challenge, [property: JsonPropertyName("team_id")] string? TeamId, Event? Event);
+
+    private sealed record Event(string? Type, string? User, string? Tab, View? View);
+
+    private sealed record View(string? Hash);
+}
+
+public sealed record UrlVerification(string Challenge) : SlackEvent;
+
+/// <summary>A person opened the Home tab; <see cref="Hash"/> is the view Slack shows now, if DrsBot published one.</summary>
+public sealed record HomeOpened(string TeamId, string UserId, string? Hash) : SlackEvent;
+
+/// <summary>What the app does with a Home tab being opened: the Slack edge acknowledges, the app publishes.</summary>
+public interface ISlackHome
+{
+    void Opened(HomeOpened opened);
+}
+
+/// <summary>A Home tab view (<c>views.publish</c>'s <c>view</c>).</summary>
+public sealed record HomeView(IReadOnlyList<Block> Blocks)
+{
+    public string Type => "home";
+
+    /// <summary>Slack's limits for a Home tab: 100 blocks (and 250 kB, far above what 100 of ours make).</summary>
+    public const int MaxBlocks = 100;
+}
+
+/// <summary>Where there is no Slack to publish to (the local console): no channels known, nothing published.</summary>
+internal sealed class NoHomeTab : ISlackHomeApi
+{
+    public static readonly NoHomeTab Instance = new();
+
+    public Task<IReadOnlyList<string>?> ChannelsOfAsync(string userId, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>?>(null);
+
+    public Task<bool> PublishHomeAsync(string userId, HomeView view, string? hash, CancellationToken ct) => Task.FromResult(false);
+}
+
+/// <summary>The Web API calls the Home tab needs.</summary>
+public interface ISlackHomeApi
+{
+    /// <summary>The channels <paramref name="userId"/> is a member of (public and private), or null when Slack did not say.</summary>
+    Task<IReadOnlyList<string>?> ChannelsOfAsync(string userId, CancellationToken ct);
+
+    /// <summary>Publishes <paramref name="view"/> as the person's Home tab; false when Slack refused (a newer view's hash…).</summary>
+    Task<bool> PublishHomeAsync(string userId, HomeView view, string? hash, CancellationToken ct);
+}
