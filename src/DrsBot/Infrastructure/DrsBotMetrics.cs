@@ -107,6 +107,10 @@ public sealed class DrsBotMetrics
         _meter.CreateObservableGauge("drsbot.poll.interval.effective", () => new Measurement<double>(seconds(), new KeyValuePair<string, object?>("profile", "default")),
             "s", "The interval polls run at: Watch:PollInterval, or longer while Drs:MaxCallsPerMinute cannot carry it");
 
+    /// <summary>Socket Mode connections open on this replica.</summary>
+    internal void ObserveSocketConnections(Func<int> open) =>
+        _meter.CreateObservableGauge("drsbot.slack.socket.connections", open, "{connection}", "Socket Mode connections to Slack open on this replica");
+
     public void Totals(long watched, long subscriptions, long outbox)
     {
         Volatile.Write(ref _watched, watched);

@@ -40,13 +40,12 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
 
     /// <summary>The first action of a block_actions payload; null for anything else or anything unreadable.</summary>
-    public static Interaction? FromForm(ReadOnlySpan<byte> body)
-    {
-        if (!SlashCommand.ParseForm(body).TryGetValue("payload", out var json))
-        {
-            return null;
-        }
+    public static Interaction? FromForm(ReadOnlySpan<byte> body) =>
+        SlashCommand.ParseForm(body).TryGetValue("payload", out var json) ? FromJson(json) : null;
 
+    /// <summary>The same from the payload's JSON itself (Socket Mode's <c>interactive</c> envelopes carry it as is).</summary>
+    public static Interaction? FromJson(string json)
+    {
         Payload? payload;
         try
         {

@@ -13,6 +13,12 @@ public sealed class SlackOptions
     /// <summary>The bot token (<c>xoxb-…</c>) used for <c>chat.postMessage</c>.</summary>
     public string BotToken { get; set; } = "";
 
+    /// <summary><c>Http</c> (Slack calls DrsBot's Request URLs) or <c>Socket</c> (DrsBot connects out to Slack: no public URL).</summary>
+    public SlackMode Mode { get; set; } = SlackMode.Http;
+
+    /// <summary>For <c>Socket</c> mode: an app-level token (<c>xapp-…</c>) with <c>connections:write</c>. A secret.</summary>
+    public string AppToken { get; set; } = "";
+
     public Uri ApiBaseUrl { get; set; } = new("https://slack.com/api/");
 
     /// <summary>When not empty, only these workspaces (team ids) may use the bot.</summary>
@@ -54,4 +60,14 @@ public sealed class SlackRateLimitOptions
     public int PerUserPerMinute { get; set; } = 20;
 
     public int PerTeamPerMinute { get; set; } = 200;
+}
+
+/// <summary>How Slack reaches DrsBot.</summary>
+public enum SlackMode
+{
+    /// <summary>Slack calls <c>/slack/commands</c>, <c>/slack/interactions</c> and <c>/slack/events</c>, signed.</summary>
+    Http,
+
+    /// <summary>DrsBot holds WebSocket connections to Slack (Socket Mode); nothing inbound is needed.</summary>
+    Socket,
 }

@@ -8,13 +8,25 @@ internal sealed class SlackOptionsValidator(IHostEnvironment environment) : Keye
 {
     protected override void Check(SlackOptions options, List<string> problems)
     {
-        Require(problems, options.SigningSecret, "Slack:SigningSecret");
+        if (options.Mode == SlackMode.Socket)
+        {
+            // The authenticated socket replaces the signature check; the secret is then only the local console's.
+            Require(problems, options.AppToken, "Slack:AppToken");
+            if (options.AppToken is { Length: > 0 } token && !token.StartsWith("xapp-", StringComparison.Ordinal))
+            {
+                problems.Add("Slack:AppToken must be an app-level token (xapp-…) with connections:write, from the app's Basic Information page");
+            }
+        }
+        else
+        {
+            Require(problems, options.SigningSecret, "Slack:SigningSecret");
+        }
 
         // Development without a bot token posts channel messages to the local console instead (see Demo).
         if (!environment.IsDevelopment())
         {
             Require(problems, options.BotToken, "Slack:BotToken");
-            if (options.SigningSecret is { Length: > 0 and < ProductionRules.MinSigningSecretLength })
+            if (options.Mode == SlackMode.Http && options.SigningSecret is { Length: > 0 and < ProductionRules.MinSigningSecretLength })
             {
                 problems.Add($"Slack:SigningSecret must be at least {ProductionRules.MinSigningSecretLength} characters outside Development (Slack's are 32): copy it from the app's Basic Information page");
             }

@@ -41,6 +41,12 @@ public static class SlackServiceCollectionExtensions
         // (The local console posts channel messages without Slack; it has no Home tab to publish.)
         services.AddTransient<ISlackHomeApi>(sp => sp.GetRequiredService<IChannelPoster>() as ISlackHomeApi ?? NoHomeTab.Instance);
         services.AddSingleton<ResponseUrlClient>(); // a client from the factory per post: its handler still rotates
+        // Socket Mode (Slack:Mode = Socket): idle in HTTP mode; its check is ready in HTTP mode and while a socket is open.
+        services.AddHttpClient(Socket.SocketModeClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddSingleton<Socket.SocketModeClient>();
+        services.AddHostedService(sp => sp.GetRequiredService<Socket.SocketModeClient>());
+        services.AddHealthChecks().AddCheck<Socket.SocketModeClient>("slack-socket", tags: ["ready"]);
         services.AddSingleton<InteractiveReplies>();
         services.AddSingleton<FollowUps>();
         services.AddHostedService(sp => sp.GetRequiredService<FollowUps>());

@@ -188,6 +188,15 @@ public sealed class KubernetesManifestTests
         var egressPorts = policy.Items("spec", "egress").SelectMany(e => e.Items("ports")).Select(p => p.Text("port")).ToHashSet();
         Assert.Equal(["443", "53"], egressPorts.Order());
 
+        // Socket Mode: nothing published, nothing admitted; out only to DNS and HTTPS (Slack's wss:// is HTTPS's port).
+        var socketMode = Rendered(Path.Combine("overlays", "socket-mode"));
+        Assert.DoesNotContain(socketMode, d => d.Text("kind") == "Ingress");
+        var socketPolicy = Assert.Single(socketMode, d => d.Text("kind") == "NetworkPolicy");
+        Assert.Empty(socketPolicy.Items("spec", "ingress"));
+        Assert.Contains("Ingress", socketPolicy.Items("spec", "policyTypes").Select(t => t.ToString()));
+        Assert.Equal(["443", "53"], socketPolicy.Items("spec", "egress").SelectMany(e => e.Items("ports")).Select(p => p.Text("port")).ToHashSet().Order());
+        Assert.Equal("Socket", Assert.Single(socketMode, d => d.Text("kind") == "ConfigMap").Text("data", "Slack__Mode"));
+
         var pgPolicy = Assert.Single(Rendered(Path.Combine("overlays", "postgresql")), d => d.Text("kind") == "NetworkPolicy");
         Assert.Contains("5432", pgPolicy.Items("spec", "egress").SelectMany(e => e.Items("ports")).Select(p => p.Text("port")));
     }

@@ -43,6 +43,20 @@ public sealed class StartupTests
     }
 
     [Theory]
+    [InlineData("", "Slack:AppToken is required")]
+    [InlineData("xoxb-not-an-app-token", "Slack:AppToken must be an app-level token (xapp-…)")]
+    public async Task Socket_mode_without_an_app_token_refuses_to_start_and_names_the_key(string token, string named)
+    {
+        await using var drs = new FakeDrs();
+        await using var slack = new FakeSlack();
+        await drs.StartAsync();
+        await slack.StartAsync();
+        var error = await StartupFailureAsync(() => new DrsBotApp(drs, slack, new Dictionary<string, string?> { ["Slack:Mode"] = "Socket", ["Slack:AppToken"] = token }));
+        Assert.True(Flatten(error).Contains(named, StringComparison.Ordinal), error.ToString());
+        Assert.DoesNotContain("xoxb-not-an-app-token", Flatten(error), StringComparison.Ordinal); // a secret is named, never shown
+    }
+
+    [Theory]
     [InlineData(null, true)]
     [InlineData("InMemory", true)]
     [InlineData("PostgreSql", false)]

@@ -42,6 +42,11 @@ public sealed class FakeSlack : LoopbackServer
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
 
+    /// <summary>Socket Mode: apps.connections.open and the WebSocket link.</summary>
+    public FakeSocketMode Socket => _socket ??= new FakeSocketMode(() => BaseUrl);
+
+    private FakeSocketMode? _socket;
+
     /// <summary>Channel id → its members, as users.conversations answers for each user.</summary>
     public ConcurrentDictionary<string, string[]> Members { get; } = new();
 
@@ -284,6 +289,9 @@ public sealed class FakeSlack : LoopbackServer
 
             await http.Response.WriteAsJsonAsync(new { ok = true, channel, ts });
         });
+
+        app.UseWebSockets();
+        Socket.Map(app);
 
         // The Home tab: who is in which channel, and the views published.
         app.MapPost("/api/users.conversations", async (HttpContext http) =>

@@ -8,8 +8,23 @@ namespace DrsBot.Tests.Slack;
 /// <summary>The shipped Slack app manifest matches what the code expects and Slack's published limits.</summary>
 public sealed class SlackAppManifestTests
 {
-    private static JsonElement Manifest() =>
-        JsonDocument.Parse(File.ReadAllText(Repository.Path("manifests", "slack-app-manifest.json"))).RootElement;
+    private static JsonElement Manifest(string file = "slack-app-manifest.json") =>
+        JsonDocument.Parse(File.ReadAllText(Repository.Path("manifests", file))).RootElement;
+
+    /// <summary>Issue 34: the Socket Mode manifest is valid, has no request URL anywhere, and asks for what HTTP's asks for.</summary>
+    [Fact]
+    public void The_socket_mode_manifest_is_valid_needs_no_url_and_matches_the_http_one()
+    {
+        var socket = Manifest("slack-app-manifest.socket.json");
+        var result = Schema().Evaluate(socket, new Json.Schema.EvaluationOptions { OutputFormat = Json.Schema.OutputFormat.List });
+        Assert.True(result.IsValid, string.Join("\n", (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+            .Select(d => $"{d.InstanceLocation}: {string.Join("; ", d.Errors!.Values)}")));
+        Assert.True(socket.GetProperty("settings").GetProperty("socket_mode_enabled").GetBoolean());
+        Assert.DoesNotContain("https://", socket.GetRawText().Replace(socket.GetProperty("display_information").GetRawText(), "", StringComparison.Ordinal), StringComparison.Ordinal);
+        static string[] Scopes(JsonElement m) => [.. m.GetProperty("oauth_config").GetProperty("scopes").GetProperty("bot").EnumerateArray().Select(s => s.GetString()!)];
+        Assert.Equal(Scopes(Manifest()), Scopes(socket));
+        Assert.Equal(["app_home_opened"], socket.GetProperty("settings").GetProperty("event_subscriptions").GetProperty("bot_events").EnumerateArray().Select(e => e.GetString()));
+    }
 
     [Fact]
     public void The_slash_command_points_at_our_endpoint_and_keeps_mentions_unescaped()
