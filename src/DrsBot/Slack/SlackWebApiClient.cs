@@ -49,19 +49,7 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
                 form["cursor"] = cursor;
             }
 
-            HistoryAnswer? answer;
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, method) { Content = new FormUrlEncodedContent(form) };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
-                using var response = await http.SendAsync(request, ct);
-                answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<HistoryAnswer>(SlackJson.Options, ct) : null;
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
-                                          or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
-            {
-                answer = null;
-            }
+            var answer = await ReadFormCallAsync<HistoryAnswer>(method, form, ct);
 
             switch (answer)
             {
@@ -224,19 +212,7 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
                 form["cursor"] = cursor;
             }
 
-            ConversationsAnswer? answer;
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "users.conversations") { Content = new FormUrlEncodedContent(form) };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
-                using var response = await http.SendAsync(request, ct);
-                answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ConversationsAnswer>(SlackJson.Options, ct) : null;
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
-                                          or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
-            {
-                answer = null;
-            }
+            var answer = await ReadFormCallAsync<ConversationsAnswer>("users.conversations", form, ct);
 
             if (answer is not { Ok: true })
             {
@@ -279,6 +255,23 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
         {
             LogHomeRefused(logger, "views.publish", "unreachable");
             return false;
+        }
+    }
+
+    /// <summary>A Web API method called with a form (the reads); its answer, or null when Slack did not give one.</summary>
+    private async Task<T?> ReadFormCallAsync<T>(string method, Dictionary<string, string> form, CancellationToken ct) where T : class
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, method) { Content = new FormUrlEncodedContent(form) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
+            using var response = await http.SendAsync(request, ct);
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<T>(SlackJson.Options, ct) : null;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
+                                      or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            return null;
         }
     }
 
