@@ -171,6 +171,7 @@ internal static class Allocations
             ["Drs:Auth:Token"] = "bench-token",
             ["Drs:Auth:AccessKey"] = "BENCHACCESSKEY0000000",
             ["Drs:Auth:SecretKey"] = "bench-secret-key-0000000000000000000000",
+            ["Drs:MaxCallsPerMinute"] = "1000000", // the machinery is measured, not the budget's refusals
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         });
