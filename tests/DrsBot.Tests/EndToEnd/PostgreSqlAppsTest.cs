@@ -52,9 +52,10 @@ public abstract class PostgreSqlAppsTest : IAsyncLifetime
     }
 
     /// <summary>A started host on <paramref name="connectionString"/>'s database.</summary>
-    protected DrsBotApp Start(string connectionString, string pollInterval = "01:00:00", Action<IServiceCollection>? configure = null)
+    protected DrsBotApp Start(
+        string connectionString, string pollInterval = "01:00:00", Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null)
     {
-        var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?>
+        var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Hangfire:Storage"] = "PostgreSql",
             ["ConnectionStrings:Hangfire"] = connectionString,

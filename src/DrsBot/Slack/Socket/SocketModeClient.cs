@@ -214,9 +214,14 @@ public sealed partial class SocketModeClient(
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The connection went while the answer was made: Slack delivers the envelope again on another, and it
-            // is acknowledged there (its work was done once).
-            _seen.TryRemove(envelopeId, out _);
+            // The connection went while the answer was made, and Slack delivers the envelope again on another. A
+            // command's answer was in this lost ack, so the redelivery runs it again (reading, or setting the same
+            // subscription again); a press or an event already did its work and answers elsewhere, so it is only acked.
+            if (envelope.Type == "slash_commands")
+            {
+                _seen.TryRemove(envelopeId, out _);
+            }
+
             LogAckLost(logger, envelope.Type ?? "?");
         }
     }

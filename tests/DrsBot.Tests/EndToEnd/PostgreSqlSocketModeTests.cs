@@ -1,0 +1,39 @@
+using DrsBot.Tests.Deployment;
+using DrsBot.Tests.Fakes;
+using DrsBot.Tests.Services;
+
+namespace DrsBot.Tests.EndToEnd;
+
+/// <summary>Issue 34: two replicas in Socket Mode on one database each hold their own connections; a notification goes out once.</summary>
+[Trait("Category", "Slow")] // a real PostgreSQL server and two hosts
+public sealed class PostgreSqlSocketModeTests : PostgreSqlAppsTest
+{
+    private static readonly Dictionary<string, string?> Socket = new()
+    {
+        ["Slack:Mode"] = "Socket",
+        ["Slack:AppToken"] = FakeSocketMode.AppToken,
+    };
+
+    [PostgresFact]
+    public async Task Two_replicas_hold_two_connections_each_and_post_a_completion_once()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 50), DrsAnswer.Progress(full: 100));
+        var one = Start(database, settings: Socket);
+        var two = Start(database, settings: Socket);
+        await Slack.Socket.WaitForConnectionsAsync(4);
+
+        // Slack hands the command to one connection, whichever replica holds it.
+        var ack = await Slack.Socket.SendAsync("env-sub", "slash_commands", new
+        {
+            team_id = "T0TEAM", channel_id = Ops, user_id = "U0ALICE", command = "/drs-progress",
+            text = "subscribe job-1 cmp-1", response_url = Slack.NewResponseUrl().ToString(),
+        });
+        Assert.Contains("subscribed this channel", Fakes.JsonText.Strings(ack.GetProperty("payload")), StringComparison.Ordinal);
+
+        await PollOnceFreeAsync(one, "cmp-1"); // 100 %: the completion, decided and posted once
+        await PollOnceFreeAsync(two, "cmp-1"); // reads 100 again: nothing new
+        Assert.Single(Slack.InChannel(Ops), m => m.Text.Contains("Full comparison complete", StringComparison.Ordinal));
+        Assert.Equal(4, Slack.Socket.OpenConnections);
+    }
+}
