@@ -22,7 +22,13 @@ public interface IDrsClient : IProgressSource
     /// reading at most <paramref name="maxPages"/> pages of <see cref="DrsClient.TablePageSize"/> tables of each.
     /// Asks v5 ShowJobDetail, and v3's line-detail/content-detail where v5 refuses the question.
     /// </summary>
-    Task<TablesResult> GetDifferingTablesAsync(ComparisonRef comparison, int maxPages, CancellationToken ct);
+    Task<TablesResult> GetDifferingTablesAsync(ComparisonRef comparison, int maxPages, CancellationToken ct, string? kind = null);
+
+    /// <summary>
+    /// Whether a comparison compares row counts or values, from the job's comparison list (one ShowJobDetail call);
+    /// null when DRS does not list it or did not answer.
+    /// </summary>
+    Task<string?> GetTablesKindAsync(ComparisonRef comparison, CancellationToken ct);
 }
 
 /// <summary>Typed client for DRS's compare-progress and job-detail APIs. Every failure comes back as a <see cref="DrsFailure"/>.</summary>
@@ -75,8 +81,13 @@ internal sealed partial class DrsClient(
     /// <summary>Tables per page of detail: about 250 bytes each, so a page stays well within <see cref="MaxBodyBytes"/>.</summary>
     public const int TablePageSize = 100;
 
-    public async Task<TablesResult> GetDifferingTablesAsync(ComparisonRef comparison, int maxPages, CancellationToken ct)
+    public async Task<TablesResult> GetDifferingTablesAsync(ComparisonRef comparison, int maxPages, CancellationToken ct, string? kind = null)
     {
+        if (kind is TableDifferences.Rows or TableDifferences.Values)
+        {
+            return await ReadTablesAsync(comparison, kind, maxPages, ct); // known: one kind, one call a page
+        }
+
         var rows = await ReadTablesAsync(comparison, TableDifferences.Rows, maxPages, ct);
         if (rows.Failure is not null || rows.Tables is { IsEmpty: false })
         {
@@ -86,6 +97,19 @@ internal sealed partial class DrsClient(
         // No row-count detail: a value comparison keeps its tables under content_compare.
         var values = await ReadTablesAsync(comparison, TableDifferences.Values, maxPages, ct);
         return values.Tables is { IsEmpty: false } ? values : rows;
+    }
+
+    public async Task<string?> GetTablesKindAsync(ComparisonRef comparison, CancellationToken ct)
+    {
+        var (list, _, _) = await GetAsync<JobDetailAnswer>(
+            $"{Base}v5/{Project}/jobs/{Uri.EscapeDataString(comparison.JobId)}?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50",
+            DrsCallKind.Interactive, "job_comparisons", comparison.JobId, a => a.Job is not null, ct);
+        return list?.Job?.CompareResult?.DataCompareTasks?.FirstOrDefault(t => t.Id == comparison.CompareJobId)?.Type?.ToLowerInvariant() switch
+        {
+            "lines" or "line" => TableDifferences.Rows,
+            "contents" or "content" => TableDifferences.Values,
+            _ => null,
+        };
     }
 
     private async Task<TablesResult> ReadTablesAsync(ComparisonRef c, string kind, int maxPages, CancellationToken ct)

@@ -31,6 +31,13 @@ public sealed record WatchRecord(
     [JsonPropertyName("lastFailureAt")]
     public DateTimeOffset? LastFailureAt { get; init; }
 
+    /// <summary>
+    /// Whether the comparison compares row counts or values (<see cref="TableDifferences.Rows"/>/<see cref="TableDifferences.Values"/>),
+    /// learned when it was subscribed, so a recheck alert's table detail is one DRS call. Null when DRS did not say.
+    /// </summary>
+    [JsonPropertyName("tablesKind")]
+    public string? TablesKind { get; init; }
+
     /// <summary>DRS said the comparison no longer exists: no more DRS calls, only the outboxes still drain.</summary>
     [JsonPropertyName("goneAt")]
     public DateTimeOffset? GoneAt { get; init; }

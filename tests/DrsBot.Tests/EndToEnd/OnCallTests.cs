@@ -80,6 +80,21 @@ public sealed class OnCallTests : EndToEndTest
     }
 
     [Fact]
+    public async Task A_value_comparisons_alert_reads_its_tables_in_one_call_its_kind_learned_at_subscribe()
+    {
+        Drs.ScriptJob("job-1", DrsAnswer.JobDetail("job-1", "orders"), DrsAnswer.JobComparisons(1, ("cmp-1", "contents", "INCRE_DOING")));
+        Drs.ScriptTables("job-1", "cmp-1", FakeTables.Content, true, new FakeTable("crm.deals", 90, 40), new FakeTable("crm.leads", 5, 5, "CONSISTENT"));
+
+        await RecheckAlertAsync();
+        await PollAsync();
+
+        Assert.Equal(TableDifferences.Values, Record.TablesKind);
+        var reply = Assert.Single(Slack.TableReplies(Ops));
+        Assert.Contains("crm.deals", reply.AllText, StringComparison.Ordinal);
+        Assert.Equal(1, Drs.TableCalls("cmp-1")); // the value detail only: no row-count detail asked first
+    }
+
+    [Fact]
     public async Task Acknowledge_updates_the_alert_in_place_and_the_parent_and_list_say_who()
     {
         var alert = await RecheckAlertAsync();

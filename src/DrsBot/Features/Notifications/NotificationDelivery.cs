@@ -64,7 +64,8 @@ public sealed partial class NotificationDelivery(
             if (next is { Kind: NotificationKind.DifferingTables, Tables: null })
             {
                 // Read once, when first due, and kept with the entry: a retry posts what was read, and no poll asks again.
-                var tables = await drs.GetDifferingTablesAsync(comparison, maxPages: 1, ct);
+                var kind = (await store.GetAsync(comparison, ct))?.TablesKind;
+                var tables = await drs.GetDifferingTablesAsync(comparison, maxPages: 1, ct, kind);
                 tables = tables with { Tables = tables.Tables?.Top(TablesMessages.InThread) };
                 await UpdateSubscriptionAsync(comparison, channel, s => s with
                 {

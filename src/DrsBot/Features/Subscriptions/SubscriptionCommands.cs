@@ -41,7 +41,11 @@ public sealed partial class SubscriptionCommands(
             }
 
             // Subscribing checks with DRS first: a typo should fail now, not as "comparison gone" a minute later.
+            // With it, once per watch, whether it compares rows or values: a recheck alert's tables are then one call.
+            var known = (await store.GetAsync(comparison, ct))?.TablesKind;
+            var kindCall = known is null ? drs.GetTablesKindAsync(comparison, ct) : Task.FromResult<string?>(known);
             var result = await drs.GetCompareProgressAsync(comparison, DrsCallKind.Interactive, ct);
+            var kind = await kindCall;
             var now = store.Clock.GetUtcNow();
             if (result is ProgressFailed failed)
             {
@@ -67,7 +71,7 @@ public sealed partial class SubscriptionCommands(
                         Flat = !threaded,
                     };
                 // DRS just answered, so whatever an earlier "gone" said no longer holds.
-                return record.With(subscription).Read(progress, now) with { GoneAt = null };
+                return record.With(subscription).Read(progress, now) with { GoneAt = null, TablesKind = record.TablesKind ?? kind };
             }, ct);
             LogSubscribed(logger, comparison.Key, command.ChannelId, existing is not null);
             return SubscriptionMessages.Subscribed(command.UserId, comparison, mentions, existing is { IsPaused: false }, progress, now);
