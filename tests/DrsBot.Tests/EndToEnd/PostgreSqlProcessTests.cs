@@ -51,6 +51,20 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
     private Task ScheduledPollsAsync(int polls) =>
         _drs.WaitForCallsAsync("job-1", "cmp-1", _drs.CallsFor("job-1", "cmp-1") + polls + 1, TimeSpan.FromSeconds(40));
 
+    /// <summary>Waits until <paramref name="channel"/>'s list shows its subscription: the subscribe's work is done.</summary>
+    private static async Task SubscribedAsync(BotProcess bot, string channel)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            if ((await bot.CommandAsync("list", channel)).GetProperty("text").GetString()!.Contains("1 comparison", StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        throw new TimeoutException($"{channel} never showed its subscription.");
+    }
+
     [PostgresFact]
     public async Task A_notification_queued_when_the_process_was_killed_is_posted_once_by_the_next_one()
     {
@@ -91,6 +105,9 @@ public sealed class PostgreSqlProcessTests : IAsyncLifetime
 
         await one.CommandAsync("subscribe job-1 cmp-1", Ops);
         await two.CommandAsync("subscribe job-1 cmp-1", Dba);
+        // On a busy machine a subscribe can answer "Checking…" and finish after: both must have read their 90 % first.
+        await SubscribedAsync(one, Ops);
+        await SubscribedAsync(two, Dba);
         _drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 95), DrsAnswer.Progress(full: 100));
 
         await _slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(40));

@@ -57,6 +57,35 @@ public sealed class BotProcess : IAsyncDisposable
 
     public static async Task<BotProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
+        // The port is found free here and bound by the new process a moment later: another test's server can take it in
+        // between. Then the process exits saying so, and a fresh port is tried.
+        for (var attempt = 1; ; attempt++)
+        {
+            var bot = Launch(settings);
+            try
+            {
+                await bot.WaitUntilReadyAsync();
+                return bot;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                if (bot._process.HasExited)
+                {
+                    bot._process.WaitForExit(); // its output read to the end
+                }
+
+                var output = bot.Output;
+                await bot.DisposeAsync();
+                if (!output.Contains("address already in use", StringComparison.Ordinal))
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private static BotProcess Launch(IReadOnlyDictionary<string, string> settings)
+    {
         var dll = Directory.GetFiles(Repository.Path("src", "DrsBot", "bin"), "DrsBot.dll", SearchOption.AllDirectories)
             .OrderByDescending(File.GetLastWriteTimeUtc).First();
         var port = FreePort();
@@ -78,7 +107,6 @@ public sealed class BotProcess : IAsyncDisposable
         bot._process.ErrorDataReceived += (_, e) => bot.Append(e.Data);
         bot._process.BeginOutputReadLine();
         bot._process.BeginErrorReadLine();
-        await bot.WaitUntilReadyAsync();
         return bot;
     }
 
