@@ -34,19 +34,17 @@ public sealed record SlashCommand(
         ReadFields(body, Names, values);
         string Field(Span<string?> values, string name) => values[Array.IndexOf(Names, name)] ?? "";
 
-        Uri.TryCreate(Field(values, "response_url"), UriKind.Absolute, out var responseUrl);
-        if (responseUrl is not null && responseUrl.Scheme != Uri.UriSchemeHttps && responseUrl.Scheme != Uri.UriSchemeHttp)
-        {
-            responseUrl = null;
-        }
-
         return new SlashCommand(
             Field(values, "team_id"), Field(values, "channel_id"), Field(values, "channel_name"), Field(values, "user_id"),
-            Field(values, "command"), Field(values, "text"), responseUrl, Field(values, "ssl_check") == "1")
+            Field(values, "command"), Field(values, "text"), ResponseUrlOf(Field(values, "response_url")), Field(values, "ssl_check") == "1")
         {
             EnterpriseId = Field(values, "enterprise_id") is { Length: > 0 } enterprise ? enterprise : null,
         };
     }
+
+    /// <summary>An absolute http(s) URL, or null: where the answer may go is still checked against the allowed prefixes.</summary>
+    public static Uri? ResponseUrlOf(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp) ? url : null;
 
     [System.Runtime.CompilerServices.InlineArray(9)]
     private struct FieldValues

@@ -274,15 +274,9 @@ public sealed partial class SocketModeClient(
     private SlashCommand FromPayload(JsonElement p)
     {
         string Field(string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
-        Uri.TryCreate(Field("response_url"), UriKind.Absolute, out var responseUrl);
-        if (responseUrl is not null && responseUrl.Scheme != Uri.UriSchemeHttps && responseUrl.Scheme != Uri.UriSchemeHttp)
-        {
-            responseUrl = null;
-        }
-
         var text = Field("text");
         return new SlashCommand(Field("team_id"), Field("channel_id"), Field("channel_name"), Field("user_id"), Field("command"),
-            text.Length > options.CurrentValue.MaxRequestBytes ? text[..options.CurrentValue.MaxRequestBytes] : text, responseUrl)
+            text.Length > options.CurrentValue.MaxRequestBytes ? text[..options.CurrentValue.MaxRequestBytes] : text, SlashCommand.ResponseUrlOf(Field("response_url")))
         {
             EnterpriseId = Field("enterprise_id") is { Length: > 0 } enterprise ? enterprise : null,
         };
