@@ -59,11 +59,8 @@ internal sealed partial class DrsClient(
     public async Task<JobView> GetJobAsync(string jobId, CancellationToken ct)
     {
         var job = $"{Base}v5/{Project}/jobs/{Uri.EscapeDataString(jobId)}";
-        // DRS documents no page-size maximum; 50 is more than a Slack reply shows, stays far below MaxBodyBytes, and
-        // total_count says how many there are in all.
         var detailCall = GetAsync<JobDetailAnswer>(job + "?type=detail", DrsCallKind.Interactive, "job_detail", jobId, a => a.Job is not null, ct);
-        var listCall = GetAsync<JobDetailAnswer>(job + "?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50",
-            DrsCallKind.Interactive, "job_comparisons", jobId, a => a.Job is not null, ct);
+        var listCall = ComparisonListAsync(jobId, ct);
         var progressCall = GetAsync<JobDetailAnswer>(job + "?type=progress", DrsCallKind.Interactive, "job_progress", jobId, a => a.Job is not null, ct);
         var (detail, detailFailure, _) = await detailCall;
         var (list, listFailure, _) = await listCall;
@@ -101,9 +98,7 @@ internal sealed partial class DrsClient(
 
     public async Task<string?> GetTablesKindAsync(ComparisonRef comparison, CancellationToken ct)
     {
-        var (list, _, _) = await GetAsync<JobDetailAnswer>(
-            $"{Base}v5/{Project}/jobs/{Uri.EscapeDataString(comparison.JobId)}?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50",
-            DrsCallKind.Interactive, "job_comparisons", comparison.JobId, a => a.Job is not null, ct);
+        var (list, _, _) = await ComparisonListAsync(comparison.JobId, ct);
         return list?.Job?.CompareResult?.DataCompareTasks?.FirstOrDefault(t => t.Id == comparison.CompareJobId)?.Type?.ToLowerInvariant() switch
         {
             "lines" or "line" => TableDifferences.Rows,
@@ -111,6 +106,14 @@ internal sealed partial class DrsClient(
             _ => null,
         };
     }
+
+    /// <summary>
+    /// A job's data comparisons (ShowJobDetail, the first page). DRS documents no page-size maximum; 50 is more than a
+    /// Slack reply shows, stays far below MaxBodyBytes, and total_count says how many there are in all.
+    /// </summary>
+    private Task<(JobDetailAnswer? Value, DrsFailure? Failure, string? RequestId)> ComparisonListAsync(string jobId, CancellationToken ct) =>
+        GetAsync<JobDetailAnswer>($"{Base}v5/{Project}/jobs/{Uri.EscapeDataString(jobId)}?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50",
+            DrsCallKind.Interactive, "job_comparisons", jobId, a => a.Job is not null, ct);
 
     private async Task<TablesResult> ReadTablesAsync(ComparisonRef c, string kind, int maxPages, CancellationToken ct)
     {

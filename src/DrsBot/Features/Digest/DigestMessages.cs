@@ -50,7 +50,7 @@ public static class DigestMessages
             Blocks.Section(counts),
             Blocks.Divider(),
         };
-        blocks.AddRange(items.Take(MaxListed).Select(x => Blocks.Section(Line(x.Record, x.Attention) + string.Concat(ThreadMessages.OnCallLines(x.Subscription, at).Select(l => "\n" + l)))));
+        blocks.AddRange(items.Take(MaxListed).Select(x => Blocks.Section(Line(x.Record, x.Attention) + ThreadMessages.OnCallBelow(x.Subscription, at))));
         if (items.Count > MaxListed)
         {
             blocks.Add(Blocks.Context($"…and {items.Count - MaxListed} more: `/drs-progress list`."));

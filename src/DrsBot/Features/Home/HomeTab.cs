@@ -125,8 +125,7 @@ public static class HomeMessages
                     break;
                 }
 
-                var onCall = string.Concat(ThreadMessages.OnCallLines(w.Subscription, at).Select(l => "\n" + l));
-                blocks.Add(Blocks.Section(DigestMessages.Line(w.Record, w.Attention) + onCall));
+                blocks.Add(Blocks.Section(DigestMessages.Line(w.Record, w.Attention) + ThreadMessages.OnCallBelow(w.Subscription, at)));
                 shown++;
             }
         }

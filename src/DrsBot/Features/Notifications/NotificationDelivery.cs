@@ -42,7 +42,7 @@ public sealed partial class NotificationDelivery(
     /// <summary>Posts one channel's outbox; false when the lease was lost and nothing more may be posted.</summary>
     private async Task<bool> DrainAsync(LeaseKeeper lease, ComparisonRef comparison, (string Team, string Id) channel, CancellationToken ct)
     {
-        while ((await store.GetAsync(comparison, ct))?.Of(channel.Team, channel.Id) is { IsPaused: false, Pending: [var next, ..] } subscription)
+        while (await store.GetAsync(comparison, ct) is { } record && record.Of(channel.Team, channel.Id) is { IsPaused: false, Pending: [var next, ..] } subscription)
         {
             if (slack.HaltedBecause is not null)
             {
@@ -64,8 +64,7 @@ public sealed partial class NotificationDelivery(
             if (next is { Kind: NotificationKind.DifferingTables, Tables: null })
             {
                 // Read once, when first due, and kept with the entry: a retry posts what was read, and no poll asks again.
-                var kind = (await store.GetAsync(comparison, ct))?.TablesKind;
-                var tables = await drs.GetDifferingTablesAsync(comparison, maxPages: 1, ct, kind);
+                var tables = await drs.GetDifferingTablesAsync(comparison, maxPages: 1, ct, record.TablesKind);
                 tables = tables with { Tables = tables.Tables?.Top(TablesMessages.InThread) };
                 await UpdateSubscriptionAsync(comparison, channel, s => s with
                 {

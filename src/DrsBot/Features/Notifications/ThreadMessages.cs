@@ -39,6 +39,9 @@ public static class ThreadMessages
         }
     }
 
+    /// <summary>The same lines, each on a line of its own below what a list, the digest or the Home tab shows.</summary>
+    public static string OnCallBelow(Subscription? s, DateTimeOffset? now) => string.Concat(OnCallLines(s, now).Select(l => "\n" + l));
+
     private static string Name(NotificationKind kind) => kind switch
     {
         NotificationKind.RecheckNeeded => "rows to recheck",

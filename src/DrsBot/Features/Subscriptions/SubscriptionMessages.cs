@@ -108,7 +108,7 @@ public static class SubscriptionMessages
         var paused = s.PausedReason is { } reason
             ? $"\n:no_entry: *Paused*: Slack refused to post here ({Code(reason)}). {Advice(reason)} then subscribe again."
             : "";
-        var onCall = string.Concat(ThreadMessages.OnCallLines(s, null).Select(l => "\n" + l));
+        var onCall = ThreadMessages.OnCallBelow(s, null);
         var mentions = s.Mentions.Length == 0 ? "" : $"\nAlerts mention {string.Join(" ", s.Mentions)}";
         var audit = $"\nSubscribed by <@{s.SubscribedBy}> {Date(s.SubscribedAt)}" +
                     (s.MentionsChangedBy is { } by && s.MentionsChangedAt is { } changedAt ? $" · mentions changed by <@{by}> {Date(changedAt)}" : "");
