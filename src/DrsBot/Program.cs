@@ -5,6 +5,7 @@ using DrsBot.Features.Digest;
 using DrsBot.Features.Home;
 using DrsBot.Features.Jobs;
 using DrsBot.Features.Notifications;
+using DrsBot.Features.Profiles;
 using DrsBot.Features.Progress;
 using DrsBot.Features.Subscriptions;
 using DrsBot.Features.Tables;
@@ -26,6 +27,7 @@ builder.Services.AddJobs();             // /drs-progress <job_id>: a job and its
 builder.Services.AddTables();           // tables <job_id> <compare_job_id>: which tables differ
 builder.Services.AddSubscriptions();    // subscribe, unsubscribe, list
 builder.Services.AddDigest();           // digest HH:MM, digest off, and the daily post
+builder.Services.AddProfiles();         // use <profile>: a channel's DRS profile, and who may use which
 builder.Services.AddHome();             // the Home tab: what a person's channels watch (app_home_opened)
 builder.Services.AddNotifications();    // the outbox delivered to Slack: messages, threads
 builder.Services.AddCommands();         // the /drs-progress grammar, and the router from commands and buttons to features

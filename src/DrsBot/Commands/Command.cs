@@ -30,8 +30,11 @@ public sealed record UnsubscribeCommand(ComparisonRef Comparison) : Command;
 
 public sealed record ListCommand : Command;
 
-/// <summary>One id: the job's details and its comparisons.</summary>
-public sealed record JobCommand(string JobId) : Command;
+/// <summary>One id: the job's details and its comparisons, in <paramref name="Profile"/> (null: the default one).</summary>
+public sealed record JobCommand(string JobId, string? Profile = null) : Command;
+
+/// <summary><c>use &lt;profile&gt;</c> sets the channel's DRS profile; <c>use</c> alone (null) shows it.</summary>
+public sealed record UseCommand(string? Profile) : Command;
 
 /// <summary>Every day at <paramref name="At"/> in <paramref name="TimeZone"/>, a summary of what the channel watches.</summary>
 public sealed record DigestCommand(TimeOnly At, TimeZoneInfo TimeZone) : Command;

@@ -7,7 +7,8 @@ namespace DrsBot.Commands;
 /// The grammar of <c>/drs-progress</c>:
 /// <c>help</c> | <c>&lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>subscribe &lt;job_id&gt; &lt;compare_job_id&gt; [mentions…] [--no-thread]</c>
 /// | <c>unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>tables &lt;job_id&gt; &lt;compare_job_id&gt;</c> | <c>list</c> | <c>&lt;job_id&gt;</c>
-/// | <c>digest &lt;HH:MM&gt; [time zone]</c> | <c>digest off</c>.
+/// | <c>digest &lt;HH:MM&gt; [time zone]</c> | <c>digest off</c> | <c>use [profile]</c>. A job id may name its DRS profile:
+/// <c>staging:job-1</c>; without one it is the channel's (<paramref name="channelProfile"/> of <see cref="Parse"/>).
 /// </summary>
 public static partial class CommandParser
 {
@@ -15,7 +16,9 @@ public static partial class CommandParser
     public const int MaxMentions = 10;
     public const string NoThread = "--no-thread";
 
-    public static Command Parse(string? text)
+    /// <param name="text">The slash command's text.</param>
+    /// <param name="channelProfile">The profile a job id without one is in: the channel's (<c>use</c>); null, the default one.</param>
+    public static Command Parse(string? text, string? channelProfile = null)
     {
         text ??= "";
         if (text.Length > MaxTextLength)
@@ -33,39 +36,44 @@ public static partial class CommandParser
         {
             "help" or "-h" or "--help" or "?" when words.Length == 1 => new HelpCommand(),
             "list" or "ls" when words.Length == 1 => new ListCommand(),
-            "subscribe" or "watch" => ParseSubscribe(words[1..]),
-            "unsubscribe" or "unwatch" => ParseComparison(words[0], words[1..], exact: true) switch
+            "subscribe" or "watch" => ParseSubscribe(words[1..], channelProfile),
+            "use" when words.Length == 1 => new UseCommand(null),
+            "use" when words.Length == 2 => ComparisonRef.IsValidProfile(words[1].ToLowerInvariant())
+                ? new UseCommand(words[1].ToLowerInvariant())
+                : new InvalidCommand($"`{Clip(words[1])}` is not a profile name: profiles are 1–{ComparisonRef.MaxProfileLength} letters, digits or `-`."),
+            "use" => new InvalidCommand("Use `use <profile>` to set this channel's DRS profile, or `use` to see it."),
+            "unsubscribe" or "unwatch" => ParseComparison(words[0], words[1..], exact: true, channelProfile) switch
             {
                 (ComparisonRef c, _) => new UnsubscribeCommand(c),
                 (_, var problem) => new InvalidCommand(problem!),
             },
-            "tables" => ParseComparison(words[0], words[1..], exact: true) switch
+            "tables" => ParseComparison(words[0], words[1..], exact: true, channelProfile) switch
             {
                 (ComparisonRef c, _) => new TablesCommand(c),
                 (_, var problem) => new InvalidCommand(problem!),
             },
-            "snooze" => ParseSnooze(words[1..]),
-            "unsnooze" => ParseComparison(words[0], words[1..], exact: true) switch
+            "snooze" => ParseSnooze(words[1..], channelProfile),
+            "unsnooze" => ParseComparison(words[0], words[1..], exact: true, channelProfile) switch
             {
                 (ComparisonRef c, _) => new UnsnoozeCommand(c),
                 (_, var problem) => new InvalidCommand(problem!),
             },
             "digest" => ParseDigest(words[1..]),
             "help" or "list" or "ls" => new InvalidCommand($"`{words[0]}` takes no arguments."),
-            _ when words.Length == 2 => ParseComparison(null, words, exact: true) switch
+            _ when words.Length == 2 => ParseComparison(null, words, exact: true, channelProfile) switch
             {
                 (ComparisonRef c, _) => new ProgressCommand(c),
                 (_, var problem) => new InvalidCommand(problem!),
             },
-            _ when words.Length == 1 && ComparisonRef.IsValidId(words[0]) => new JobCommand(words[0]),
+            _ when words.Length == 1 && JobId(words[0], channelProfile) is ({ } job, var profile) => new JobCommand(job, profile),
             _ when words.Length == 1 => new InvalidCommand($"`{Clip(words[0])}` is not a command or a valid DRS job id."),
             _ => new InvalidCommand("Too many words: give the DRS job id, then the comparison task id."),
         };
     }
 
-    private static Command ParseSubscribe(string[] args)
+    private static Command ParseSubscribe(string[] args, string? channelProfile)
     {
-        var (comparison, problem) = ParseComparison("subscribe", args, exact: false);
+        var (comparison, problem) = ParseComparison("subscribe", args, exact: false, channelProfile);
         if (comparison is null)
         {
             return new InvalidCommand(problem!);
@@ -90,7 +98,7 @@ public static partial class CommandParser
 
     private const string SnoozeUsage = "Use `snooze <job_id> <compare_job_id> <duration>` with a duration such as `30m`, `2h` or `1d` (7 days at most), or `snooze <job_id> <compare_job_id> off`.";
 
-    private static Command ParseSnooze(string[] args)
+    private static Command ParseSnooze(string[] args, string? channelProfile)
     {
         if (args.Length != 3)
         {
@@ -100,7 +108,7 @@ public static partial class CommandParser
         var off = args.Length == 3 && args[0].Equals("off", StringComparison.OrdinalIgnoreCase) ? args[1..] // snooze off <job> <cmp>
             : args.Length == 3 && args[2].Equals("off", StringComparison.OrdinalIgnoreCase) ? args[..2] // snooze <job> <cmp> off
             : null;
-        var (comparison, problem) = ParseComparison("snooze", off ?? args[..2], exact: true);
+        var (comparison, problem) = ParseComparison("snooze", off ?? args[..2], exact: true, channelProfile);
         if (comparison is null)
         {
             return new InvalidCommand(problem!);
@@ -162,7 +170,25 @@ public static partial class CommandParser
         return new DigestCommand(at, zone);
     }
 
-    private static (ComparisonRef? Comparison, string? Problem) ParseComparison(string? verb, string[] args, bool exact)
+    /// <summary>
+    /// A job id, or <c>profile:job_id</c>: the id and the profile (the channel's when none is named). Null when it is
+    /// neither; a profile that is not configured or not allowed here is the router's to refuse, before any DRS call.
+    /// </summary>
+    public static (string? JobId, string? Profile) JobId(string word, string? channelProfile)
+    {
+        var colon = word.IndexOf(':');
+        if (colon < 0)
+        {
+            return ComparisonRef.IsValidId(word) ? (word, channelProfile) : (null, null);
+        }
+
+        var (profile, job) = (word[..colon].ToLowerInvariant(), word[(colon + 1)..]);
+        return ComparisonRef.IsValidProfile(profile) && ComparisonRef.IsValidId(job)
+            ? (job, profile == ComparisonRef.DefaultProfile ? null : profile)
+            : (null, null);
+    }
+
+    private static (ComparisonRef? Comparison, string? Problem) ParseComparison(string? verb, string[] args, bool exact, string? channelProfile)
     {
         var prefix = verb is null ? "" : $"`{verb}` needs ";
         if (args.Length < 2 || (exact && args.Length > 2))
@@ -172,15 +198,20 @@ public static partial class CommandParser
                 : $"{prefix}the DRS job id and the comparison task id.");
         }
 
-        foreach (var (id, name) in new[] { (args[0], "job id"), (args[1], "comparison task id") })
+        var (job, profile) = JobId(args[0], channelProfile);
+        if (job is null)
         {
-            if (!ComparisonRef.IsValidId(id))
-            {
-                return (null, $"The {name} `{Clip(id)}` is not valid: ids are 1–{ComparisonRef.MaxIdLength} letters, digits, `-` or `_`.");
-            }
+            return (null, args[0].Contains(':', StringComparison.Ordinal)
+                ? $"`{Clip(args[0])}` is not `profile:job_id`: profiles are 1–{ComparisonRef.MaxProfileLength} letters, digits or `-`, ids 1–{ComparisonRef.MaxIdLength} letters, digits, `-` or `_`."
+                : $"The job id `{Clip(args[0])}` is not valid: ids are 1–{ComparisonRef.MaxIdLength} letters, digits, `-` or `_`.");
         }
 
-        return (new ComparisonRef(args[0], args[1]), null);
+        if (!ComparisonRef.IsValidId(args[1]))
+        {
+            return (null, $"The comparison task id `{Clip(args[1])}` is not valid: ids are 1–{ComparisonRef.MaxIdLength} letters, digits, `-` or `_`.");
+        }
+
+        return (new ComparisonRef(job, args[1], profile), null);
     }
 
     // Echoed input is clipped and stripped of anything that could format or ping; the renderer escapes the rest.

@@ -2,6 +2,7 @@ using DrsBot.Features.Digest;
 using DrsBot.Features.Help;
 using DrsBot.Features.Jobs;
 using DrsBot.Features.Notifications;
+using DrsBot.Features.Profiles;
 using DrsBot.Features.Progress;
 using DrsBot.Features.Subscriptions;
 using DrsBot.Features.Tables;
@@ -21,6 +22,9 @@ public sealed partial class CommandRouter(
     AlertActions alerts,
     SubscriptionCommands subscriptions,
     DigestCommands digests,
+    ProfileCommands profileCommands,
+    ChannelProfiles channelProfiles,
+    DrsProfiles profiles,
     IOptionsMonitor<SlackOptions> slack,
     CommandRateLimiter limiter,
     DrsBotMetrics metrics,
@@ -55,13 +59,43 @@ public sealed partial class CommandRouter(
             return Task.FromResult(HelpMessages.SlowDown());
         }
 
-        var parsed = typed ?? CommandParser.Parse(command.Text);
+        // With several DRS profiles, a job id typed without one is in the channel's: read before parsing, and only then.
+        return typed is null && profiles.Several
+            ? ParseInChannelProfileAsync(command)
+            : DispatchAsync(command, typed ?? CommandParser.Parse(command.Text));
+    }
+
+    private async Task<SlackMessage> ParseInChannelProfileAsync(SlashCommand command)
+    {
+        string? channelProfile;
+        try
+        {
+            channelProfile = await channelProfiles.GetAsync(command.TeamId, command.ChannelId);
+        }
+        catch (WatchStoreUnavailableException e)
+        {
+            LogStoreUnavailable(logger, e.Message);
+            return Features.Shared.ChannelCommands.StorageUnavailable();
+        }
+
+        return await DispatchAsync(command, CommandParser.Parse(command.Text, channelProfile));
+    }
+
+    private Task<SlackMessage> DispatchAsync(SlashCommand command, Command parsed)
+    {
         var (verb, tag) = Verbs.GetOrAdd(parsed.GetType(), static type =>
         {
             var name = type.Name.Replace("Command", "", StringComparison.Ordinal);
             return (name, name.ToLowerInvariant());
         });
         LogCommand(logger, verb, command.UserId, command.ChannelId);
+        // A profile this channel may not use (or that does not exist) is refused before any DRS call.
+        if (CallsDrsIn(parsed) is var (calls, profile) && calls && profileCommands.Refusal(profile, command.ChannelId) is { } refused)
+        {
+            metrics.Command(tag, "not_allowed");
+            return Task.FromResult(refused);
+        }
+
         metrics.Command(tag, parsed is InvalidCommand ? "invalid" : "accepted");
         return parsed switch
         {
@@ -78,7 +112,7 @@ public sealed partial class CommandRouter(
             JobCommand job => replies.WithinBudgetAsync(
                 command,
                 () => Acknowledge($":hourglass_flowing_sand: Fetching job `{job.JobId}` and its comparisons from DRS…"),
-                ct => jobs.ShowAsync(job.JobId, ct)),
+                ct => jobs.ShowAsync(job.Profile, job.JobId, ct)),
             TablesCommand t => replies.WithinBudgetAsync(
                 command,
                 () => Acknowledge($":hourglass_flowing_sand: Asking DRS which tables of comparison `{t.Comparison.CompareJobId}` differ…"),
@@ -93,16 +127,30 @@ public sealed partial class CommandRouter(
                 static () => Acknowledge(":hourglass_flowing_sand: Setting this channel's daily digest…"),
                 _ => digests.SetAsync(command, d.At, d.TimeZone)),
             DigestOffCommand => digests.OffAsync(command),
+            UseCommand use => profileCommands.UseAsync(command, use.Profile),
             _ => Task.FromResult(HelpMessages.Help()),
         };
     }
+
+    /// <summary>
+    /// Whether the command calls DRS, and in which profile (null: the default one). Unsubscribe, snooze and acknowledge
+    /// do not: a channel can always stop or quiet what it watches, even in a profile it may no longer use.
+    /// </summary>
+    private static (bool Calls, string? Profile) CallsDrsIn(Command command) => command switch
+    {
+        ProgressCommand p => (true, p.Comparison.Profile),
+        SubscribeCommand s => (true, s.Comparison.Profile),
+        TablesCommand t => (true, t.Comparison.Profile),
+        JobCommand j => (true, j.Profile),
+        _ => (false, null),
+    };
 
     /// <summary>What a button stands for; null when its value is not a job or comparison DrsBot can use.</summary>
     internal static Command? Action(string actionId, string? value)
     {
         if (actionId == Interaction.RefreshJob)
         {
-            return ComparisonRef.IsValidId(value) ? new JobCommand(value!) : null;
+            return value is null ? null : CommandParser.JobId(value, null) is ({ } job, var profile) ? new JobCommand(job, profile) : null;
         }
 
         if (actionId == Interaction.Acknowledge)
@@ -130,6 +178,9 @@ public sealed partial class CommandRouter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rate-limited a command from {User} in workspace {Team}")]
     private static partial void LogRateLimited(ILogger logger, string user, string team);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A command could not read its channel's DRS profile: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a command from workspace {Team}: not in Slack:AllowedTeamIds")]
     private static partial void LogForeignTeam(ILogger logger, string team);

@@ -5,9 +5,9 @@ using Polly;
 namespace DrsBot.Drs;
 
 /// <summary>
-/// The two DRS circuit breakers' settings, state and evidence, for the process: one per call kind, so a burst of
-/// commands (or a user hammering a wrong id) can open the interactive one but never the one polls go through, which
-/// would page the on-call. Polly's breaker stops calls for <see cref="BreakDuration"/> once at least
+/// The DRS circuit breakers' settings, state and evidence, for the process: two per profile, one per call kind, so a
+/// burst of commands (or a user hammering a wrong id) can open the interactive one but never the one polls go through,
+/// which would page the on-call, and one profile's outage (another region, another account) pauses only its own calls. Polly's breaker stops calls for <see cref="BreakDuration"/> once at least
 /// <see cref="FailureRatio"/> of the last <see cref="SamplingDuration"/>'s calls failed (and there were at least
 /// <see cref="MinimumThroughput"/>); after the break one trial call decides.
 /// </summary>
@@ -18,22 +18,26 @@ internal sealed partial class DrsCircuits
     public static readonly TimeSpan SamplingDuration = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(15);
 
-    private readonly Circuit _interactive;
-    private readonly Circuit _background;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Profile, DrsCallKind Kind), Circuit> _circuits = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger<DrsCircuits> _logger;
 
     public DrsCircuits(TimeProvider time, ILogger<DrsCircuits> logger, DrsBotMetrics? metrics = null)
     {
-        _interactive = new("interactive", time, logger);
-        _background = new("background", time, logger);
-        metrics?.ObserveCircuits(() => IsOpen(DrsCallKind.Interactive), () => IsOpen(DrsCallKind.Background));
+        (_time, _logger) = (time, logger);
+        For(ComparisonRef.DefaultProfile, DrsCallKind.Interactive); // the default's are gauged from the start
+        For(ComparisonRef.DefaultProfile, DrsCallKind.Background);
+        metrics?.ObserveCircuits(() => _circuits.Select(c =>
+            (c.Key.Profile, c.Key.Kind == DrsCallKind.Interactive ? "interactive" : "background", c.Value.IsOpen)));
     }
 
-    public Circuit For(DrsCallKind kind) => kind == DrsCallKind.Interactive ? _interactive : _background;
+    public Circuit For(string profile, DrsCallKind kind) => _circuits.GetOrAdd((profile, kind), key =>
+        new(key.Kind == DrsCallKind.Interactive ? "interactive" : "background", key.Profile, _time, _logger));
 
-    public bool IsOpen(DrsCallKind kind) => For(kind).IsOpen;
+    public bool IsOpen(DrsCallKind kind, string profile = ComparisonRef.DefaultProfile) => For(profile, kind).IsOpen;
 
     /// <summary>One kind's breaker: its state, what it counts as a failure, and the lines it logs.</summary>
-    internal sealed class Circuit(string name, TimeProvider time, ILogger logger)
+    internal sealed class Circuit(string name, string profile, TimeProvider time, ILogger logger)
     {
         private readonly DrsWideFailures _evidence = new(time, SamplingDuration);
         private volatile bool _open;
@@ -56,23 +60,23 @@ internal sealed partial class DrsCircuits
         public ValueTask Opened(TimeSpan @break)
         {
             _open = true;
-            LogOpened(logger, name, SamplingDuration.TotalSeconds, @break.TotalSeconds);
+            LogOpened(logger, name, profile, SamplingDuration.TotalSeconds, @break.TotalSeconds);
             return ValueTask.CompletedTask;
         }
 
         public ValueTask Closed()
         {
             _open = false;
-            LogClosed(logger, name);
+            LogClosed(logger, name, profile);
             return ValueTask.CompletedTask;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DRS calls ({Kind}) paused: most calls in the last {Window} s failed; one trial call after {Break} s")]
-    private static partial void LogOpened(ILogger logger, string kind, double window, double @break);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DRS calls ({Kind}, profile {Profile}) paused: most calls in the last {Window} s failed; one trial call after {Break} s")]
+    private static partial void LogOpened(ILogger logger, string kind, string profile, double window, double @break);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "DRS calls ({Kind}) resumed: the trial call succeeded")]
-    private static partial void LogClosed(ILogger logger, string kind);
+    [LoggerMessage(Level = LogLevel.Information, Message = "DRS calls ({Kind}, profile {Profile}) resumed: the trial call succeeded")]
+    private static partial void LogClosed(ILogger logger, string kind, string profile);
 }
 
 /// <summary>

@@ -15,7 +15,7 @@ namespace DrsBot.Drs;
 public interface IDrsClient : IProgressSource
 {
     /// <summary>A job's details, replication progress and data comparisons (three ShowJobDetail calls, made together), for a person waiting.</summary>
-    Task<JobView> GetJobAsync(string jobId, CancellationToken ct);
+    Task<JobView> GetJobAsync(string? profile, string jobId, CancellationToken ct);
 
     /// <summary>
     /// Which tables of a comparison differ: its row-count detail, or its value detail when it has no row-count one,
@@ -33,7 +33,7 @@ public interface IDrsClient : IProgressSource
 
 /// <summary>Typed client for DRS's compare-progress and job-detail APIs. Every failure comes back as a <see cref="DrsFailure"/>.</summary>
 internal sealed partial class DrsClient(
-    HttpClient http, IOptions<DrsOptions> options, TimeProvider time, DrsBotMetrics metrics, DrsCallBudget budget, ILogger<DrsClient> logger) : IDrsClient
+    HttpClient http, DrsProfileSet profiles, TimeProvider time, DrsBotMetrics metrics, DrsCallBudgets budgets, ILogger<DrsClient> logger) : IDrsClient
 {
     private const int MaxMessageLength = 500;
 
@@ -49,19 +49,29 @@ internal sealed partial class DrsClient(
     public async Task<CompareProgressResult> GetCompareProgressAsync(
         ComparisonRef comparison, DrsCallKind kind, CancellationToken ct)
     {
-        var path = $"{Base}v5/{Project}/jobs/{Uri.EscapeDataString(comparison.JobId)}" +
+        if (Profile(comparison.Profile) is not { } p)
+        {
+            return new ProgressFailed(NoProfile(comparison.Profile));
+        }
+
+        var path = $"{Base(p)}v5/{p.Project}/jobs/{Uri.EscapeDataString(comparison.JobId)}" +
                    $"/compare-progress/{Uri.EscapeDataString(comparison.CompareJobId)}";
         var (progress, failure, requestId) = await GetAsync<CompareProgress>(
-            path, kind, kind == DrsCallKind.Interactive ? "interactive" : "background", comparison.Key, IsFinite, ct);
+            p, path, kind, kind == DrsCallKind.Interactive ? "interactive" : "background", comparison.Key, IsFinite, ct);
         return progress is not null ? new ProgressRead(progress, requestId) : new ProgressFailed(failure!);
     }
 
-    public async Task<JobView> GetJobAsync(string jobId, CancellationToken ct)
+    public async Task<JobView> GetJobAsync(string? profile, string jobId, CancellationToken ct)
     {
-        var job = $"{Base}v5/{Project}/jobs/{Uri.EscapeDataString(jobId)}";
-        var detailCall = GetAsync<JobDetailAnswer>(job + "?type=detail", DrsCallKind.Interactive, "job_detail", jobId, a => a.Job is not null, ct);
-        var listCall = ComparisonListAsync(jobId, ct);
-        var progressCall = GetAsync<JobDetailAnswer>(job + "?type=progress", DrsCallKind.Interactive, "job_progress", jobId, a => a.Job is not null, ct);
+        if (Profile(profile) is not { } p)
+        {
+            return new JobView(jobId, null, NoProfile(profile), null, null, null) { Profile = profile };
+        }
+
+        var job = $"{Base(p)}v5/{p.Project}/jobs/{Uri.EscapeDataString(jobId)}";
+        var detailCall = GetAsync<JobDetailAnswer>(p, job + "?type=detail", DrsCallKind.Interactive, "job_detail", jobId, a => a.Job is not null, ct);
+        var listCall = ComparisonListAsync(p, jobId, ct);
+        var progressCall = GetAsync<JobDetailAnswer>(p, job + "?type=progress", DrsCallKind.Interactive, "job_progress", jobId, a => a.Job is not null, ct);
         var (detail, detailFailure, _) = await detailCall;
         var (list, listFailure, _) = await listCall;
         var (progress, _, _) = await progressCall; // replication health is a bonus: without it the view still answers
@@ -69,6 +79,7 @@ internal sealed partial class DrsClient(
         return new JobView(jobId, detail?.Job, detailFailure, comparisons, list?.Job?.TotalCount, listFailure)
         {
             Replication = progress?.Job?.ProgressInfo,
+            Profile = profile,
         };
     }
 
@@ -98,7 +109,12 @@ internal sealed partial class DrsClient(
 
     public async Task<string?> GetTablesKindAsync(ComparisonRef comparison, CancellationToken ct)
     {
-        var (list, _, _) = await ComparisonListAsync(comparison.JobId, ct);
+        if (Profile(comparison.Profile) is not { } p)
+        {
+            return null;
+        }
+
+        var (list, _, _) = await ComparisonListAsync(p, comparison.JobId, ct);
         return list?.Job?.CompareResult?.DataCompareTasks?.FirstOrDefault(t => t.Id == comparison.CompareJobId)?.Type?.ToLowerInvariant() switch
         {
             "lines" or "line" => TableDifferences.Rows,
@@ -111,12 +127,17 @@ internal sealed partial class DrsClient(
     /// A job's data comparisons (ShowJobDetail, the first page). DRS documents no page-size maximum; 50 is more than a
     /// Slack reply shows, stays far below MaxBodyBytes, and total_count says how many there are in all.
     /// </summary>
-    private Task<(JobDetailAnswer? Value, DrsFailure? Failure, string? RequestId)> ComparisonListAsync(string jobId, CancellationToken ct) =>
-        GetAsync<JobDetailAnswer>($"{Base}v5/{Project}/jobs/{Uri.EscapeDataString(jobId)}?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50",
+    private Task<(JobDetailAnswer? Value, DrsFailure? Failure, string? RequestId)> ComparisonListAsync(DrsProfile p, string jobId, CancellationToken ct) =>
+        GetAsync<JobDetailAnswer>(p, $"{Base(p)}v5/{p.Project}/jobs/{Uri.EscapeDataString(jobId)}?type=compare&compare_type=data_compare&query_type=list&offset=0&limit=50",
             DrsCallKind.Interactive, "job_comparisons", jobId, a => a.Job is not null, ct);
 
     private async Task<TablesResult> ReadTablesAsync(ComparisonRef c, string kind, int maxPages, CancellationToken ct)
     {
+        if (Profile(c.Profile) is not { } p)
+        {
+            return new TablesResult(null, NoProfile(c.Profile));
+        }
+
         var (job, compare) = (Uri.EscapeDataString(c.JobId), Uri.EscapeDataString(c.CompareJobId));
         var v3 = false;
         var inconsistent = new List<TableDifference>();
@@ -131,7 +152,7 @@ internal sealed partial class DrsClient(
             {
                 var type = kind == TableDifferences.Rows ? "line_compare" : "content_compare";
                 var (answer, failure, _) = await GetAsync<JobDetailAnswer>(
-                    $"{Base}v5/{Project}/jobs/{job}?type=compare&compare_type={type}&query_type=detail&compare_task_id={compare}&{window}",
+                    p, $"{Base(p)}v5/{p.Project}/jobs/{job}?type=compare&compare_type={type}&query_type=detail&compare_task_id={compare}&{window}",
                     DrsCallKind.Interactive, "compare_tables", c.Key, a => a.Job is not null, ct);
                 if (failure is not null)
                 {
@@ -154,7 +175,7 @@ internal sealed partial class DrsClient(
             else if (kind == TableDifferences.Rows)
             {
                 var (answer, failure, _) = await GetAsync<LineDetailAnswer>(
-                    $"{Base}v3/{Project}/jobs/{job}/compare/{compare}/line-detail?{window}",
+                    p, $"{Base(p)}v3/{p.Project}/jobs/{job}/compare/{compare}/line-detail?{window}",
                     DrsCallKind.Interactive, "compare_tables_v3", c.Key, _ => true, ct);
                 if (failure is not null)
                 {
@@ -168,7 +189,7 @@ internal sealed partial class DrsClient(
             else
             {
                 var (answer, failure, _) = await GetAsync<ContentDetailAnswer>(
-                    $"{Base}v3/{Project}/jobs/{job}/compare/{compare}/content-detail?{window}",
+                    p, $"{Base(p)}v3/{p.Project}/jobs/{job}/compare/{compare}/content-detail?{window}",
                     DrsCallKind.Interactive, "compare_tables_v3", c.Key, _ => true, ct);
                 if (failure is not null)
                 {
@@ -205,31 +226,41 @@ internal sealed partial class DrsClient(
     private static TableDifference Table(string? source, string? target, long? sourceRows, long? targetRows, long? difference, string? message) =>
         new(Clip(source, 256) ?? "?", Clip(target ?? source, 256) ?? "?", sourceRows, targetRows, difference, Clip(message, 300));
 
-    private string Project => Uri.EscapeDataString(options.Value.ProjectId);
+    private DrsProfile? Profile(string? name) => profiles.Find(name);
+
+    /// <summary>A watch of a profile no longer configured (removed from Drs:Profiles): said plainly, and no call made.</summary>
+    private static DrsFailure NoProfile(string? name) => new(DrsFailureKind.Rejected, Code: NoProfileCode,
+        Message: $"DrsBot has no DRS profile named '{name}' (Drs:Profiles:{name}): it was removed from the configuration, or never there.");
+
+    /// <summary>The code of DrsBot's own refusal of a profile it does not know (not DRS's: no call was made).</summary>
+    public const string NoProfileCode = "DRSBOT.PROFILE";
 
     /// <summary>
     /// The base address each path is written after, so the request's address is one absolute string. A relative one
-    /// is combined with BaseAddress by HttpClient on every call (two more strings and a char[]). Empty, so HttpClient
-    /// combines after all, for a base with a query or fragment, which combining drops.
+    /// is combined with BaseAddress by HttpClient on every call (two more strings and a char[]). The default profile's
+    /// is the client's own BaseAddress (the demo points it at its simulator); empty, so HttpClient combines after all,
+    /// for a base with a query or fragment, which combining drops.
     /// </summary>
-    private string Base => http.BaseAddress?.AbsoluteUri is { } address && address.EndsWith('/') && address.AsSpan().IndexOfAny('?', '#') < 0
-        ? address
-        : "";
+    private string Base(DrsProfile profile) => !profile.IsDefault
+        ? profile.BaseAddress ?? ""
+        : http.BaseAddress?.AbsoluteUri is { } address && address.EndsWith('/') && address.AsSpan().IndexOfAny('?', '#') < 0
+            ? address
+            : "";
 
     /// <summary>One GET with the headers DRS wants, timed, logged once and counted; the answer or why not.</summary>
     private async Task<(T? Value, DrsFailure? Failure, string? RequestId)> GetAsync<T>(
-        string path, DrsCallKind kind, string call, string subject, Func<T, bool> isComplete, CancellationToken ct) where T : class
+        DrsProfile profile, string path, DrsCallKind kind, string call, string subject, Func<T, bool> isComplete, CancellationToken ct) where T : class
     {
         // A person waiting gets what the planned polls leave of the minute; polls are held to theirs before they call.
-        if (kind == DrsCallKind.Interactive && !budget.TryCommand())
+        if (kind == DrsCallKind.Interactive && !budgets.For(profile.Name).TryCommand())
         {
             metrics.DrsCall(call, TimeSpan.Zero, "over_budget", BudgetCode);
             return (null, new DrsFailure(DrsFailureKind.Throttled, Code: BudgetCode,
-                Message: "DrsBot has made as many DRS calls this minute as Drs:MaxCallsPerMinute allows. Try again in a minute."), null);
+                Message: $"DrsBot has made as many DRS calls this minute as {(profile.IsDefault ? "Drs" : "Drs:Profiles:" + profile.Name)}:MaxCallsPerMinute allows. Try again in a minute."), null);
         }
 
-        using var request = new DrsRequest(path, kind, subject, time.GetTimestamp());
-        request.Headers.TryAddWithoutValidation("X-Language", options.Value.Language);
+        using var request = new DrsRequest(path, kind, subject, time.GetTimestamp(), profile);
+        request.Headers.TryAddWithoutValidation("X-Language", profile.Options.Language);
         // The API page lists Content-Type as mandatory even on GET, and AK/SK signing covers it.
         request.Content = new ByteArrayContent([]);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -422,8 +453,17 @@ internal static class DrsJson
 internal sealed partial class DrsJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>A GET to DRS that carries what its resilience pipeline needs to know: who waits, about what, since when.</summary>
-internal sealed class DrsRequest(string path, DrsCallKind kind, string subject, long started) : HttpRequestMessage(HttpMethod.Get, path)
+internal sealed class DrsRequest(string path, DrsCallKind kind, string subject, long started, DrsProfile profile) : HttpRequestMessage(HttpMethod.Get, path)
 {
+    /// <summary>Whose project and credentials: auth, the circuit breakers and the call budget are the profile's.</summary>
+    public DrsProfile Profile { get; } = profile;
+
+    /// <summary>The request's profile's settings, or null when the request is not DrsBot's own (tests of one handler).</summary>
+    public static DrsProfileOptions? ProfileOf(HttpRequestMessage request) => (request as DrsRequest)?.Profile.Options;
+
+    /// <summary>The request's profile's name; the default one for a request that is not a DrsRequest.</summary>
+    public static string ProfileNameOf(HttpRequestMessage? request) => (request as DrsRequest)?.Profile.Name ?? ComparisonRef.DefaultProfile;
+
     /// <summary>Picks the pipeline: a person waiting, or a poll.</summary>
     public DrsCallKind Kind { get; } = kind;
 

@@ -1,10 +1,39 @@
 namespace DrsBot.Drs;
 
-/// <summary>The <c>Drs</c> configuration section.</summary>
-public sealed class DrsOptions
+/// <summary>
+/// The <c>Drs</c> configuration section: the default profile's settings, the timeouts every profile shares, and the
+/// named profiles (<c>Drs:Profiles:&lt;name&gt;</c>), each a project of a region with its own credentials.
+/// </summary>
+public sealed class DrsOptions : DrsProfileOptions
 {
     public const string Section = "Drs";
 
+    /// <summary>More projects or regions, by name (1-32 of a-z, 0-9 and '-'); the top-level section is <c>default</c>.</summary>
+    public Dictionary<string, DrsProfileOptions> Profiles { get; set; } = [];
+
+    /// <summary>A profile's settings by name (null or <c>default</c>: this section's own); null when there is no such profile.</summary>
+    public DrsProfileOptions? Profile(string? name) =>
+        name is null or Watching.ComparisonRef.DefaultProfile ? this : Profiles.GetValueOrDefault(name);
+
+    /// <summary>How long a slash command waits for DRS before acknowledging and answering via response_url.</summary>
+    public TimeSpan InteractiveBudget { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Total time a slash command may spend on DRS, retries included; past the budget the answer goes to response_url.</summary>
+    public TimeSpan InteractiveTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>One attempt of a slash command's DRS call.</summary>
+    public TimeSpan InteractiveAttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Total time a background poll may spend on DRS, retries included.</summary>
+    public TimeSpan BackgroundTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>One attempt of a background poll's DRS call.</summary>
+    public TimeSpan BackgroundAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Where one DRS profile is and how DrsBot signs in to it: the top-level <c>Drs</c> section, or a <c>Drs:Profiles:&lt;name&gt;</c>.</summary>
+public class DrsProfileOptions
+{
     /// <summary>The DRS endpoint, e.g. <c>https://drs.ap-southeast-1.myhuaweicloud.com</c>. Derived from Region when unset.</summary>
     public Uri? Endpoint { get; set; }
 
@@ -36,21 +65,6 @@ public sealed class DrsOptions
     public string Language { get; set; } = "en-us";
 
     public DrsAuthOptions Auth { get; set; } = new();
-
-    /// <summary>How long a slash command waits for DRS before acknowledging and answering via response_url.</summary>
-    public TimeSpan InteractiveBudget { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Total time a slash command may spend on DRS, retries included; past the budget the answer goes to response_url.</summary>
-    public TimeSpan InteractiveTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>One attempt of a slash command's DRS call.</summary>
-    public TimeSpan InteractiveAttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Total time a background poll may spend on DRS, retries included.</summary>
-    public TimeSpan BackgroundTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>One attempt of a background poll's DRS call.</summary>
-    public TimeSpan BackgroundAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public Uri? ResolvedEndpoint => Endpoint ?? (string.IsNullOrWhiteSpace(Region)
         ? null

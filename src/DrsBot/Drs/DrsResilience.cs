@@ -18,8 +18,8 @@ namespace DrsBot.Drs;
 /// connections and attempts that timed out; after DRS's Retry-After, else 100 and 200 ms for a person or a jittered
 /// backoff from 200 ms to 5 s for a poll. A Retry-After that would outlast the budget is not waited: the caller gets
 /// DRS's answer now, which says more than a timeout would;</item>
-/// <item>the kind's circuit breaker (<see cref="DrsCircuits"/>): a burst of commands can open the interactive one,
-/// never the one polls go through;</item>
+/// <item>the circuit breaker of the profile and kind (<see cref="DrsCircuits"/>): a burst of commands can open the
+/// interactive one, never the one polls go through, and one profile's outage never opens another's;</item>
 /// <item>one attempt's limit (<c>Drs:InteractiveAttemptTimeout</c>, <c>Drs:BackgroundAttemptTimeout</c>), which holds the
 /// body too (<see cref="DrsAnswerBuffer"/>).</item>
 /// </list>
@@ -36,7 +36,7 @@ internal static class DrsResilience
         client.Services.TryAddSingleton<DrsCircuits>();
         client.Services.TryAddTransient<DrsAnswerBuffer>();
         client.AddResilienceHandler(PipelineName, Configure)
-            .SelectPipelineBy(_ => request => KindOf(request) == DrsCallKind.Interactive ? Interactive : Background);
+            .SelectPipelineBy(_ => request => InstanceOf(DrsRequest.ProfileNameOf(request), KindOf(request)));
         client.AddHttpMessageHandler<DrsAnswerBuffer>();
         return client;
     }
@@ -44,12 +44,17 @@ internal static class DrsResilience
     public static DrsCallKind KindOf(HttpRequestMessage? request) =>
         request is DrsRequest drs ? drs.Kind : DrsCallKind.Background;
 
+    // One pipeline instance per profile and kind, named "<profile>/<kind>"; '/' cannot occur in a profile name.
+    private static string InstanceOf(string profile, DrsCallKind kind) =>
+        string.Concat(profile, "/", kind == DrsCallKind.Interactive ? Interactive : Background);
+
     private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
     {
-        var kind = context.InstanceName == Interactive ? DrsCallKind.Interactive : DrsCallKind.Background;
+        var profile = context.InstanceName[..context.InstanceName.LastIndexOf('/')];
+        var kind = context.InstanceName.EndsWith("/" + Interactive, StringComparison.Ordinal) ? DrsCallKind.Interactive : DrsCallKind.Background;
         var options = context.ServiceProvider.GetRequiredService<IOptions<DrsOptions>>().Value;
         var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
-        var circuit = context.ServiceProvider.GetRequiredService<DrsCircuits>().For(kind);
+        var circuit = context.ServiceProvider.GetRequiredService<DrsCircuits>().For(profile, kind);
         var interactive = kind == DrsCallKind.Interactive;
         var budget = interactive ? options.InteractiveTimeout : options.BackgroundTimeout;
 
@@ -127,7 +132,7 @@ internal static class DrsResilience
 /// good. At most <see cref="DrsClient.MaxBodyBytes"/>. It also notes, once per answer, whether an error is the gateway's
 /// throttling, for the retry and the breaker to read, and tells the DRS call budget, which slows the polls down.
 /// </summary>
-internal sealed class DrsAnswerBuffer(DrsCallBudget? budget = null) : DelegatingHandler
+internal sealed class DrsAnswerBuffer(DrsCallBudgets? budgets = null) : DelegatingHandler
 {
     private static readonly HttpRequestOptionsKey<bool> Throttled = new("DrsBot.Throttled");
 
@@ -149,7 +154,7 @@ internal sealed class DrsAnswerBuffer(DrsCallBudget? budget = null) : Delegating
                 request.Options.Set(Throttled, throttled);
                 if (throttled || response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
                 {
-                    budget?.Throttled(); // every attempt: a retry that then succeeds was still throttled once
+                    budgets?.For(DrsRequest.ProfileNameOf(request)).Throttled(); // every attempt: a retry that then succeeds was still throttled once
                 }
             }
 

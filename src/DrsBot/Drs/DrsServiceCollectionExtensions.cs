@@ -18,11 +18,11 @@ public static class DrsServiceCollectionExtensions
         services.AddTransient<StaticTokenHandler>();
         services.AddTransient<IamTokenHandler>();
         services.AddTransient<AkSkSigningHandler>();
-        services.AddSingleton<IamTokenProvider>(); // one per process: its cached token serves every DRS call
-        services.AddHttpClient(IamTokenProvider.HttpClientName, (sp, http) =>
+        services.AddSingleton<DrsProfileSet>();
+        services.AddSingleton<IamTokenProviders>(); // one provider per profile: its cached token serves all its calls
+        services.AddHttpClient(IamTokenProvider.HttpClientName, http =>
             {
-                http.BaseAddress = sp.GetRequiredService<IOptions<DrsOptions>>().Value.ResolvedIamEndpoint.AsBaseAddress();
-                http.Timeout = TimeSpan.FromSeconds(10);
+                http.Timeout = TimeSpan.FromSeconds(10); // each profile's IAM address is written in full
                 http.MaxResponseContentBufferSize = DrsClient.MaxBodyBytes;
             })
             .ConfigurePrimaryHttpMessageHandler(NoRedirects); // a 307 would carry the password to its Location
@@ -50,14 +50,13 @@ public static class DrsServiceCollectionExtensions
         services.AddScoped<IProgressSource>(sp => sp.GetRequiredService<IDrsClient>()); // the core's port, this edge's client
         client.ConfigurePrimaryHttpMessageHandler(NoRedirects); // a redirect is a wrong Drs:Endpoint, never followed
 
-        // Handlers run in the order added: resilience outside, so every retry is authenticated afresh.
+        // Handlers run in the order added: resilience outside, so every retry is authenticated afresh. Each profile
+        // signs in its own way: each of the three handlers serves the requests of profiles in its mode and passes on
+        // the others untouched.
         client.AddDrsResilience();
-        client.AddHttpMessageHandler(sp => sp.GetRequiredService<IOptions<DrsOptions>>().Value.Auth.Mode switch
-        {
-            DrsAuthMode.Password => sp.GetRequiredService<IamTokenHandler>(),
-            DrsAuthMode.AkSk => sp.GetRequiredService<AkSkSigningHandler>(),
-            _ => sp.GetRequiredService<StaticTokenHandler>(),
-        });
+        client.AddHttpMessageHandler<StaticTokenHandler>();
+        client.AddHttpMessageHandler<IamTokenHandler>();
+        client.AddHttpMessageHandler<AkSkSigningHandler>();
 
         return services;
     }

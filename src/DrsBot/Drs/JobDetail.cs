@@ -98,6 +98,9 @@ public sealed record JobView(
     int? TotalComparisons,
     DrsFailure? ComparisonsFailure)
 {
+    /// <summary>The DRS profile the job is in (null: the default one).</summary>
+    public string? Profile { get; init; }
+
     /// <summary>Replication health (type=progress); null when DRS did not give it, which the view leaves out.</summary>
     public JobProgressInfo? Replication { get; init; }
 

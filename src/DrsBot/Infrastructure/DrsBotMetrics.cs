@@ -90,21 +90,19 @@ public sealed class DrsBotMetrics
     /// 1 while DrsBot is not calling DRS for that kind of call (commands or polls): its circuit breaker is open.
     /// <c>drsbot_drs_paused</c> is the same gauge under its old name, kept for one release (deprecated).
     /// </summary>
-    internal void ObserveCircuits(Func<bool> interactiveOpen, Func<bool> backgroundOpen)
+    internal void ObserveCircuits(Func<IEnumerable<(string Profile, string Call, bool Open)>> circuits)
     {
-        Measurement<int>[] Sample() =>
-        [
-            new(interactiveOpen() ? 1 : 0, new KeyValuePair<string, object?>("call", "interactive")),
-            new(backgroundOpen() ? 1 : 0, new KeyValuePair<string, object?>("call", "background")),
-        ];
+        IEnumerable<Measurement<int>> Sample() => circuits().Select(c => new Measurement<int>(c.Open ? 1 : 0,
+            new KeyValuePair<string, object?>("call", c.Call), new KeyValuePair<string, object?>("profile", c.Profile)));
 
         _meter.CreateObservableGauge("drsbot.drs.circuit.open", Sample, "{state}", "1 while the circuit breaker for DRS calls of this kind is open");
         _meter.CreateObservableGauge("drsbot.drs.paused", Sample, "{state}", "Deprecated: drsbot_drs_circuit_open under its old name, removed in the next release");
     }
 
     /// <summary>The interval polls run at now: <c>Watch:PollInterval</c>, or longer under the DRS call budget.</summary>
-    internal void ObservePollInterval(Func<double> seconds) =>
-        _meter.CreateObservableGauge("drsbot.poll.interval.effective", () => new Measurement<double>(seconds(), new KeyValuePair<string, object?>("profile", "default")),
+    internal void ObservePollInterval(Func<IEnumerable<(string Profile, double Seconds)>> intervals) =>
+        _meter.CreateObservableGauge("drsbot.poll.interval.effective",
+            () => intervals().Select(i => new Measurement<double>(i.Seconds, new KeyValuePair<string, object?>("profile", i.Profile))),
             "s", "The interval polls run at: Watch:PollInterval, or longer while Drs:MaxCallsPerMinute cannot carry it");
 
     /// <summary>Socket Mode connections open on this replica.</summary>

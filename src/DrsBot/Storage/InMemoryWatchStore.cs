@@ -147,7 +147,10 @@ public sealed class InMemoryWatchStore(PollSchedule schedule, TimeProvider time)
         lock (_gate)
         {
             var subscriptions = _entries.Values.SelectMany(e => e.Record!.Subscriptions).ToList();
-            return Task.FromResult(new WatchTotals(_entries.Count, subscriptions.Count, subscriptions.Sum(s => (long)s.Pending.Count)));
+            return Task.FromResult(new WatchTotals(_entries.Count, subscriptions.Count, subscriptions.Sum(s => (long)s.Pending.Count))
+            {
+                ByProfile = _entries.Values.GroupBy(e => e.Record!.Comparison.ProfileName).ToDictionary(g => g.Key, g => (long)g.Count()),
+            });
         }
     }
 

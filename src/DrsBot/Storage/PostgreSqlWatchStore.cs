@@ -248,7 +248,22 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
                 """, connection);
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            return new WatchTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            var totals = new WatchTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            await reader.DisposeAsync();
+
+            // The profile is the key's first part when it has three (profile:job:compare); two parts are the default's.
+            await using var byProfile = new NpgsqlCommand("""
+                SELECT CASE WHEN split_part(comparison, ':', 3) = '' THEN 'default' ELSE split_part(comparison, ':', 1) END, count(*)
+                FROM drsbot.watch GROUP BY 1
+                """, connection);
+            await using var profiles = await byProfile.ExecuteReaderAsync(ct);
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (await profiles.ReadAsync(ct))
+            {
+                counts[profiles.GetString(0)] = profiles.GetInt64(1);
+            }
+
+            return totals with { ByProfile = counts };
         }, ct);
 
     public Task<PaceHistory?> GetPaceAsync(ComparisonRef comparison, DateTimeOffset now, CancellationToken ct = default) =>

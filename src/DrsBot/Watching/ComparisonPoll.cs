@@ -15,14 +15,14 @@ public sealed partial class ComparisonPoll(
     INotificationDelivery delivery,
     IOptions<WatchOptions> options,
     DrsBotMetrics metrics,
-    DrsCallBudget budget,
+    DrsCallBudgets budgets,
     ILogger<ComparisonPoll> logger)
 {
     public async Task RunAsync(LeaseKeeper lease, CancellationToken ct)
     {
         var comparison = lease.Lease.Comparison;
         var needsReading = await store.GetAsync(comparison, ct) is { NeedsReading: true };
-        if (needsReading && !budget.TryPoll())
+        if (needsReading && !budgets.For(comparison).TryPoll())
         {
             LogOverBudget(logger, comparison.Key); // read at its next slot; its outbox still drains
         }

@@ -72,7 +72,11 @@ public interface IWatchStore
     Task PingAsync(CancellationToken ct = default);
 }
 
-public sealed record WatchTotals(long Comparisons, long Subscriptions, long Outbox);
+public sealed record WatchTotals(long Comparisons, long Subscriptions, long Outbox)
+{
+    /// <summary>Comparisons watched in each DRS profile (a profile with none is absent): each profile's budget plans its own.</summary>
+    public IReadOnlyDictionary<string, long> ByProfile { get; init; } = new Dictionary<string, long>();
+}
 
 /// <summary>The right to poll one comparison until <see cref="Until"/>; <see cref="Token"/> fences a stale holder.</summary>
 public sealed record PollLease(ComparisonRef Comparison, Guid Token, DateTimeOffset? DueAt, DateTimeOffset Until);

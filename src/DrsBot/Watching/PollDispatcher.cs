@@ -132,7 +132,7 @@ public sealed partial class PollDispatcher(
         if (lease.DueAt is { } due && due <= started)
         {
             // A poll on demand (PollNowAsync) may run before it is due; only lateness counts.
-            var missed = started - due > schedule.Interval;
+            var missed = started - due > schedule.Interval(comparison);
             metrics.PollStarted(started - due, missed);
             if (missed)
             {

@@ -8,16 +8,20 @@ namespace DrsBot.Watching;
 /// interval derived from its key, so a thousand watches do not all call DRS in the same second and every replica
 /// agrees on the times without talking to the others.
 /// </summary>
-public sealed class PollSchedule(IOptions<WatchOptions> options, DrsCallBudget? budget = null)
+public sealed class PollSchedule(IOptions<WatchOptions> options, DrsCallBudgets? budgets = null)
 {
-    /// <summary><c>Watch:PollInterval</c>, or longer while the DRS call budget cannot carry it (<see cref="DrsCallBudget"/>).</summary>
-    public TimeSpan Interval => budget?.Interval ?? options.Value.PollInterval;
+    /// <summary>
+    /// <c>Watch:PollInterval</c>, or longer while the DRS call budget of the comparison's profile cannot carry it
+    /// (<see cref="DrsCallBudget"/>).
+    /// </summary>
+    public TimeSpan Interval(ComparisonRef comparison) => budgets?.For(comparison).Interval ?? options.Value.PollInterval;
 
     /// <summary>The first poll time strictly after <paramref name="after"/>.</summary>
     public DateTimeOffset Next(ComparisonRef comparison, DateTimeOffset after)
     {
-        var interval = Interval.Ticks;
-        var offset = Offset(comparison.Key, Interval);
+        var every = Interval(comparison);
+        var interval = every.Ticks;
+        var offset = Offset(comparison.Key, every);
         var slot = ((after.UtcTicks - offset) / interval + 1) * interval;
         return new DateTimeOffset(slot + offset, TimeSpan.Zero);
     }

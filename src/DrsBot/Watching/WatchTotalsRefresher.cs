@@ -8,9 +8,9 @@ namespace DrsBot.Watching;
 /// Counts what is stored every 15 seconds for the gauges (watched comparisons, subscriptions, outbox depth), so a
 /// Prometheus scrape never waits on the database. Every replica reports the same shared totals.
 /// </summary>
-internal sealed class WatchTotalsRefresher(IWatchStore store, DrsBotMetrics metrics, DrsCallBudget budget, TimeProvider time) : BackgroundService
+internal sealed class WatchTotalsRefresher(IWatchStore store, DrsBotMetrics metrics, DrsCallBudgets budgets, TimeProvider time) : BackgroundService
 {
-    private TimeSpan _interval;
+    private readonly Dictionary<string, TimeSpan> _intervals = new(StringComparer.Ordinal);
 
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(15);
 
@@ -30,15 +30,25 @@ internal sealed class WatchTotalsRefresher(IWatchStore store, DrsBotMetrics metr
         {
             var totals = await store.CountAsync(ct);
             metrics.Totals(totals.Comparisons, totals.Subscriptions, totals.Outbox);
-            // The number watched sets the budget's interval; when it shortens, no poll waits out the longer one.
-            budget.Watched(totals.Comparisons);
-            var interval = budget.Interval;
-            if (_interval != default && interval < _interval)
+            // The number watched in a profile sets its budget's interval; when one shortens, no poll waits out the
+            // longer one (brought forward are polls of every profile: the budgets hold back any that come too soon).
+            TimeSpan? shortened = null;
+            foreach (var budget in budgets.All)
             {
-                await store.PollWithinAsync(interval, ct);
+                budget.Watched(totals.ByProfile.GetValueOrDefault(budget.Profile));
+                var interval = budget.Interval;
+                if (_intervals.TryGetValue(budget.Profile, out var before) && interval < before && (shortened is null || interval < shortened))
+                {
+                    shortened = interval;
+                }
+
+                _intervals[budget.Profile] = interval;
             }
 
-            _interval = interval;
+            if (shortened is { } within)
+            {
+                await store.PollWithinAsync(within, ct);
+            }
         }
         catch (WatchStoreUnavailableException)
         {

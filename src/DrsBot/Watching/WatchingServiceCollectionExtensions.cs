@@ -53,18 +53,19 @@ public static class WatchingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDrsCallBudget(this IServiceCollection services)
     {
-        if (services.Any(s => s.ServiceType == typeof(DrsCallBudget)))
+        if (services.Any(s => s.ServiceType == typeof(DrsCallBudgets)))
         {
             return services;
         }
 
         services.AddOptions<DrsBudgetOptions>().BindConfiguration(DrsBudgetOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DrsBudgetOptions>, DrsBudgetOptionsValidator>();
+        services.AddSingleton<DrsProfiles>();
         return services.AddSingleton(sp =>
         {
-            var budget = ActivatorUtilities.CreateInstance<DrsCallBudget>(sp);
-            sp.GetService<Infrastructure.DrsBotMetrics>()?.ObservePollInterval(() => budget.Interval.TotalSeconds);
-            return budget;
+            var budgets = ActivatorUtilities.CreateInstance<DrsCallBudgets>(sp);
+            sp.GetService<Infrastructure.DrsBotMetrics>()?.ObservePollInterval(() => budgets.All.Select(b => (b.Profile, b.Interval.TotalSeconds)));
+            return budgets;
         });
     }
 

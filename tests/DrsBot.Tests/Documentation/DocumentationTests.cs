@@ -113,6 +113,8 @@ public sealed partial class DocumentationTests
             foreach (Match m in Setting().Matches(line))
             {
                 var key = m.Groups["key"].Value.Replace("__", ":", StringComparison.Ordinal);
+                // A profile's key is the Drs section's key under Drs:Profiles:<name>.
+                key = Regex.Replace(key, "^Drs:Profiles:[a-z0-9-]{1,32}:", "Drs:");
                 if (!ExampleSettingsTests.BoundKeys().Contains(key) && key is not ("ASPNETCORE_ENVIRONMENT" or "ASPNETCORE_URLS"))
                 {
                     problems.Add($"`{line}`: {key} is not a setting DrsBot reads");

@@ -228,7 +228,8 @@ public sealed class DrsResilienceTests : IDisposable
     }
 
     private static DrsRequest Get(DrsCallKind kind, string subject = "job-1/cmp-1") =>
-        new("http://drs.test/v5/p/jobs/j/compare-progress/c", kind, subject, TimeProvider.System.GetTimestamp());
+        new("http://drs.test/v5/p/jobs/j/compare-progress/c", kind, subject, TimeProvider.System.GetTimestamp(),
+            new DrsProfileSet(Options.Create(new DrsOptions { ProjectId = "p" })).Default);
 
     private static HttpResponseMessage Answer(HttpStatusCode status, HttpContent? content = null, TimeSpan? retryAfter = null)
     {

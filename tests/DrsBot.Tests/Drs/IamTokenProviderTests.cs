@@ -52,7 +52,7 @@ public sealed class IamTokenProviderTests
             ProjectId = "p",
             Auth = new DrsAuthOptions { Mode = DrsAuthMode.Password, DomainName = "d", UserName = "u", Password = "pw" },
         });
-        return new IamTokenProvider(clients.Object, options, _time, NullLogger<IamTokenProvider>.Instance);
+        return new IamTokenProvider(clients.Object, options.Value, _time, NullLogger<IamTokenProvider>.Instance);
     }
 
     [Fact]

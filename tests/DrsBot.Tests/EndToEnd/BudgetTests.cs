@@ -76,7 +76,7 @@ public sealed class BudgetTests(Xunit.Abstractions.ITestOutputHelper output) : E
     [Fact]
     public async Task Two_hundred_comparisons_stay_within_120_calls_a_minute_none_starved_and_commands_answered()
     {
-        var budget = App.Services.GetRequiredService<DrsCallBudget>();
+        var budget = App.Services.GetRequiredService<DrsCallBudgets>().For(ComparisonRef.DefaultProfile);
         Assert.Equal(TimeSpan.FromMinutes(3), budget.Interval); // 200 ÷ (120 × 80 %) a minute: 2.1 min, so 3
 
         var perMinute = await RunAsync(9);
@@ -98,7 +98,7 @@ public sealed class BudgetTests(Xunit.Abstractions.ITestOutputHelper output) : E
     [Fact]
     public async Task When_drs_throttles_half_the_calls_the_rate_backs_off_and_recovers_after()
     {
-        var budget = App.Services.GetRequiredService<DrsCallBudget>();
+        var budget = App.Services.GetRequiredService<DrsCallBudgets>().For(ComparisonRef.DefaultProfile);
         var steady = (await RunAsync(3)).Sum() / 3.0;
         for (var i = 0; i < Watched; i++)
         {

@@ -24,6 +24,7 @@ public sealed class ExampleSettingsTests
         { "Slack", typeof(SlackOptions) },
         { "Slack:RateLimit", typeof(SlackRateLimitOptions) },
         { "Drs", typeof(DrsOptions) },
+        { "Drs", typeof(DrsBudgetOptions) }, // the core's view of the same section: budgets and AllowedChannels
         { "Drs:Auth", typeof(DrsAuthOptions) },
         { "Watch", typeof(WatchOptions) },
         { "Hangfire", typeof(StorageOptions) },

@@ -119,7 +119,7 @@ public sealed class InteractionTests : EndToEndTest
 
     [Theory]
     [InlineData("drs.refresh", "job-1/../x:cmp-1")]
-    [InlineData("drs.subscribe", "job-1:cmp-1:extra")]
+    [InlineData("drs.subscribe", "job-1:cmp-1:extra:more")]
     [InlineData("drs.refresh", "<!channel>")]
     [InlineData("drs.subscribe", "")]
     public async Task Hostile_values_get_a_friendly_refusal_and_no_drs_call(string actionId, string value)

@@ -12,7 +12,7 @@ public sealed class DrsCallBudgetTests
 
     private DrsCallBudget Budget(int perMinute = 120, double share = 0.2, string interval = "00:00:05") => new(
         Options.Create(new WatchOptions { PollInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) }),
-        Options.Create(new DrsBudgetOptions { MaxCallsPerMinute = perMinute, CommandShare = share }),
+        new DrsBudgetOptions { MaxCallsPerMinute = perMinute, CommandShare = share },
         _clock, NullLogger<DrsCallBudget>.Instance);
 
     [Theory]

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace DrsBot.Drs.Auth;
 
 /// <summary>
-/// <c>Drs:Auth:Mode=AkSk</c>: signs every attempt afresh (new X-Sdk-Date) with the access key and secret key.
-/// Signs content-type, host, x-project-id, x-sdk-date and, for temporary credentials, x-security-token.
+/// <c>Auth:Mode=AkSk</c>: signs every attempt afresh (new X-Sdk-Date) with the profile's access key and secret key.
+/// Signs content-type, host, x-project-id, x-sdk-date and, for temporary credentials, x-security-token. A request of a
+/// profile that signs in otherwise passes on untouched.
 /// </summary>
 internal sealed class AkSkSigningHandler(IOptions<DrsOptions> options, TimeProvider time) : DelegatingHandler
 {
@@ -14,8 +15,13 @@ internal sealed class AkSkSigningHandler(IOptions<DrsOptions> options, TimeProvi
     // as it is (an async method here would cost every DRS call a state machine). Only a request with a body waits.
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        var drs = options.Value;
+        var drs = DrsRequest.ProfileOf(request) ?? options.Value;
         var auth = drs.Auth;
+        if (auth.Mode != DrsAuthMode.AkSk)
+        {
+            return base.SendAsync(request, ct);
+        }
+
         var uri = request.RequestUri!;
         var host = uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";
         var date = AkSkSigner.FormatDate(time.GetUtcNow());

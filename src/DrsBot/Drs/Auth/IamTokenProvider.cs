@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DrsBot.Infrastructure;
 using DrsBot.Watching;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public sealed class IamTokenException(DrsFailure failure)
 /// <c>nocatalog=true</c> leaves the service catalogue out of the answer, which keeps it far below the 64 KiB read cap.
 /// </summary>
 public sealed partial class IamTokenProvider(
-    IHttpClientFactory clients, IOptions<DrsOptions> options, TimeProvider time, ILogger<IamTokenProvider> logger)
+    IHttpClientFactory clients, DrsProfileOptions profile, TimeProvider time, ILogger logger)
 {
     public const string HttpClientName = "iam";
     private static readonly TimeSpan RefreshBeforeExpiry = TimeSpan.FromHours(1);
@@ -98,7 +99,7 @@ public sealed partial class IamTokenProvider(
 
     private async Task<CachedToken> FetchAsync(CancellationToken ct)
     {
-        var drs = options.Value;
+        var drs = profile;
         var auth = drs.Auth;
         var body = new
         {
@@ -114,7 +115,7 @@ public sealed partial class IamTokenProvider(
         };
 
         // A client per fetch (the factory pools handlers), since this provider lives as long as the process.
-        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync("v3/auth/tokens?nocatalog=true", body, ct);
+        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(new Uri(drs.ResolvedIamEndpoint.AsBaseAddress(), "v3/auth/tokens?nocatalog=true"), body, ct);
         var requestId = HuaweiApiError.RequestId(response);
         if ((int)response.StatusCode is >= 300 and < 400)
         {
@@ -184,11 +185,29 @@ public sealed partial class IamTokenProvider(
     private static partial void LogRefused(ILogger logger, int status, string? code, string? requestId);
 }
 
-/// <summary>Adds the cached IAM token; on a 401 from DRS, drops it and retries once with a new one.</summary>
-internal sealed class IamTokenHandler(IamTokenProvider tokens) : DelegatingHandler
+/// <summary>One IAM token provider per profile that signs in with a password: one profile's refused password never holds another's calls.</summary>
+public sealed class IamTokenProviders(IHttpClientFactory clients, IOptions<DrsOptions> options, TimeProvider time, ILoggerFactory loggers)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IamTokenProvider> _providers = new(StringComparer.Ordinal);
+
+    public IamTokenProvider For(string profile) => _providers.GetOrAdd(profile, name => new IamTokenProvider(
+        clients, options.Value.Profile(name) ?? options.Value, time, loggers.CreateLogger<IamTokenProvider>()));
+}
+
+/// <summary>
+/// <c>Auth:Mode=Password</c>: adds the profile's cached IAM token; on a 401 from DRS, drops it and retries once with a
+/// new one. A request of a profile that signs in otherwise passes on untouched.
+/// </summary>
+internal sealed class IamTokenHandler(IamTokenProviders providers, IOptions<DrsOptions> options) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
+        if ((DrsRequest.ProfileOf(request) ?? options.Value).Auth.Mode != DrsAuthMode.Password)
+        {
+            return await base.SendAsync(request, ct);
+        }
+
+        var tokens = providers.For(DrsRequest.ProfileNameOf(request));
         var token = await tokens.GetTokenAsync(ct);
         var response = await SendWithAsync(request, token, ct);
         if (response.StatusCode != HttpStatusCode.Unauthorized)

@@ -12,7 +12,7 @@ namespace DrsBot.Features.Digest;
 /// </summary>
 [AutomaticRetry(Attempts = 5, LogEvents = false, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
 public sealed partial class DigestJob(
-    IWatchStore store, IChannelPoster poster, IOptions<WatchOptions> options, TimeProvider time, ILogger<DigestJob> logger)
+    IWatchStore store, IChannelPoster poster, IOptions<WatchOptions> options, DrsProfiles profiles, TimeProvider time, ILogger<DigestJob> logger)
 {
     public async Task RunAsync(string teamId, string channelId, CancellationToken stop)
     {
@@ -21,7 +21,7 @@ public sealed partial class DigestJob(
         deadline.CancelAfter(options.Value.PollDeadline);
         var ct = deadline.Token;
         var records = await store.OfChannelAsync(channelId, ct);
-        var message = DigestMessages.Render(records, teamId, channelId, time.GetUtcNow());
+        var message = DigestMessages.Render(records, teamId, channelId, time.GetUtcNow(), profiles.Several);
         var result = await poster.PostAsync(channelId, message, ct);
         switch (result.Outcome)
         {

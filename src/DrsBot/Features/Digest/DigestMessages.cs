@@ -16,7 +16,8 @@ public static class DigestMessages
     /// <summary>One section per comparison; head and tail included, far below Slack's 50 blocks.</summary>
     public const int MaxListed = 40;
 
-    public static SlackMessage Render(IReadOnlyList<WatchRecord> records, string teamId, string channelId, DateTimeOffset at)
+    /// <param name="nameProfiles">Several DRS profiles are configured: every line names its comparison's.</param>
+    public static SlackMessage Render(IReadOnlyList<WatchRecord> records, string teamId, string channelId, DateTimeOffset at, bool nameProfiles = false)
     {
         var items = records
             .Select(r => (Record: r, Subscription: r.Of(teamId, channelId)!))
@@ -50,7 +51,7 @@ public static class DigestMessages
             Blocks.Section(counts),
             Blocks.Divider(),
         };
-        blocks.AddRange(items.Take(MaxListed).Select(x => Blocks.Section(Line(x.Record, x.Attention) + ThreadMessages.OnCallBelow(x.Subscription, at))));
+        blocks.AddRange(items.Take(MaxListed).Select(x => Blocks.Section(Line(x.Record, x.Attention, nameProfiles) + ThreadMessages.OnCallBelow(x.Subscription, at))));
         if (items.Count > MaxListed)
         {
             blocks.Add(Blocks.Context($"…and {items.Count - MaxListed} more: `/drs-progress list`."));
@@ -61,14 +62,14 @@ public static class DigestMessages
     }
 
     /// <summary>One comparison in a line or two: state, ETA, when read, and what needs attention (the digest and the Home tab).</summary>
-    public static string Line(WatchRecord r, string? attention)
+    public static string Line(WatchRecord r, string? attention, bool nameProfile = false)
     {
         var c = r.Comparison;
         var state = r.LastProgress is { } p
             ? $"{ComparisonStatus.Of(p).Emoji} {Escape(ProgressMessages.Summary(p))}{ProgressMessages.EtaSuffix(r)}"
             : ":grey_question: not read yet";
         var read = r.LastReadAt is { } readAt ? $" · read {Date(readAt)}" : "";
-        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}" + (attention is null ? "" : $"\n:rotating_light: {attention}");
+        return $"*{Escape(c.CompareJobId)}* ({ProgressMessages.InJob(c, nameProfile ? c.ProfileName : null)})\n{state}{read}" + (attention is null ? "" : $"\n:rotating_light: {attention}");
     }
 
     /// <summary>What the on-call engineer should look at, in a few words; null when all is well.</summary>

@@ -1,5 +1,4 @@
-using System.Data.Common;
-using DrsBot.Watching;
+using DrsBot.Features.Shared;
 using Hangfire;
 using Hangfire.Storage;
 
@@ -19,7 +18,7 @@ public sealed class DigestSchedule(IRecurringJobManager jobs, JobStorage storage
 
     public DigestSetting Set(string teamId, string channelId, TimeOnly at, TimeZoneInfo zone)
     {
-        Guard(() => jobs.AddOrUpdate<DigestJob>(
+        HangfireStorageGuard.Run(() => jobs.AddOrUpdate<DigestJob>(
             Id(teamId, channelId),
             job => job.RunAsync(teamId, channelId, CancellationToken.None),
             $"{at.Minute} {at.Hour} * * *",
@@ -31,11 +30,11 @@ public sealed class DigestSchedule(IRecurringJobManager jobs, JobStorage storage
     public bool Remove(string teamId, string channelId)
     {
         var existed = Get(teamId, channelId) is not null;
-        Guard(() => jobs.RemoveIfExists(Id(teamId, channelId)));
+        HangfireStorageGuard.Run(() => jobs.RemoveIfExists(Id(teamId, channelId)));
         return existed;
     }
 
-    public DigestSetting? Get(string teamId, string channelId) => Guard(() =>
+    public DigestSetting? Get(string teamId, string channelId) => HangfireStorageGuard.Run(() =>
     {
         using var connection = storage.GetConnection();
         var job = connection.GetRecurringJobs([Id(teamId, channelId)]).FirstOrDefault();
@@ -48,37 +47,4 @@ public sealed class DigestSchedule(IRecurringJobManager jobs, JobStorage storage
         return new DigestSetting(new TimeOnly(h, m), job.TimeZoneId ?? "UTC",
             job.NextExecution is { } next ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : null);
     });
-
-    private static void Guard(Action work) => Guard(() =>
-    {
-        work();
-        return 0;
-    });
-
-    /// <summary>
-    /// Hangfire's storage throws its driver's exceptions. After a database restart the first use of a pooled
-    /// connection fails, so every operation (each is idempotent) gets one more try on a fresh one; a database that
-    /// still does not answer is "try again" for the person asking.
-    /// </summary>
-    private static T Guard<T>(Func<T> work)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return work();
-            }
-            catch (Exception e) when (IsUnavailable(e) && attempt == 1)
-            {
-            }
-            catch (Exception e) when (IsUnavailable(e))
-            {
-                throw new WatchStoreUnavailableException("Hangfire's storage did not answer: " + e.Message, e);
-            }
-        }
-    }
-
-    private static bool IsUnavailable(Exception e) =>
-        e is DbException or TimeoutException or System.Net.Sockets.SocketException
-        || e.InnerException is DbException or TimeoutException or System.Net.Sockets.SocketException;
 }

@@ -13,7 +13,7 @@ namespace DrsBot.Features.Home;
 /// Slack (<c>users.conversations</c> for that person), not from what DrsBot stores. Published at most once per
 /// <see cref="MinInterval"/> per person, with the shown view's hash so an older publish never overwrites a newer one.
 /// </summary>
-public sealed partial class HomeTab(IServiceScopeFactory scopes, FollowUps followUps, TimeProvider time, ILogger<HomeTab> logger) : ISlackHome
+public sealed partial class HomeTab(IServiceScopeFactory scopes, FollowUps followUps, DrsProfiles profiles, TimeProvider time, ILogger<HomeTab> logger) : ISlackHome
 {
     public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(10);
 
@@ -68,7 +68,7 @@ public sealed partial class HomeTab(IServiceScopeFactory scopes, FollowUps follo
                 }
             }
 
-            await slack.PublishHomeAsync(opened.UserId, HomeMessages.Render(watched, time.GetUtcNow()), opened.Hash, followUps.Aborted);
+            await slack.PublishHomeAsync(opened.UserId, HomeMessages.Render(watched, time.GetUtcNow(), profiles.Several), opened.Hash, followUps.Aborted);
         }
         catch (Exception e) when (!followUps.Aborted.IsCancellationRequested)
         {
@@ -83,7 +83,7 @@ public sealed partial class HomeTab(IServiceScopeFactory scopes, FollowUps follo
 /// <summary>The Home tab's view, within Slack's 100 blocks.</summary>
 public static class HomeMessages
 {
-    public static HomeView Render(IReadOnlyList<(string Channel, WatchRecord Record, Subscription Subscription)> watched, DateTimeOffset at)
+    public static HomeView Render(IReadOnlyList<(string Channel, WatchRecord Record, Subscription Subscription)> watched, DateTimeOffset at, bool nameProfiles = false)
     {
         var blocks = new List<Block>
         {
@@ -125,7 +125,7 @@ public static class HomeMessages
                     break;
                 }
 
-                blocks.Add(Blocks.Section(DigestMessages.Line(w.Record, w.Attention) + ThreadMessages.OnCallBelow(w.Subscription, at)));
+                blocks.Add(Blocks.Section(DigestMessages.Line(w.Record, w.Attention, nameProfiles) + ThreadMessages.OnCallBelow(w.Subscription, at)));
                 shown++;
             }
         }

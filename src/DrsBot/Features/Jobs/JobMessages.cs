@@ -17,11 +17,13 @@ public static class JobMessages
     /// <summary>Two blocks each; with the head and tail this stays far below Slack's 50 blocks.</summary>
     public const int MaxListed = 10;
 
-    public static SlackMessage Render(JobView view, DateTimeOffset at, Uri? console)
+    /// <param name="profile">The job's DRS profile, named when there are several (else null).</param>
+    public static SlackMessage Render(JobView view, DateTimeOffset at, Uri? console, string? profile = null)
     {
+        profile ??= view.Profile;
         if (view.NothingKnown)
         {
-            return Failure(view.JobId, view.DetailFailure ?? view.ComparisonsFailure!, at);
+            return Failure(view.JobId, view.DetailFailure ?? view.ComparisonsFailure!, at, profile);
         }
 
         var blocks = new List<Block>();
@@ -50,8 +52,9 @@ public static class JobMessages
 
         blocks.Add(Blocks.Divider());
         blocks.AddRange(Comparisons(view));
-        blocks.Add(Blocks.Context($"Job {Code(view.JobId)} · Read {Date(at)}"));
-        var actions = new List<ButtonElement> { Blocks.Button("Refresh", Interaction.RefreshJob, view.JobId) };
+        blocks.Add(Blocks.Context($"{InProfile(profile)}Job {Code(view.JobId)} · Read {Date(at)}"));
+        var jobValue = view.Profile is null ? view.JobId : $"{view.Profile}:{view.JobId}";
+        var actions = new List<ButtonElement> { Blocks.Button("Refresh", Interaction.RefreshJob, jobValue) };
         if (console is not null)
         {
             actions.Add(Blocks.LinkButton("Open in DRS console", Interaction.OpenConsole, console));
@@ -114,7 +117,7 @@ public static class JobMessages
             yield return Blocks.Section(Line(task));
             if (task.IsRunning && task.HasProgress && ComparisonRef.IsValidId(task.Id) && ComparisonRef.IsValidId(view.JobId))
             {
-                var key = new ComparisonRef(view.JobId, task.Id!).Key;
+                var key = new ComparisonRef(view.JobId, task.Id!, view.Profile).Key;
                 yield return Blocks.Actions(
                     Blocks.Button("Show progress", Interaction.ShowProgress, key),
                     Blocks.Button("Subscribe this channel", Interaction.Subscribe, key, style: "primary"));
@@ -124,7 +127,7 @@ public static class JobMessages
         if (total > MaxListed)
         {
             yield return Blocks.Context($"…and {total - Math.Min(MaxListed, ordered.Count)} more in the DRS console. " +
-                                        $"Any of them: `/drs-progress {Escape(view.JobId)} &lt;compare_job_id&gt;`.");
+                                        $"Any of them: `/drs-progress {Escape(view.Profile is null ? view.JobId : $"{view.Profile}:{view.JobId}")} &lt;compare_job_id&gt;`.");
         }
     }
 
@@ -142,7 +145,7 @@ public static class JobMessages
     }
 
     /// <summary>The job or its comparisons could not be read at all.</summary>
-    public static SlackMessage Failure(string jobId, DrsFailure failure, DateTimeOffset at)
+    public static SlackMessage Failure(string jobId, DrsFailure failure, DateTimeOffset at, string? profile = null)
     {
         var (emoji, title, advice) = failure.Kind switch
         {
@@ -160,9 +163,11 @@ public static class JobMessages
             blocks.Add(Blocks.Fields(null, details));
         }
 
-        blocks.Add(Blocks.Context($"Job {Code(jobId)} · Tried {Date(at)}"));
+        blocks.Add(Blocks.Context($"{InProfile(profile)}Job {Code(jobId)} · Tried {Date(at)}"));
         return new SlackMessage($"{title} (job {jobId})" + (failure.Code is null ? "" : $" [{Escape(failure.Code)}]"), blocks);
     }
+
+    private static string InProfile(string? profile) => profile is null ? "" : $"Profile {Code(profile)} · ";
 
     private static string Fallback(JobView view)
     {

@@ -9,7 +9,7 @@ namespace DrsBot.Features.Notifications;
 /// Acting from an alert: Acknowledge, Snooze and Unsnooze (and the typed <c>snooze</c>). Each changes only the
 /// subscription of the channel the press or command came from, so no channel can act on another's watch.
 /// </summary>
-public sealed partial class AlertActions(IWatchStore store, IChannelPoster poster, ILogger<AlertActions> logger)
+public sealed partial class AlertActions(IWatchStore store, IChannelPoster poster, DrsProfiles profiles, ILogger<AlertActions> logger)
 {
     /// <summary>The alert id's parts: comparison key / channel / kind / time (see <c>ComparisonPoll</c>).</summary>
     public static ComparisonRef? ComparisonOf(string? alertId) =>
@@ -59,7 +59,7 @@ public sealed partial class AlertActions(IWatchStore store, IChannelPoster poste
             LogAcknowledged(logger, alert.Kind, c.Key, command.ChannelId, command.UserId);
             if (alert.Ts is { } ts)
             {
-                var updated = await poster.UpdateAsync(command.ChannelId, ts, NotificationMessages.Render(c, alert), ct);
+                var updated = await poster.UpdateAsync(command.ChannelId, ts, NotificationMessages.Render(c, alert, profiles.Label(c)), ct);
                 if (updated.Outcome != PostOutcome.Delivered)
                 {
                     LogNotUpdated(logger, c.Key, command.ChannelId, updated.Error);
@@ -144,7 +144,7 @@ public sealed partial class AlertActions(IWatchStore store, IChannelPoster poste
             return;
         }
 
-        var result = await poster.UpdateAsync(command.ChannelId, parent, ThreadMessages.Parent(record, now, s), ct);
+        var result = await poster.UpdateAsync(command.ChannelId, parent, ThreadMessages.Parent(record, now, s, profiles.Label(record.Comparison)), ct);
         if (result.Outcome == PostOutcome.Delivered)
         {
             var state = ThreadMessages.State(record, s, now);

@@ -21,6 +21,7 @@ public sealed partial class NotificationDelivery(
     SlackDeliveryHealth slack,
     IOptions<WatchOptions> options,
     DrsBotMetrics metrics,
+    DrsProfiles profiles,
     ILogger<NotificationDelivery> logger) : INotificationDelivery
 {
     public async Task DeliverAsync(LeaseKeeper lease, CancellationToken ct)
@@ -121,7 +122,7 @@ public sealed partial class NotificationDelivery(
 
             var message = next.MessageJson is { } stored
                 ? JsonSerializer.Deserialize<SlackMessage>(stored, SlackJson.Options)! // decided and rendered by the version before 2026-12-06
-                : NotificationMessages.Render(comparison, next);
+                : NotificationMessages.Render(comparison, next, profiles.Label(comparison));
             var result = await poster.PostAsync(channel.Id, message, ct, placement, next.Id);
             if (result.Outcome == PostOutcome.MessageGone && placement.ThreadTs is not null)
             {
@@ -160,7 +161,7 @@ public sealed partial class NotificationDelivery(
             }
 
             var channel = (s.TeamId, s.ChannelId);
-            var result = await poster.UpdateAsync(s.ChannelId, s.ThreadTs!, ThreadMessages.Parent(record, now, s), ct);
+            var result = await poster.UpdateAsync(s.ChannelId, s.ThreadTs!, ThreadMessages.Parent(record, now, s, profiles.Label(comparison)), ct);
             switch (result.Outcome)
             {
                 case PostOutcome.Delivered:
@@ -211,7 +212,7 @@ public sealed partial class NotificationDelivery(
         // Recorded before the post, so a parent Slack takes is found again even if its ts cannot be saved.
         var attempt = new ParentAttempt($"parent/{comparison.Key}/{channel.Id}/{now.ToUnixTimeMilliseconds()}", now);
         await UpdateSubscriptionAsync(comparison, channel, s => s with { ParentAttempt = attempt }, ct);
-        var result = await poster.PostAsync(channel.Id, ThreadMessages.Parent(record, now, record.Of(channel.Team, channel.Id)), ct, metadataId: attempt.Id);
+        var result = await poster.PostAsync(channel.Id, ThreadMessages.Parent(record, now, record.Of(channel.Team, channel.Id), profiles.Label(comparison)), ct, metadataId: attempt.Id);
         if (result.Outcome is not (PostOutcome.Delivered or PostOutcome.MaybePosted))
         {
             await UpdateSubscriptionAsync(comparison, channel, s => s.ParentAttempt == attempt ? s with { ParentAttempt = null } : s, ct);

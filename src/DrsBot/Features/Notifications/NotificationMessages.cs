@@ -18,21 +18,23 @@ public static class NotificationMessages
         Render(kind, subscription.Comparison, NotificationFacts.Of(subscription, progress, failure, failedPolls), at);
 
     /// <summary>One queued notification, as the channel reads it: with its alert's buttons, as a reminder when it is one.</summary>
-    public static SlackMessage Render(ComparisonRef c, PendingNotification note) => note.Kind switch
+    /// <param name="profile">The comparison's DRS profile, named when there are several (else null).</param>
+    public static SlackMessage Render(ComparisonRef c, PendingNotification note, string? profile = null) => note.Kind switch
     {
         NotificationKind.DifferingTables => TablesMessages.Render(c, note.Tables ?? new TablesResult(null, new DrsFailure(DrsFailureKind.Unreachable)),
-            note.CreatedAt, TablesMessages.InThread) with { ResponseType = null },
+            note.CreatedAt, TablesMessages.InThread, profile: profile) with { ResponseType = null },
         NotificationKind.SnoozeEnded => OnCallMessages.SnoozeEnded(c, note.Facts!, note.CreatedAt) with { ResponseType = null },
-        _ => Render(note.Kind, c, note.Facts!, note.CreatedAt, note.AlertId, note.ReAlert),
+        _ => Render(note.Kind, c, note.Facts!, note.CreatedAt, note.AlertId, note.ReAlert, profile: profile),
     };
 
     /// <summary>An alert as it stands: after an acknowledgement, it says who is on it and loses its Acknowledge button.</summary>
-    public static SlackMessage Render(ComparisonRef c, OpenAlert alert) =>
-        Render(alert.Kind, c, alert.Facts ?? new NotificationFacts(null, null, 0, "", null, null), alert.RaisedAt, alert.Id, null, alert);
+    public static SlackMessage Render(ComparisonRef c, OpenAlert alert, string? profile = null) =>
+        Render(alert.Kind, c, alert.Facts ?? new NotificationFacts(null, null, 0, "", null, null), alert.RaisedAt, alert.Id, null, alert, profile);
 
     /// <summary>One decided notification, as the channel reads it; <paramref name="at"/> is when it was decided.</summary>
     public static SlackMessage Render(
-        NotificationKind kind, ComparisonRef c, NotificationFacts facts, DateTimeOffset at, string? alertId = null, int? reminder = null, OpenAlert? standing = null)
+        NotificationKind kind, ComparisonRef c, NotificationFacts facts, DateTimeOffset at, string? alertId = null, int? reminder = null, OpenAlert? standing = null,
+        string? profile = null)
     {
         if (kind is NotificationKind.DifferingTables or NotificationKind.SnoozeEnded)
         {
@@ -54,7 +56,7 @@ public static class NotificationMessages
                 $"DRS no longer knows comparison {id} in job {Code(c.JobId)}. It may have been deleted or the job released. DrsBot has stopped watching it.", true),
             NotificationKind.DrsFailing when failure is { Kind: DrsFailureKind.CredentialsRejected } => (":lock:", "DrsBot's Huawei Cloud credentials were refused",
                 $"DrsBot could not read comparison {id}: Huawei Cloud refused DrsBot's own credentials, so no comparison can be read. " +
-                "Whoever runs DrsBot must fix `Drs:Auth` (a changed password, a disabled user or a revoked key); " +
+                $"Whoever runs DrsBot must fix `{(c.Profile is null ? "Drs" : "Drs:Profiles:" + c.Profile)}:Auth` (a changed password, a disabled user or a revoked key); " +
                 "DrsBot waits before logging in again, so the account is not locked. Notifications are on hold until then.", true),
             NotificationKind.DrsFailing when failure is not null && !IsAboutDrsAsAWhole(failure) => (":rotating_light:", "DRS fails on this comparison",
                 $"DRS answered with an error for comparison {id} on {Format.Plural(failedPolls, "poll")} in a row: " +
@@ -102,7 +104,7 @@ public static class NotificationMessages
             }
         }
 
-        blocks.Add(Blocks.Context(ProgressMessages.ContextLine(c, at).Replace("· Read", "· At", StringComparison.Ordinal)));
+        blocks.Add(Blocks.Context(ProgressMessages.ContextLine(c, at, profile).Replace("· Read", "· At", StringComparison.Ordinal)));
         if (standing is { IsAcknowledged: true })
         {
             blocks.Add(Blocks.Section(OnCallMessages.OnIt(standing.AckBy!, standing.AckAt!.Value)));
@@ -113,7 +115,7 @@ public static class NotificationMessages
             blocks.Add(actions);
         }
 
-        var text = $"{(ping ? mentions + " " : "")}{headline}: comparison {c.CompareJobId}";
+        var text = $"{(ping ? mentions + " " : "")}{headline}: comparison {c.CompareJobId}{((profile ?? c.Profile) is { } named ? $" ({named})" : "")}";
         return new SlackMessage(text, blocks) { ResponseType = null };
     }
 

@@ -52,10 +52,10 @@ public static class ThreadMessages
         _ => kind.ToString(),
     };
 
-    public static SlackMessage Parent(WatchRecord record, DateTimeOffset at, Subscription? subscription = null)
+    public static SlackMessage Parent(WatchRecord record, DateTimeOffset at, Subscription? subscription = null, string? profile = null)
     {
         var c = record.Comparison;
-        var lines = new List<string> { $":eyes: *{Headline} {Code(c.CompareJobId)}* in job {Code(c.JobId)}" };
+        var lines = new List<string> { $":eyes: *{Headline} {Code(c.CompareJobId)}* in {ProgressMessages.InJob(c, profile)}" };
         if (record.GoneAt is { } gone)
         {
             lines.Add($":ghost: DRS no longer knows this comparison ({Date(gone)}); DrsBot has stopped watching it.");
@@ -88,9 +88,9 @@ public static class ThreadMessages
         var blocks = new List<Block>
         {
             Blocks.Section(string.Join("\n", lines)),
-            Blocks.Context($"As of {Date(record.LastReadAt ?? at)} · Notifications for this comparison are in this thread · `/drs-progress unsubscribe {Escape(c.JobId)} {Escape(c.CompareJobId)}` stops them"),
+            Blocks.Context($"As of {Date(record.LastReadAt ?? at)} · Notifications for this comparison are in this thread · `/drs-progress unsubscribe {Escape(c.Profile is null ? c.JobId : $"{c.Profile}:{c.JobId}")} {Escape(c.CompareJobId)}` stops them"),
         };
-        return new SlackMessage($"{Headline} {c.CompareJobId} in job {c.JobId}: {State(record)}", blocks) { ResponseType = null };
+        return new SlackMessage($"{Headline} {c.CompareJobId} in job {c.JobId}{((profile ?? c.Profile) is { } named ? $" ({named})" : "")}: {State(record)}", blocks) { ResponseType = null };
     }
 
     /// <summary>Completion and on-call alerts are also shown in the channel; the rest stays in the thread.</summary>

@@ -8,7 +8,7 @@ namespace DrsBot.Features.Progress;
 /// <summary>Explains a failed DRS call: what happened, what to do, and what support will ask for.</summary>
 public static class FailureMessages
 {
-    public static SlackMessage Render(ComparisonRef comparison, DrsFailure failure, DateTimeOffset at)
+    public static SlackMessage Render(ComparisonRef comparison, DrsFailure failure, DateTimeOffset at, string? profile = null)
     {
         var (emoji, title, advice) = Explain(comparison, failure);
         var blocks = new List<Block>
@@ -22,7 +22,7 @@ public static class FailureMessages
             blocks.Add(Blocks.Fields(null, details));
         }
 
-        blocks.Add(Blocks.Context(ProgressMessages.ContextLine(comparison, at).Replace("· Read", "· Tried", StringComparison.Ordinal)));
+        blocks.Add(Blocks.Context(ProgressMessages.ContextLine(comparison, at, profile).Replace("· Read", "· Tried", StringComparison.Ordinal)));
         // The fallback text is what a push notification shows: DRS's code is escaped there too, never a ping.
         var text = $"{title} (comparison {comparison.CompareJobId})" + (failure.Code is null ? "" : $" [{Escape(failure.Code)}]");
         return new SlackMessage(text, blocks);

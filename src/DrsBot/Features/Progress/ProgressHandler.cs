@@ -1,12 +1,11 @@
 using DrsBot.Drs;
 using DrsBot.Slack;
 using DrsBot.Watching;
-using Microsoft.Extensions.Options;
 
 namespace DrsBot.Features.Progress;
 
 /// <summary><c>/drs-progress &lt;job_id&gt; &lt;compare_job_id&gt;</c> and the Refresh button: the progress card.</summary>
-public sealed class ProgressHandler(IDrsClient drs, IWatchStore store, IOptions<DrsOptions> drsOptions, TimeProvider time)
+public sealed class ProgressHandler(IDrsClient drs, IWatchStore store, DrsProfileSet drsProfiles, DrsProfiles profiles, TimeProvider time)
 {
     /// <summary>How long a comparison's question-time readings are kept for the next question's ETA.</summary>
     public static readonly TimeSpan KeepPaceFor = TimeSpan.FromHours(1);
@@ -17,12 +16,13 @@ public sealed class ProgressHandler(IDrsClient drs, IWatchStore store, IOptions<
         var now = time.GetUtcNow();
         if (result is not ProgressRead read)
         {
-            return FailureMessages.Render(comparison, ((ProgressFailed)result).Failure, now);
+            return FailureMessages.Render(comparison, ((ProgressFailed)result).Failure, now, profiles.Label(comparison));
         }
 
         var (subscribed, eta) = await WhatStorageKnowsAsync(command, comparison, read.Progress, now, ct);
         return ProgressMessages.Render(comparison, read.Progress, now,
-            ProgressMessages.Buttons(comparison, subscribed, drsOptions.Value.ConsoleLink(comparison.JobId), read.Progress.RowsToRecheck > 0), eta);
+            ProgressMessages.Buttons(comparison, subscribed, drsProfiles.ConsoleLink(comparison.Profile, comparison.JobId), read.Progress.RowsToRecheck > 0),
+            eta, profiles.Label(comparison));
     }
 
     /// <summary>

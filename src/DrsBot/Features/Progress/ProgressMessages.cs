@@ -43,7 +43,8 @@ public static class ProgressMessages
     // Every /drs-progress answer runs this, so each text below is built in one interpolation, straight into its
     // buffer, with the numbers and code spans as values (PercentText, CodeText…) rather than strings of their own.
     public static SlackMessage Render(
-        ComparisonRef comparison, CompareProgress progress, DateTimeOffset readAt, ActionsBlock? buttons = null, TimeSpan? eta = null)
+        ComparisonRef comparison, CompareProgress progress, DateTimeOffset readAt, ActionsBlock? buttons = null, TimeSpan? eta = null,
+        string? profile = null)
     {
         var status = ComparisonStatus.Of(progress);
         var blocks = new List<Block>(10)
@@ -92,7 +93,7 @@ public static class ProgressMessages
             blocks.Add(Blocks.Section("DRS reported no progress for this comparison yet. It may still be waiting to run."));
         }
 
-        blocks.Add(Blocks.Context(ContextLine(comparison, readAt)));
+        blocks.Add(Blocks.Context(ContextLine(comparison, readAt, profile)));
         if (buttons is not null)
         {
             blocks.Add(buttons);
@@ -134,8 +135,20 @@ public static class ProgressMessages
         }
     }
 
-    public static string ContextLine(ComparisonRef comparison, DateTimeOffset readAt) =>
-        $"Job {new CodeText(comparison.JobId)} · Comparison {new CodeText(comparison.CompareJobId)} · Read {new DateText(readAt)}";
+    /// <summary>
+    /// "Job … · Comparison … · Read …", after "Profile …" when <paramref name="profile"/> is given (there are several) or the
+    /// comparison is not in the default profile.
+    /// </summary>
+    public static string ContextLine(ComparisonRef comparison, DateTimeOffset readAt, string? profile = null) =>
+        (profile ?? comparison.Profile) is { } named
+            ? $"Profile {new CodeText(named)} · Job {new CodeText(comparison.JobId)} · Comparison {new CodeText(comparison.CompareJobId)} · Read {new DateText(readAt)}"
+            : $"Job {new CodeText(comparison.JobId)} · Comparison {new CodeText(comparison.CompareJobId)} · Read {new DateText(readAt)}";
+
+    /// <summary>"job `x`", with " (profile `p`)" when <paramref name="profile"/> is given or the comparison is not in the default profile.</summary>
+    public static string InJob(ComparisonRef comparison, string? profile = null) =>
+        (profile ?? comparison.Profile) is { } named
+            ? $"job {new CodeText(comparison.JobId)} (profile {new CodeText(named)})"
+            : $"job {new CodeText(comparison.JobId)}";
 
     /// <summary>" · ≈ 12 min left at the current pace" after a running comparison's progress; empty when there is no honest ETA.</summary>
     public static string EtaSuffix(WatchRecord record) =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DrsBot.Drs;
 using DrsBot.Features.Digest;
+using DrsBot.Features.Profiles;
 using DrsBot.Features.Progress;
 using DrsBot.Features.Shared;
 using DrsBot.Slack;
@@ -15,7 +16,9 @@ public sealed partial class SubscriptionCommands(
     IDrsClient drs,
     IWatchStore store,
     DigestSchedule digests,
-    DrsCallBudget budget,
+    DrsCallBudgets budgets,
+    DrsProfiles profiles,
+    ChannelProfiles channelProfiles,
     IOptionsMonitor<SlackOptions> slack,
     IOptions<WatchOptions> watch,
     ILogger<SubscriptionCommands> logger)
@@ -49,7 +52,7 @@ public sealed partial class SubscriptionCommands(
             var now = store.Clock.GetUtcNow();
             if (result is ProgressFailed failed)
             {
-                var refusal = FailureMessages.Render(comparison, failed.Failure, now);
+                var refusal = FailureMessages.Render(comparison, failed.Failure, now, profiles.Label(comparison));
                 return refusal with { Text = "Not subscribed. " + refusal.Text };
             }
 
@@ -74,7 +77,7 @@ public sealed partial class SubscriptionCommands(
                 return record.With(subscription).Read(progress, now) with { GoneAt = null, TablesKind = record.TablesKind ?? kind };
             }, ct);
             LogSubscribed(logger, comparison.Key, command.ChannelId, existing is not null);
-            return SubscriptionMessages.Subscribed(command.UserId, comparison, mentions, existing is { IsPaused: false }, progress, now);
+            return SubscriptionMessages.Subscribed(command.UserId, comparison, mentions, existing is { IsPaused: false }, progress, now, profiles.Label(comparison));
         });
     }
 
@@ -115,10 +118,17 @@ public sealed partial class SubscriptionCommands(
             // The same channel id from another workspace is another channel: it sees and changes nothing here.
             var records = await store.OfChannelAsync(command.ChannelId);
             var digest = await DigestOrNullAsync(command);
-            return SubscriptionMessages.List([.. records
+            var items = records
                 .Select(r => (Subscription: r.Of(command.TeamId, command.ChannelId), Watch: r))
                 .Where(x => x.Subscription is not null)
-                .Select(x => (x.Subscription!, x.Watch))], digest, budget.Stretched ? budget.Interval : null);
+                .Select(x => (x.Subscription!, (WatchRecord?)x.Watch)).ToList();
+            // The budget, not the setting, decides how fresh the news is in a profile whose polls are stretched.
+            var stretched = items.Select(i => i.Item1.Comparison.ProfileName).Distinct()
+                .Select(budgets.For).Where(b => b.Stretched).ToDictionary(b => b.Profile, b => b.Interval);
+            var channelProfile = profiles.Several
+                ? await channelProfiles.GetAsync(command.TeamId, command.ChannelId) ?? ComparisonRef.DefaultProfile
+                : null;
+            return SubscriptionMessages.List(items, digest, stretched, channelProfile);
         });
     }
 

@@ -14,9 +14,9 @@ public static class SubscriptionMessages
     private const int MaxListed = 15;
 
     public static SlackMessage Subscribed(
-        string userId, ComparisonRef c, IReadOnlyList<string> mentions, bool updated, CompareProgress progress, DateTimeOffset at)
+        string userId, ComparisonRef c, IReadOnlyList<string> mentions, bool updated, CompareProgress progress, DateTimeOffset at, string? profile = null)
     {
-        var card = ProgressMessages.Render(c, progress, at);
+        var card = ProgressMessages.Render(c, progress, at, profile: profile);
         // Said, not done: the confirmation is seen by the whole channel, and only alerts may ping anyone.
         var who = mentions.Count == 0 ? "No one is mentioned on alerts." : $"Alerts will mention {Mentions.Describe(mentions)}.";
         var intro = updated
@@ -55,7 +55,11 @@ public static class SubscriptionMessages
                         "(`Slack:AllowBroadcastMentions`). Mention the on-call people or their user group instead, e.g. " +
                         "`/drs-progress subscribe <job_id> <compare_job_id> @db-oncall`.")]);
 
-    public static SlackMessage List(IReadOnlyList<(Subscription Subscription, WatchRecord? Watch)> items, DigestSetting? digest = null, TimeSpan? stretchedTo = null)
+    /// <param name="stretched">Profiles whose polls the DRS call budget stretches, and to what.</param>
+    /// <param name="channelProfile">The channel's DRS profile, given when there are several (then every line names its own).</param>
+    public static SlackMessage List(
+        IReadOnlyList<(Subscription Subscription, WatchRecord? Watch)> items, DigestSetting? digest = null,
+        IReadOnlyDictionary<string, TimeSpan>? stretched = null, string? channelProfile = null)
     {
         var digestLine = digest is null
             ? "No daily digest: `/drs-progress digest 09:00 Europe/Berlin` sets one."
@@ -65,23 +69,26 @@ public static class SubscriptionMessages
             return new SlackMessage("This channel watches no comparisons.",
             [
                 Blocks.Section($"This channel watches no comparisons. Start with {Code("/drs-progress subscribe <job_id> <compare_job_id>")}."),
-                Blocks.Context(digestLine),
+                Blocks.Context(ProfileLine(channelProfile) + digestLine),
             ]);
         }
 
         var blocks = new List<Block>
         {
             Blocks.Header($"This channel watches {Format.Plural(items.Count, "comparison")}"),
-            Blocks.Context(digestLine),
+            Blocks.Context(ProfileLine(channelProfile) + digestLine),
         };
-        if (stretchedTo is { } every)
+        foreach (var (profile, every) in (stretched ?? new Dictionary<string, TimeSpan>()).OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             // The budget, not the setting, decides how fresh the news is: say so where people look.
-            blocks.Add(Blocks.Context($":hourglass: Each comparison is checked every {Format.Duration(every)} (DRS call budget, `Drs:MaxCallsPerMinute`)."));
+            var setting = profile == ComparisonRef.DefaultProfile ? "Drs:MaxCallsPerMinute" : $"Drs:Profiles:{profile}:MaxCallsPerMinute";
+            var which = channelProfile is null && profile == ComparisonRef.DefaultProfile ? "Each comparison" : $"Each comparison in profile {Code(profile)}";
+            blocks.Add(Blocks.Context($":hourglass: {which} is checked every {Format.Duration(every)} (DRS call budget, `{setting}`)."));
         }
+
         foreach (var (subscription, watch) in items.Take(MaxListed))
         {
-            blocks.Add(Blocks.Section(Line(subscription, watch)));
+            blocks.Add(Blocks.Section(Line(subscription, watch, channelProfile is null ? null : subscription.Comparison.ProfileName)));
         }
 
         if (items.Count > MaxListed)
@@ -92,7 +99,10 @@ public static class SubscriptionMessages
         return new SlackMessage($"This channel watches {Format.Plural(items.Count, "comparison")}.", blocks);
     }
 
-    private static string Line(Subscription s, WatchRecord? w)
+    private static string ProfileLine(string? channelProfile) =>
+        channelProfile is null ? "" : $":globe_with_meridians: DRS profile {Code(channelProfile)} (`/drs-progress use` changes it) · ";
+
+    private static string Line(Subscription s, WatchRecord? w, string? profile)
     {
         var c = s.Comparison;
         var state = w?.LastProgress is { } p
@@ -112,7 +122,7 @@ public static class SubscriptionMessages
         var mentions = s.Mentions.Length == 0 ? "" : $"\nAlerts mention {string.Join(" ", s.Mentions)}";
         var audit = $"\nSubscribed by <@{s.SubscribedBy}> {Date(s.SubscribedAt)}" +
                     (s.MentionsChangedBy is { } by && s.MentionsChangedAt is { } changedAt ? $" · mentions changed by <@{by}> {Date(changedAt)}" : "");
-        return $"*{Escape(c.CompareJobId)}* (job {Code(c.JobId)})\n{state}{read}{problem}{gone}{paused}{onCall}{mentions}{audit}";
+        return $"*{Escape(c.CompareJobId)}* ({ProgressMessages.InJob(c, profile)})\n{state}{read}{problem}{gone}{paused}{onCall}{mentions}{audit}";
     }
 
     private static string Advice(string reason) => reason switch

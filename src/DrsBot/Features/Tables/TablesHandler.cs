@@ -1,12 +1,11 @@
 using DrsBot.Drs;
 using DrsBot.Slack;
 using DrsBot.Watching;
-using Microsoft.Extensions.Options;
 
 namespace DrsBot.Features.Tables;
 
 /// <summary><c>/drs-progress tables &lt;job_id&gt; &lt;compare_job_id&gt;</c> and the Show differing tables button.</summary>
-public sealed class TablesHandler(IDrsClient drs, IOptions<DrsOptions> drsOptions, TimeProvider time)
+public sealed class TablesHandler(IDrsClient drs, DrsProfileSet drsProfiles, DrsProfiles profiles, TimeProvider time)
 {
     /// <summary>
     /// A person is waiting: up to five pages of detail (500 tables) per kind, one DRS call each. A comparison with more
@@ -17,7 +16,8 @@ public sealed class TablesHandler(IDrsClient drs, IOptions<DrsOptions> drsOption
     public async Task<SlackMessage> ShowAsync(ComparisonRef comparison, CancellationToken ct)
     {
         var result = await drs.GetDifferingTablesAsync(comparison, MaxPages, ct);
-        return TablesMessages.Render(comparison, result, time.GetUtcNow(), console: drsOptions.Value.ConsoleLink(comparison.JobId));
+        return TablesMessages.Render(comparison, result, time.GetUtcNow(), console: drsProfiles.ConsoleLink(comparison.Profile, comparison.JobId),
+            profile: profiles.Label(comparison));
     }
 }
 

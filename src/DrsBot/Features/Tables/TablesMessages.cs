@@ -19,7 +19,7 @@ public static class TablesMessages
 
     public const string NothingYet = "The comparison has not produced table results yet.";
 
-    public static SlackMessage Render(ComparisonRef c, TablesResult result, DateTimeOffset at, int shown = MaxShown, Uri? console = null)
+    public static SlackMessage Render(ComparisonRef c, TablesResult result, DateTimeOffset at, int shown = MaxShown, Uri? console = null, string? profile = null)
     {
         if (result.Tables is not { } tables)
         {
@@ -61,7 +61,7 @@ public static class TablesMessages
         }
 
         var partial = tables.Checked < tables.Total ? $" · the first {tables.Checked} of {tables.Total} tables" : "";
-        blocks.Add(Blocks.Context(ProgressMessages.ContextLine(c, at) + partial));
+        blocks.Add(Blocks.Context(ProgressMessages.ContextLine(c, at, profile) + partial));
         if (console is not null)
         {
             blocks.Add(Blocks.Actions(Blocks.LinkButton("Open in DRS console", Interaction.OpenConsole, console)));
