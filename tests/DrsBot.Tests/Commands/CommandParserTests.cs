@@ -68,6 +68,49 @@ public sealed class CommandParserTests
         Assert.Contains(reason, command.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("job-1 cmp-1", null, null)]                      // no profile named, none set for the channel: the default
+    [InlineData("job-1 cmp-1", "staging", "staging")]            // the channel's
+    [InlineData("staging:job-1 cmp-1", null, "staging")]         // named: wins over the channel's
+    [InlineData("Staging:job-1 cmp-1", "prod", "staging")]
+    [InlineData("default:job-1 cmp-1", "staging", null)]         // the default, named, in a channel that uses another
+    [InlineData("subscribe staging:job-1 cmp-1 <!here>", null, "staging")]
+    [InlineData("tables staging:job-1 cmp-1", null, "staging")]
+    [InlineData("snooze staging:job-1 cmp-1 2h", null, "staging")]
+    [InlineData("unsubscribe job-1 cmp-1", "staging", "staging")]
+    public void A_job_id_may_name_its_profile_and_otherwise_is_in_the_channels(string text, string? channelProfile, string? profile)
+    {
+        var comparison = CommandParser.Parse(text, channelProfile) switch
+        {
+            ProgressCommand p => p.Comparison,
+            SubscribeCommand s => s.Comparison,
+            TablesCommand t => t.Comparison,
+            SnoozeCommand z => z.Comparison,
+            UnsubscribeCommand u => u.Comparison,
+            var other => throw new Xunit.Sdk.XunitException($"parsed as {other}"),
+        };
+
+        Assert.Equal(new ComparisonRef("job-1", "cmp-1", profile), comparison);
+        Assert.Equal(("job-1", "staging"), (Assert.IsType<JobCommand>(CommandParser.Parse("staging:job-1")).JobId, CommandParser.Parse("staging:job-1") is JobCommand j ? j.Profile : null));
+    }
+
+    [Theory]
+    [InlineData("bad_profile:job-1 cmp-1", "not `profile:job_id`")]
+    [InlineData(":job-1 cmp-1", "not `profile:job_id`")]
+    [InlineData("staging: cmp-1", "not `profile:job_id`")]
+    [InlineData("a:b:c cmp-1", "not `profile:job_id`")]
+    [InlineData("use two words", "use <profile>")]
+    [InlineData("use Bad_Name", "not a profile name")]
+    public void A_malformed_profile_is_refused_with_a_reason(string text, string reason) =>
+        Assert.Contains(reason, Assert.IsType<InvalidCommand>(CommandParser.Parse(text)).Problem, StringComparison.Ordinal);
+
+    [Fact]
+    public void Use_sets_or_shows_the_channels_profile()
+    {
+        Assert.Equal("staging", Assert.IsType<UseCommand>(CommandParser.Parse("use Staging")).Profile);
+        Assert.Null(Assert.IsType<UseCommand>(CommandParser.Parse("use")).Profile);
+    }
+
     [Fact]
     public void One_id_asks_for_the_job()
     {

@@ -133,6 +133,70 @@ public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
 }
 
 /// <summary>
+/// Issue 33: a database written before profiles existed, opened by a bot with two. The row is the one the version of
+/// 2026-12-06 (<c>df58c9e</c>) stored for a subscription whose completion Slack had refused: its state, its outbox
+/// and its half-made thread are the default profile's, and the same ids in the other profile are another watch.
+/// </summary>
+public sealed class PostgreSqlProfileUpgradeTests : PostgreSqlAppsTest
+{
+    [PostgresFact]
+    public async Task Watches_stored_before_profiles_are_the_default_profiles_with_their_state_and_outbox()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 100));
+        var app = Start(database, settings: new Dictionary<string, string?>
+        {
+            ["Drs:Profiles:staging:Endpoint"] = Drs.BaseUrl.ToString(),
+            ["Drs:Profiles:staging:ProjectId"] = "staging0project",
+            ["Drs:Profiles:staging:Auth:Token"] = "staging-token",
+        });
+        var store = app.Services.GetRequiredService<IWatchStore>();
+        await store.PingAsync(); // the schema, as a first start makes it
+        // Its times moved to ten minutes ago: an outbox entry keeps a day (Watch:MaxOutboxAge).
+        var row = System.Text.RegularExpressions.Regex.Replace(
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "watch-record.v2026-12-06.json")),
+            @"2026-12-06T[0-9:.]+\+00:00", DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    new("INSERT INTO drsbot.watch (comparison, record, due_at, updated_at) VALUES ('job-1:cmp-1', $1::jsonb, now() + interval '1 hour', now())")
+                    {
+                        Parameters = { new() { Value = row } },
+                    },
+                    new("INSERT INTO drsbot.channel_watch (channel_id, comparison) VALUES ('C0OPS', 'job-1:cmp-1')"),
+                },
+            };
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // Read as the default profile's, with its state and its undelivered completion.
+        var stored = await store.GetAsync(new ComparisonRef("job-1", "cmp-1", ComparisonRef.DefaultProfile));
+        Assert.Equal(ComparisonRef.DefaultProfile, stored!.Comparison.ProfileName);
+        Assert.Equal(100, stored.LastProgress!.Full!.Progress);
+        Assert.Equal(NotificationKind.FullComplete, Assert.Single(stored.Subscriptions.Single().Pending).Kind);
+        var list = await app.CommandAsync("list", channel: Ops);
+        Assert.Contains("(profile `default`)", list.AllText, StringComparison.Ordinal);
+        Assert.Contains("100", list.AllText, StringComparison.Ordinal);
+
+        // The same ids in the other profile: a second watch beside it, under its own key.
+        await app.CommandAsync("subscribe staging:job-1 cmp-1", channel: Ops);
+        Assert.Equal(["job-1:cmp-1", "staging:job-1:cmp-1"], (await store.WatchesAsync()).Select(c => c.Key).Order(StringComparer.Ordinal));
+
+        // The outbox is delivered once, in the default profile's words.
+        await PollOnceFreeAsync(app, "cmp-1");
+        await Slack.WaitForAsync(m => m.Channel == Ops && !m.IsThreadParent, TimeSpan.FromSeconds(20));
+        await PollOnceFreeAsync(app, "cmp-1");
+        var delivered = Assert.Single(Slack.InChannel(Ops));
+        Assert.Equal("Full comparison complete: comparison cmp-1 (default)", delivered.Text);
+        Assert.Empty((await store.GetAsync(new ComparisonRef("job-1", "cmp-1")))!.Subscriptions.Single().Pending);
+    }
+}
+
+/// <summary>
 /// The daily digest on PostgreSQL: it waits for a real minute boundary, so it is a class of its own and runs beside
 /// the other PostgreSQL tests rather than after them.
 /// </summary>

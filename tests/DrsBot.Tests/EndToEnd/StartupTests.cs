@@ -32,6 +32,32 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task A_bad_profile_refuses_to_start_and_names_the_key_inside_it()
+    {
+        await using var drs = new FakeDrs();
+        await using var slack = new FakeSlack();
+        await drs.StartAsync();
+        await slack.StartAsync();
+        var error = await StartupFailureAsync(() => new DrsBotApp(drs, slack, new Dictionary<string, string?>
+        {
+            ["Drs:Profiles:staging:Region"] = "ap-southeast-3",
+            ["Drs:Profiles:staging:ProjectId"] = "p2",
+            ["Drs:Profiles:staging:Auth:Mode"] = "AkSk",
+            ["Drs:Profiles:staging:Auth:AccessKey"] = "AK",
+            ["Drs:Profiles:staging:CommandShare"] = "2",
+            ["Drs:Profiles:staging:AllowedChannels:0"] = "#general",
+            ["Drs:Profiles:Bad_Name:ProjectId"] = "p3",
+        }));
+
+        var messages = Flatten(error);
+        Assert.Contains("Drs:Profiles:staging:Auth:SecretKey is required", messages, StringComparison.Ordinal);
+        Assert.Contains("Drs:Profiles:staging:CommandShare must be between 0 and 0.9", messages, StringComparison.Ordinal);
+        Assert.Contains("Drs:Profiles:staging:AllowedChannels must list channel ids", messages, StringComparison.Ordinal);
+        Assert.Contains("Drs:Profiles:Bad_Name is not a profile name", messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("Drs:Auth:", messages, StringComparison.Ordinal); // the default profile is fine
+    }
+
+    [Fact]
     public async Task PostgreSql_storage_without_a_connection_string_refuses_to_start_and_names_the_key()
     {
         await using var drs = new FakeDrs();

@@ -28,6 +28,33 @@ public sealed class StoredDataContractTests
         Assert.Contains(typeof(RuleState), seen);
     }
 
+    /// <summary>
+    /// Issue 33: a comparison of the default profile is stored exactly as before profiles (no "profile" property, the
+    /// same key), so every stored watch is the default profile's; another profile's carries its name in both.
+    /// </summary>
+    [Fact]
+    public void The_default_profile_is_stored_as_before_and_another_profile_by_name()
+    {
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var old = new ComparisonRef("job-1", "cmp-1");
+
+        Assert.Equal("""{"jobId":"job-1","compareJobId":"cmp-1"}""", System.Text.Json.JsonSerializer.Serialize(old, options));
+        Assert.Equal("job-1:cmp-1", old.Key);
+        Assert.Equal(old, new ComparisonRef("job-1", "cmp-1", ComparisonRef.DefaultProfile)); // "default" is the same watch
+        Assert.Equal("default", old.ProfileName);
+
+        var staging = new ComparisonRef("job-1", "cmp-1", "staging");
+        Assert.NotEqual(old, staging); // the same ids in two projects: two watches
+        Assert.Equal("staging:job-1:cmp-1", staging.Key);
+        Assert.Equal(staging, ComparisonRef.FromKey(staging.Key));
+        Assert.Equal(old, ComparisonRef.FromKey(old.Key));
+        var json = System.Text.Json.JsonSerializer.Serialize(staging, options);
+        Assert.Equal("""{"jobId":"job-1","compareJobId":"cmp-1","profile":"staging"}""", json);
+        Assert.Equal(staging, System.Text.Json.JsonSerializer.Deserialize<ComparisonRef>(json, options));
+        Assert.Null(ComparisonRef.FromKey("Staging:job-1:cmp-1")); // profile names are lower case
+        Assert.Null(ComparisonRef.FromKey("a:b:c:d"));
+    }
+
     /// <summary>A record as the version of 2026-12-05 stored it (its derived fields included), read by this one.</summary>
     [Fact]
     public void A_record_stored_by_the_previous_version_reads_the_same()
@@ -38,6 +65,7 @@ public sealed class StoredDataContractTests
         var record = System.Text.Json.JsonSerializer.Deserialize<WatchRecord>(json, options)!;
 
         Assert.Equal(new DrsBot.Watching.ComparisonRef("job-1", "cmp-1"), record.Comparison);
+        Assert.Equal(ComparisonRef.DefaultProfile, record.Comparison.ProfileName); // stored before profiles: the default one
         var subscription = Assert.Single(record.Subscriptions);
         Assert.Equal(("T0TEAM", "C0OPS", "1700000000.000100"), (subscription.TeamId, subscription.ChannelId, subscription.ThreadTs));
         Assert.Equal(["<!here>"], subscription.Mentions.ToArray());
