@@ -49,16 +49,19 @@ public sealed class BudgetTests(Xunit.Abstractions.ITestOutputHelper output) : E
     /// Runs the poll cycle over <paramref name="minutes"/> of the fake clock, five seconds at a time, each cycle to its
     /// end; DRS calls in each minute. (No answer here makes a poll wait: a retry would wait on the fake clock.)
     /// </summary>
-    private async Task<List<int>> RunAsync(int minutes)
+    private Task<List<int>> RunAsync(int minutes) => RunAsync(App, _clock, minutes, () => Drs.Requests.Count);
+
+    /// <summary>The poll cycle of <paramref name="app"/> over whole minutes of <paramref name="clock"/>; <paramref name="calls"/> counted in each.</summary>
+    internal static async Task<List<int>> RunAsync(DrsBotApp app, FakeTimeProvider clock, int minutes, Func<int> calls)
     {
-        var dispatcher = App.Services.GetRequiredService<PollDispatcher>();
+        var dispatcher = app.Services.GetRequiredService<PollDispatcher>();
         var perMinute = new List<int>();
         for (var minute = 0; minute < minutes; minute++)
         {
-            var before = Drs.Requests.Count;
+            var before = calls();
             for (var tick = 0; tick < 12; tick++)
             {
-                _clock.Advance(TimeSpan.FromSeconds(5)); // the interval asked for: what is due in it, polled at its end
+                clock.Advance(TimeSpan.FromSeconds(5)); // the interval asked for: what is due in it, polled at its end
                 // Our own cycle, after any the Hangfire tick started: what is due now is then polled, all of it.
                 while (!await dispatcher.TryRunDueAsync(CancellationToken.None))
                 {
@@ -66,8 +69,8 @@ public sealed class BudgetTests(Xunit.Abstractions.ITestOutputHelper output) : E
                 }
             }
 
-            await App.Services.GetRequiredService<WatchTotalsRefresher>().RefreshAsync(CancellationToken.None);
-            perMinute.Add(Drs.Requests.Count - before);
+            await app.Services.GetRequiredService<WatchTotalsRefresher>().RefreshAsync(CancellationToken.None);
+            perMinute.Add(calls() - before);
         }
 
         return perMinute;
@@ -132,4 +135,93 @@ public sealed class BudgetTests(Xunit.Abstractions.ITestOutputHelper output) : E
             : DrsAnswer.Progress(full: 50)),
         DrsAnswer.Progress(full: 50),
     ];
+}
+
+/// <summary>
+/// Issue 33, part 3, per profile: <c>staging</c>'s own budget of 60 calls a minute stretches only its comparisons'
+/// polls, and its throttling slows only its own; the default profile's comparisons are read at the interval asked for.
+/// </summary>
+public sealed class ProfileBudgetTests : EndToEndTest
+{
+    private const int StagingWatched = 100, DefaultWatched = 5;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero));
+
+    private FakeDrs Staging { get; } = new();
+
+    public override async Task InitializeAsync()
+    {
+        await Drs.StartAsync();
+        await Staging.StartAsync();
+        await Slack.StartAsync();
+        App = new DrsBotApp(Drs, Slack, new Dictionary<string, string?>
+        {
+            ["Drs:Profiles:staging:Endpoint"] = Staging.BaseUrl.ToString(),
+            ["Drs:Profiles:staging:ProjectId"] = "staging0project",
+            ["Drs:Profiles:staging:Auth:Token"] = "staging-token",
+            ["Drs:Profiles:staging:MaxCallsPerMinute"] = "60",
+            ["Watch:PollInterval"] = "00:00:05",
+            ["Watch:StallAfter"] = "7.00:00:00",
+        })
+        {
+            ConfigureTestServices = s => s.AddSingleton<TimeProvider>(_clock),
+        };
+        var store = App.Services.GetRequiredService<IWatchStore>();
+        foreach (var (fake, profile, count) in new[] { (Staging, "staging", StagingWatched), (Drs, (string?)null, DefaultWatched) })
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var c = new ComparisonRef("job-1", $"cmp-{i:000}", profile);
+                fake.Script(c.JobId, c.CompareJobId, DrsAnswer.Progress(full: 50));
+                await store.UpdateAsync(c, _ => new WatchRecord(c, _clock.GetUtcNow()).With(
+                    new Subscription(c, "C0OPS", ImmutableArray<string>.Empty, "U0ALICE", _clock.GetUtcNow(), new RuleState()) { TeamId = "T0TEAM" }));
+            }
+        }
+
+        await App.Services.GetRequiredService<WatchTotalsRefresher>().RefreshAsync(CancellationToken.None);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Staging.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_profiles_budget_stretches_only_its_own_polls()
+    {
+        var budgets = App.Services.GetRequiredService<DrsCallBudgets>();
+        // 100 comparisons within 80 % of 60 calls a minute: 2.1 min, stretched to the next interval the schedule keeps.
+        Assert.Equal(TimeSpan.FromMinutes(3), budgets.For("staging").Interval);
+        Assert.Equal(TimeSpan.FromSeconds(5), budgets.For(ComparisonRef.DefaultProfile).Interval);
+
+        var staging = await BudgetTests.RunAsync(App, _clock, 9, () => Staging.Requests.Count);
+        Assert.All(staging, calls => Assert.True(calls <= 60, $"staging made {calls} calls in a minute: {string.Join(", ", staging)}"));
+        // Nine minutes at three: every comparison read two to four times (a read the budget put off waits for its next
+        // slot; the first came on the schedule it was stored with): none starved, none read at 5 s.
+        Assert.All(Enumerable.Range(0, StagingWatched), i => Assert.InRange(Staging.CallsFor("job-1", $"cmp-{i:000}"), 2, 4));
+        // The default profile's comparisons kept their 5 s: 12 a minute each.
+        Assert.All(Enumerable.Range(0, DefaultWatched), i => Assert.True(Drs.CallsFor("job-1", $"cmp-{i:000}") >= 9 * 12 - 1));
+
+        var list = await App.CommandAsync("list", channel: "C0OPS");
+        Assert.Contains("Each comparison in profile `staging` is checked every 3 min (DRS call budget, `Drs:Profiles:staging:MaxCallsPerMinute`)", list.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("profile `default` is checked", list.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Throttling_in_one_profile_slows_only_that_profiles_polls()
+    {
+        var budgets = App.Services.GetRequiredService<DrsCallBudgets>();
+        for (var i = 0; i < StagingWatched; i++)
+        {
+            // Retry-After past the poll's budget: not waited (a wait would be on the fake clock), the poll reads "throttled".
+            Staging.Script("job-1", $"cmp-{i:000}", new DrsAnswer(429, """{"error_code":"APIG.0308","error_msg":"The request is throttled."}""",
+                Headers: new Dictionary<string, string> { ["Retry-After"] = "120" }));
+        }
+
+        await BudgetTests.RunAsync(App, _clock, 4, () => Staging.Requests.Count);
+
+        Assert.True(budgets.For("staging").Interval > TimeSpan.FromMinutes(3), $"staging polls every {budgets.For("staging").Interval}");
+        Assert.Equal(TimeSpan.FromSeconds(5), budgets.For(ComparisonRef.DefaultProfile).Interval);
+        Assert.DoesNotContain(Slack.InChannel("C0OPS"), m => !m.Text.Contains("(staging)", StringComparison.Ordinal)); // nothing about the default profile
+    }
 }
