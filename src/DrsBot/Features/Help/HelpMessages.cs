@@ -16,6 +16,7 @@ public static class HelpMessages
         "*`/drs-progress unsubscribe &lt;job_id&gt; &lt;compare_job_id&gt;`* — stop telling this channel\n" +
         "*`/drs-progress list`* — what this channel watches\n" +
         "*`/drs-progress digest &lt;HH:MM&gt; [time zone]`* — every day at that time (e.g. `09:00 Europe/Berlin`; UTC if none), a summary of what this channel watches; `digest off` stops it\n" +
+        "*`/drs-progress use [profile]`* — with several DRS projects or regions: the one this channel's job ids are in; `staging:job-1` names one for a single command\n" +
         "*`/drs-progress help`* — this message";
 
     public static SlackMessage Help() => new(
