@@ -10,8 +10,8 @@ public static class ProfileMessages
         $"This channel uses the DRS profile {current}.",
         [
             Blocks.Section($":globe_with_meridians: This channel uses the DRS profile {Code(current)}: a job id without a profile is looked up there."),
-            Blocks.Context($"Profiles this channel may use: {string.Join(", ", allowed.Select(Code))} · `/drs-progress use <profile>` changes it · " +
-                           "`<profile>:<job_id>` names one for a single command"),
+            Blocks.Context($"Profiles this channel may use: {string.Join(", ", allowed.Select(Code))} · `/drs-progress use &lt;profile&gt;` changes it · " +
+                           "`&lt;profile&gt;:&lt;job_id&gt;` names one for a single command"),
         ]);
 
     public static SlackMessage Set(string userId, string profile) => new(
@@ -24,7 +24,7 @@ public static class ProfileMessages
     public static SlackMessage OnlyOne() => new(
         "This DrsBot knows one DRS profile.",
         [Blocks.Section(":globe_with_meridians: This DrsBot is set up for one DRS project (the profile `default`), so there is nothing to choose. " +
-                        "More are added as `Drs:Profiles:<name>` in its configuration.")]);
+                        "More are added as `Drs:Profiles:&lt;name&gt;` in its configuration.")]);
 
     public static SlackMessage Unknown(string profile, IReadOnlyList<string> allowed) => new(
         $"There is no DRS profile named {profile}.",
