@@ -23,6 +23,7 @@ public sealed class ProfileTests : EndToEndTest
     protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
     {
         ["Drs:Profiles:staging:Endpoint"] = Staging.BaseUrl.ToString(),
+        ["Drs:Profiles:staging:Region"] = "ap-southeast-3", // the console link's region; the endpoint wins for calls
         ["Drs:Profiles:staging:ProjectId"] = StagingProject,
         ["Drs:Profiles:staging:Auth:Mode"] = "AkSk",
         ["Drs:Profiles:staging:Auth:AccessKey"] = AccessKey,
@@ -69,6 +70,9 @@ public sealed class ProfileTests : EndToEndTest
         Assert.Contains("Profile `staging`", staging.AllText, StringComparison.Ordinal);
         Assert.Equal(1, Drs.CallsFor("job-1", "cmp-1"));
         Assert.Equal(1, Staging.CallsFor("job-1", "cmp-1"));
+        // Open in DRS console leads to the profile's own region; the default profile here has none, so no link.
+        Assert.Contains("\"https://console-intl.huaweicloud.com/drs/?region=ap-southeast-3\"", staging.Body.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("console-intl", production.Body.GetRawText(), StringComparison.Ordinal);
 
         // The job view and its buttons stay in the profile they came from.
         Staging.ScriptJob("job-1", DrsAnswer.JobDetail("job-1", "staging-migration"), DrsAnswer.JobComparisons(1, ("cmp-1", "lines", "RUNNING")));
@@ -182,6 +186,99 @@ public sealed class ProfileTests : EndToEndTest
 
         await App.CommandAsync("use default", channel: StagingOps);
         Assert.Contains("profile `default`", (await App.CommandAsync("use", channel: StagingOps)).AllText, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// A profile that signs in with an IAM password gets its own token, scoped to its own project; when IAM refuses that
+/// password, only the channels watching that profile's comparisons are told, and the default profile reads on.
+/// </summary>
+public sealed class PasswordProfileTests : EndToEndTest
+{
+    private const string PartnerProject = "partner0project";
+    private readonly FakeIam _iam = new("partner-account", "drsbot", "the-right-Pa55word", PartnerProject) { Delay = TimeSpan.Zero };
+
+    private FakeDrs Partner { get; } = new();
+
+    private string _password = "the-right-Pa55word";
+
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["Drs:Profiles:partner:Endpoint"] = Partner.BaseUrl.ToString(),
+        ["Drs:Profiles:partner:ProjectId"] = PartnerProject,
+        ["Drs:Profiles:partner:Auth:Mode"] = "Password",
+        ["Drs:Profiles:partner:Auth:IamEndpoint"] = _iam.BaseUrl.ToString(),
+        ["Drs:Profiles:partner:Auth:DomainName"] = "partner-account",
+        ["Drs:Profiles:partner:Auth:UserName"] = "drsbot",
+        ["Drs:Profiles:partner:Auth:Password"] = _password,
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await Partner.StartAsync();
+        await _iam.StartAsync();
+    }
+
+    private async Task StartAsync(string password)
+    {
+        _password = password;
+        await base.InitializeAsync();
+        Drs.Authorize = request => request.Headers["X-Auth-Token"] == DrsBotApp.DrsToken;
+        Partner.Authorize = request => request.Path.StartsWithSegments($"/v5/{PartnerProject}") && request.Headers["X-Auth-Token"] == _iam.CurrentToken;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Partner.DisposeAsync();
+        await _iam.DisposeAsync();
+    }
+
+    private async Task WatchAsync(ComparisonRef c, string channel)
+    {
+        // Stored as a subscribe stores it: subscribing would ask DRS first, and this profile cannot sign in.
+        var store = App.Services.GetRequiredService<IWatchStore>();
+        var now = store.Clock.GetUtcNow();
+        await store.UpdateAsync(c, _ => new WatchRecord(c, now).With(new Subscription(
+            c, channel, System.Collections.Immutable.ImmutableArray.Create("<!here>"), "U0ALICE", now, new RuleState()) { TeamId = "T0TEAM" }));
+    }
+
+    [Fact]
+    public async Task The_profiles_iam_token_is_its_own_and_scoped_to_its_project()
+    {
+        await StartAsync("the-right-Pa55word");
+        Partner.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 60));
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 30));
+
+        Assert.Contains("60", (await App.CommandAsync("partner:job-1 cmp-1")).AllText, StringComparison.Ordinal);
+        Assert.Contains("30", (await App.CommandAsync("job-1 cmp-1")).AllText, StringComparison.Ordinal);
+        Assert.Contains("60", (await App.CommandAsync("partner:job-1 cmp-1")).AllText, StringComparison.Ordinal);
+
+        Assert.Equal(1, _iam.Issued); // one token, cached for the profile; the default profile never asked IAM
+    }
+
+    [Fact]
+    public async Task A_refused_password_alerts_only_the_channels_of_its_profile()
+    {
+        await StartAsync("a-stale-password");
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 30));
+        await WatchAsync(new ComparisonRef("job-1", "cmp-1", "partner"), "C0PARTNER");
+        await WatchAsync(new ComparisonRef("job-1", "cmp-1"), "C0OURS");
+        var dispatcher = App.Services.GetRequiredService<PollDispatcher>();
+
+        for (var round = 0; round < 4; round++)
+        {
+            await dispatcher.PollNowAsync(new ComparisonRef("job-1", "cmp-1", "partner"));
+            Assert.True(await dispatcher.PollNowAsync(new ComparisonRef("job-1", "cmp-1")));
+        }
+
+        var alert = Assert.Single(Slack.InChannel("C0PARTNER"));
+        Assert.Contains("credentials were refused", alert.Text, StringComparison.Ordinal);
+        Assert.Contains("Drs:Profiles:partner:Auth", alert.AllText, StringComparison.Ordinal);
+        Assert.Empty(Slack.InChannel("C0OURS"));
+        Assert.Empty(Partner.Requests);          // no DRS call without a token
+        Assert.Equal(1, _iam.Requests);          // and no second login within IAM's back-off
+        Assert.Equal(4, Drs.CallsFor("job-1", "cmp-1"));
     }
 }
 
