@@ -51,6 +51,28 @@ public abstract class PostgreSqlAppsTest : IAsyncLifetime
         await Slack.DisposeAsync();
     }
 
+    /// <summary>A watch row as an earlier version stored it, written straight into the database, with its channel's index row.</summary>
+    protected static async Task InsertRowAsync(string connectionString, string key, string recordJson, string channel, bool dueNow)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var insert = new Npgsql.NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new($"INSERT INTO drsbot.watch (comparison, record, due_at, updated_at) VALUES ($1, $2::jsonb, now(){(dueNow ? "" : " + interval '1 hour'")}, now())")
+                {
+                    Parameters = { new() { Value = key }, new() { Value = recordJson } },
+                },
+                new("INSERT INTO drsbot.channel_watch (channel_id, comparison) VALUES ($1, $2)")
+                {
+                    Parameters = { new() { Value = channel }, new() { Value = key } },
+                },
+            },
+        };
+        await insert.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A started host on <paramref name="connectionString"/>'s database.</summary>
     protected DrsBotApp Start(
         string connectionString, string pollInterval = "01:00:00", Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null)

@@ -101,22 +101,7 @@ public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
         var row = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "watch-record.v2026-12-05.json"))
             .Replace("\"flat\": false", "\"flat\": true", StringComparison.Ordinal)
             .Replace("2026-12-05T08:00:00+00:00", DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        await using (var connection = new Npgsql.NpgsqlConnection(database))
-        {
-            await connection.OpenAsync();
-            await using var insert = new Npgsql.NpgsqlBatch(connection)
-            {
-                BatchCommands =
-                {
-                    new("INSERT INTO drsbot.watch (comparison, record, due_at, updated_at) VALUES ('job-1:cmp-1', $1::jsonb, now(), now())")
-                    {
-                        Parameters = { new() { Value = row } },
-                    },
-                    new("INSERT INTO drsbot.channel_watch (channel_id, comparison) VALUES ('C0OPS', 'job-1:cmp-1')"),
-                },
-            };
-            await insert.ExecuteNonQueryAsync();
-        }
+        await InsertRowAsync(database, "job-1:cmp-1", row, Ops, dueNow: true);
 
         Assert.True(await PollAsync(app, "cmp-1"));
         // Delivered by that poll, or by the scheduled one that found the row due; then one more poll of ours, once any
@@ -156,22 +141,7 @@ public sealed class PostgreSqlProfileUpgradeTests : PostgreSqlAppsTest
         var row = System.Text.RegularExpressions.Regex.Replace(
             File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "watch-record.v2026-12-06.json")),
             @"2026-12-06T[0-9:.]+\+00:00", DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        await using (var connection = new Npgsql.NpgsqlConnection(database))
-        {
-            await connection.OpenAsync();
-            await using var insert = new Npgsql.NpgsqlBatch(connection)
-            {
-                BatchCommands =
-                {
-                    new("INSERT INTO drsbot.watch (comparison, record, due_at, updated_at) VALUES ('job-1:cmp-1', $1::jsonb, now() + interval '1 hour', now())")
-                    {
-                        Parameters = { new() { Value = row } },
-                    },
-                    new("INSERT INTO drsbot.channel_watch (channel_id, comparison) VALUES ('C0OPS', 'job-1:cmp-1')"),
-                },
-            };
-            await insert.ExecuteNonQueryAsync();
-        }
+        await InsertRowAsync(database, "job-1:cmp-1", row, Ops, dueNow: false);
 
         // Read as the default profile's, with its state and its undelivered completion.
         var stored = await store.GetAsync(new ComparisonRef("job-1", "cmp-1", ComparisonRef.DefaultProfile));
