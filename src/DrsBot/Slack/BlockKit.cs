@@ -16,7 +16,11 @@ public abstract record Block;
 // Text objects are declared as TextObject everywhere so the serializer always writes their "type".
 public sealed record HeaderBlock(TextObject Text) : Block;
 
-public sealed record SectionBlock(TextObject? Text, IReadOnlyList<TextObject>? Fields = null) : Block;
+public sealed record SectionBlock(TextObject? Text, IReadOnlyList<TextObject>? Fields = null) : Block
+{
+    /// <summary>A button beside the text: an action that costs no block of its own (the Home tab's entries).</summary>
+    public ButtonElement? Accessory { get; init; }
+}
 
 public sealed record ContextBlock(IReadOnlyList<TextObject> Elements) : Block;
 

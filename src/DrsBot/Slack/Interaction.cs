@@ -9,6 +9,12 @@ namespace DrsBot.Slack;
 /// </summary>
 public sealed record Interaction(string TeamId, string? EnterpriseId, string ChannelId, string UserId, Uri? ResponseUrl, string ActionId, string Value)
 {
+    /// <summary>The press's trigger, for opening a modal within 3 seconds; null when Slack gave none.</summary>
+    public string? TriggerId { get; init; }
+
+    /// <summary>Pressed on DrsBot's Home tab (no channel, no response_url).</summary>
+    public bool FromHome { get; init; }
+
     public const string Refresh = "drs.refresh";
     public const string Subscribe = "drs.subscribe";
     public const string Unsubscribe = "drs.unsubscribe";
@@ -64,12 +70,19 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
         Uri.TryCreate(payload.ResponseUrl, UriKind.Absolute, out var responseUrl);
         return new Interaction(
             payload.Team?.Id ?? "", payload.Enterprise?.Id, payload.Channel?.Id ?? "", payload.User?.Id ?? "",
-            responseUrl, action.ActionId ?? "", action.Value ?? "");
+            responseUrl, action.ActionId ?? "", action.Value ?? "")
+        {
+            TriggerId = payload.TriggerId is { Length: > 0 and <= 100 } trigger ? trigger : null,
+            FromHome = payload.View?.Type == "home",
+        };
     }
 
     private sealed record Payload(
         string? Type, Ref? User, Ref? Team, Ref? Enterprise, Ref? Channel,
-        [property: JsonPropertyName("response_url")] string? ResponseUrl, IReadOnlyList<Action>? Actions);
+        [property: JsonPropertyName("response_url")] string? ResponseUrl, IReadOnlyList<Action>? Actions,
+        [property: JsonPropertyName("trigger_id")] string? TriggerId, ViewRef? View);
+
+    private sealed record ViewRef(string? Type);
 
     private sealed record Ref(string? Id);
 

@@ -21,6 +21,12 @@ public sealed partial class InteractionHandler(
             return; // the browser opened the link; Slack only tells us it was clicked
         }
 
+        if (interaction is { ActionId: Interaction.ShowProgress, FromHome: true, TriggerId: { } trigger, TeamId.Length: > 0, UserId.Length: > 0 })
+        {
+            home?.ShowProgress(interaction.TeamId, interaction.EnterpriseId, interaction.UserId, trigger, interaction.Value);
+            return;
+        }
+
         if (interaction.ActionId == Interaction.RefreshHome)
         {
             if (interaction is { TeamId.Length: > 0, UserId.Length: > 0 })

@@ -51,6 +51,23 @@ public sealed record HomeOpened(string TeamId, string UserId, string? Hash) : Sl
 public interface ISlackHome
 {
     void Opened(HomeOpened opened);
+
+    /// <summary>
+    /// A Home tab entry's Show progress: a Home tab press has no response_url, so the card opens in a modal
+    /// (<paramref name="triggerId"/>, valid for 3 seconds). <paramref name="value"/> is the button's: channel/comparison.
+    /// </summary>
+    void ShowProgress(string teamId, string? enterpriseId, string userId, string triggerId, string value);
+}
+
+/// <summary>A modal (<c>views.open</c>, <c>views.update</c>): a title of at most 24 characters, at most 100 blocks.</summary>
+public sealed record ModalView(TextObject Title, IReadOnlyList<Block> Blocks)
+{
+    public const int MaxTitle = 24;
+
+    public string Type => "modal";
+
+    // TextObject, not PlainText: declared as the base type, the serializer writes the text's "type".
+    public TextObject Close { get; init; } = new PlainText("Close");
 }
 
 /// <summary>A Home tab view (<c>views.publish</c>'s <c>view</c>).</summary>
@@ -70,6 +87,10 @@ internal sealed class NoHomeTab : ISlackHomeApi
     public Task<IReadOnlyList<string>?> ChannelsOfAsync(string userId, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>?>(null);
 
     public Task<bool> PublishHomeAsync(string userId, HomeView view, string? hash, CancellationToken ct) => Task.FromResult(false);
+
+    public Task<string?> OpenModalAsync(string triggerId, ModalView view, CancellationToken ct) => Task.FromResult<string?>(null);
+
+    public Task<bool> UpdateModalAsync(string viewId, ModalView view, CancellationToken ct) => Task.FromResult(false);
 }
 
 /// <summary>The Web API calls the Home tab needs.</summary>
@@ -80,4 +101,10 @@ public interface ISlackHomeApi
 
     /// <summary>Publishes <paramref name="view"/> as the person's Home tab; false when Slack refused (a newer view's hash…).</summary>
     Task<bool> PublishHomeAsync(string userId, HomeView view, string? hash, CancellationToken ct);
+
+    /// <summary>Opens <paramref name="view"/> for the press <paramref name="triggerId"/>; its view id, or null when Slack refused.</summary>
+    Task<string?> OpenModalAsync(string triggerId, ModalView view, CancellationToken ct);
+
+    /// <summary>Replaces the modal <paramref name="viewId"/>'s content; false when Slack refused (the person closed it…).</summary>
+    Task<bool> UpdateModalAsync(string viewId, ModalView view, CancellationToken ct);
 }

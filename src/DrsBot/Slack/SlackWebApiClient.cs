@@ -231,30 +231,40 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
         return channels;
     }
 
-    public async Task<bool> PublishHomeAsync(string userId, HomeView view, string? hash, CancellationToken ct)
+    public async Task<bool> PublishHomeAsync(string userId, HomeView view, string? hash, CancellationToken ct) =>
+        await ViewCallAsync("views.publish", new PublishRequest(userId, view, hash), ct) is not null;
+
+    public async Task<string?> OpenModalAsync(string triggerId, ModalView view, CancellationToken ct) =>
+        (await ViewCallAsync("views.open", new OpenRequest(triggerId, view), ct))?.View?.Id;
+
+    public async Task<bool> UpdateModalAsync(string viewId, ModalView view, CancellationToken ct) =>
+        await ViewCallAsync("views.update", new UpdateRequest(viewId, view), ct) is not null;
+
+    /// <summary>views.publish, views.open or views.update: Slack's answer when it took the view, else null (logged).</summary>
+    private async Task<ViewAnswer?> ViewCallAsync<T>(string method, T body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "views.publish")
+        using var request = new HttpRequestMessage(HttpMethod.Post, method)
         {
-            Content = JsonContent.Create(new PublishRequest(userId, view, hash), options: SlackJson.Options),
+            Content = JsonContent.Create(body, options: SlackJson.Options),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
         try
         {
             using var response = await http.SendAsync(request, ct);
-            var answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<PostMessageResponse>(SlackJson.Options, ct) : null;
+            var answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ViewAnswer>(SlackJson.Options, ct) : null;
             if (answer is { Ok: true })
             {
-                return true;
+                return answer;
             }
 
-            LogHomeRefused(logger, "views.publish", answer?.Error ?? $"http_{(int)response.StatusCode}");
-            return false;
+            LogHomeRefused(logger, method, answer?.Error ?? $"http_{(int)response.StatusCode}");
+            return null;
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
                                       or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
-            LogHomeRefused(logger, "views.publish", "unreachable");
-            return false;
+            LogHomeRefused(logger, method, "unreachable");
+            return null;
         }
     }
 
@@ -276,6 +286,14 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
     }
 
     private sealed record PublishRequest([property: JsonPropertyName("user_id")] string UserId, HomeView View, string? Hash);
+
+    private sealed record OpenRequest([property: JsonPropertyName("trigger_id")] string TriggerId, ModalView View);
+
+    private sealed record UpdateRequest([property: JsonPropertyName("view_id")] string ViewId, ModalView View);
+
+    private sealed record ViewAnswer(bool Ok, string? Error, ViewRef? View);
+
+    private sealed record ViewRef(string? Id);
 
     private sealed record ConversationsAnswer(bool Ok, string? Error, IReadOnlyList<ConversationRef>? Channels,
         [property: JsonPropertyName("response_metadata")] CursorMetadata? ResponseMetadata);

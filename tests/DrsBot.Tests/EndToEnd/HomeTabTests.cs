@@ -125,4 +125,67 @@ public sealed class HomeTabTests : EndToEndTest
         await App.FollowUpsDoneAsync();
         Assert.Equal(2, Slack.Messages.Count(m => m.Endpoint == "views.publish" && m.Channel == "U0BOB"));
     }
+
+    private async Task<HttpResponseMessage> HomePressAsync(string actionId, string value, string user = "U0BOB")
+    {
+        // A Home tab's press carries no channel and no response_url; a trigger_id lets the app open a modal.
+        var payload = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["payload"] = JsonSerializer.Serialize(new
+            {
+                type = "block_actions",
+                user = new { id = user },
+                team = new { id = "T0TEAM" },
+                trigger_id = "1337.42.abcdef",
+                container = new { type = "view", view_id = "V0" },
+                view = new { id = "V0", type = "home" },
+                actions = new[] { new { action_id = actionId, value, type = "button" } },
+            }),
+        });
+        return await App.PostSignedAsync(await payload.ReadAsStringAsync(), path: "/slack/interactions");
+    }
+
+    [Fact]
+    public async Task Show_progress_on_a_home_entry_opens_the_card_in_a_modal()
+    {
+        Slack.Members[Ops] = ["U0BOB"];
+        Drs.Script("job-1", "cmp-ops", DrsAnswer.Progress(full: 40), DrsAnswer.Progress(full: 42));
+        await App.CommandAsync("subscribe job-1 cmp-ops", channel: Ops);
+        await EventAsync(Opened("U0BOB"));
+        var home = await HomeOfAsync("U0BOB");
+
+        // The entry's button names its channel and its comparison.
+        var button = home.Body.GetProperty("view").GetProperty("blocks").EnumerateArray()
+            .Where(b => b.TryGetProperty("accessory", out _)).Select(b => b.GetProperty("accessory")).Single();
+        Assert.Equal(("drs.show", "C0OPS/job-1:cmp-ops"), (button.GetProperty("action_id").GetString(), button.GetProperty("value").GetString()));
+
+        using var press = await HomePressAsync("drs.show", button.GetProperty("value").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, press.StatusCode);
+        await App.FollowUpsDoneAsync();
+
+        var opened = Assert.Single(Slack.Messages, m => m.Endpoint == "views.open");
+        Assert.Equal("1337.42.abcdef", opened.Body.GetProperty("trigger_id").GetString());
+        Assert.Contains("Fetching progress of comparison", opened.AllText, StringComparison.Ordinal);
+        var card = Assert.Single(Slack.Messages, m => m.Endpoint == "views.update");
+        Assert.Equal(opened.Channel, card.Body.GetProperty("view_id").GetString()); // the modal it opened
+        Assert.Contains("42 %", card.AllText, StringComparison.Ordinal);
+        Assert.Contains("Comparison cmp-ops", card.AllText, StringComparison.Ordinal);
+        // A modal's press has no message to answer in: the card's action buttons are left out.
+        Assert.DoesNotContain(card.Body.GetProperty("view").GetProperty("blocks").EnumerateArray(), b => b.GetProperty("type").GetString() == "actions");
+        Assert.Equal(2, Drs.CallsFor("job-1", "cmp-ops"));
+    }
+
+    [Theory]
+    [InlineData("job-1:cmp-ops")]                 // no channel
+    [InlineData("#ops/job-1:cmp-ops")]            // not a channel id
+    [InlineData("C0OPS/job-1/../x:cmp-ops")]      // not a comparison
+    public async Task A_home_press_with_a_value_it_did_not_publish_opens_nothing_and_calls_no_drs(string value)
+    {
+        using var press = await HomePressAsync("drs.show", value);
+        Assert.Equal(HttpStatusCode.OK, press.StatusCode);
+        await App.FollowUpsDoneAsync();
+
+        Assert.DoesNotContain(Slack.Messages, m => m.Endpoint is "views.open" or "views.update");
+        Assert.Empty(Drs.Requests);
+    }
 }

@@ -51,6 +51,11 @@ public static class BlockKit
                         Text(block, "text", problems, "section", 3000);
                     }
 
+                    if (block.TryGetProperty("accessory", out var accessory))
+                    {
+                        Button(accessory, problems, []);
+                    }
+
                     if (hasFields)
                     {
                         if (fields.GetArrayLength() is 0 or > 10)
@@ -90,27 +95,7 @@ public static class BlockKit
                     var actionIds = new HashSet<string>();
                     foreach (var button in buttons.EnumerateArray())
                     {
-                        if (button.GetProperty("type").GetString() != "button")
-                        {
-                            problems.Add("actions: only buttons are used");
-                        }
-
-                        Text(button, "text", problems, "button", 75, plainOnly: true);
-                        var actionId = button.TryGetProperty("action_id", out var a) ? a.GetString() ?? "" : "";
-                        if (actionId.Length is 0 or > 255 || !actionIds.Add(actionId))
-                        {
-                            problems.Add($"button action_id '{actionId}' missing, too long or repeated");
-                        }
-
-                        if (button.TryGetProperty("value", out var value) && value.GetString()!.Length > 2000)
-                        {
-                            problems.Add("button value over 2000 characters");
-                        }
-
-                        if (button.TryGetProperty("style", out var style) && style.GetString() is not ("primary" or "danger"))
-                        {
-                            problems.Add("button style must be primary or danger");
-                        }
+                        Button(button, problems, actionIds);
                     }
 
                     break;
@@ -121,6 +106,31 @@ public static class BlockKit
         }
 
         return problems;
+    }
+
+    private static void Button(JsonElement button, List<string> problems, HashSet<string> actionIds)
+    {
+        if (button.GetProperty("type").GetString() != "button")
+        {
+            problems.Add("actions: only buttons are used");
+        }
+
+        Text(button, "text", problems, "button", 75, plainOnly: true);
+        var actionId = button.TryGetProperty("action_id", out var a) ? a.GetString() ?? "" : "";
+        if (actionId.Length is 0 or > 255 || !actionIds.Add(actionId))
+        {
+            problems.Add($"button action_id '{actionId}' missing, too long or repeated");
+        }
+
+        if (button.TryGetProperty("value", out var value) && value.GetString()!.Length > 2000)
+        {
+            problems.Add("button value over 2000 characters");
+        }
+
+        if (button.TryGetProperty("style", out var style) && style.GetString() is not ("primary" or "danger"))
+        {
+            problems.Add("button style must be primary or danger");
+        }
     }
 
     public static void AssertValid(JsonElement message)

@@ -228,6 +228,42 @@ public sealed class FakeSlack : LoopbackServer
         return Task.FromResult(true);
     });
 
+    private int _views;
+
+    private async Task ModalAsync(HttpContext http, string method)
+    {
+        var root = (await JsonDocument.ParseAsync(http.Request.Body)).RootElement.Clone();
+        var view = root.GetProperty("view");
+        var problems = new List<string>(BlockKit.Problems(JsonDocument.Parse($$"""{"text": "modal", "blocks": {{view.GetProperty("blocks").GetRawText()}}}""").RootElement));
+        if (view.GetProperty("type").GetString() != "modal" || view.GetProperty("blocks").GetArrayLength() is 0 or > 100)
+        {
+            problems.Add("a modal has type modal and 1 to 100 blocks");
+        }
+
+        foreach (var name in new[] { "title", "close" })
+        {
+            if (!view.TryGetProperty(name, out var text) || text.GetProperty("type").GetString() != "plain_text" || text.GetProperty("text").GetString()!.Length is 0 or > 24)
+            {
+                problems.Add($"a modal's {name} is plain_text of 1 to 24 characters");
+            }
+        }
+
+        var known = method == "views.open"
+            ? root.TryGetProperty("trigger_id", out var trigger) && trigger.GetString() is { Length: > 0 }
+            : root.TryGetProperty("view_id", out var id) && Messages.Any(m => m.Endpoint == "views.open" && m.Channel == id.GetString());
+        if (problems.Count > 0 || !known)
+        {
+            InvalidMessages.Enqueue($"{method}: {(known ? string.Join("; ", problems) : "no trigger_id or unknown view_id")}");
+            await http.Response.WriteAsJsonAsync(new { ok = false, error = known ? "invalid_blocks" : "invalid_arguments" });
+            return;
+        }
+
+        // The view id stands in the Channel of what is recorded: views.update names it, views.open is given it.
+        var viewId = method == "views.open" ? $"V{Interlocked.Increment(ref _views):D6}" : root.GetProperty("view_id").GetString()!;
+        Messages.Enqueue(new ReceivedMessage(method, viewId, http.Request.Headers.Authorization, root));
+        await http.Response.WriteAsJsonAsync(new { ok = true, view = new { id = viewId } });
+    }
+
     public async Task<ReceivedMessage> WaitForAsync(Func<ReceivedMessage, bool> match, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
@@ -323,6 +359,9 @@ public sealed class FakeSlack : LoopbackServer
             Messages.Enqueue(new ReceivedMessage("views.publish", root.GetProperty("user_id").GetString(), http.Request.Headers.Authorization, root));
             await http.Response.WriteAsJsonAsync(new { ok = true });
         });
+        // Modals (a Home tab's Show progress): opened with a press's trigger, then updated by the view id given back.
+        app.MapPost("/api/views.open", (HttpContext http) => ModalAsync(http, "views.open"));
+        app.MapPost("/api/views.update", (HttpContext http) => ModalAsync(http, "views.update"));
         app.MapPost("/api/conversations.history", (HttpContext http) => HistoryAsync(http, thread: false));
         app.MapPost("/api/conversations.replies", (HttpContext http) => HistoryAsync(http, thread: true));
 

@@ -76,8 +76,53 @@ public sealed partial class HomeTab(IServiceScopeFactory scopes, FollowUps follo
         }
     }
 
+    public void ShowProgress(string teamId, string? enterpriseId, string userId, string triggerId, string value)
+    {
+        // The value is the one this Home tab published: the channel the entry is listed under, then the comparison.
+        if (value.Split('/', 2) is not [var channel, var key] || !Shared.ChannelCommands.IsChannelId(channel) || ComparisonRef.FromKey(key) is not { } comparison)
+        {
+            LogBadValue(logger);
+            return;
+        }
+
+        followUps.Track(ShowProgressAsync(new SlashCommand(teamId, channel, "", userId, "/drs-progress", "", null)
+        {
+            EnterpriseId = enterpriseId,
+            FromButton = true,
+        }, triggerId, comparison));
+    }
+
+    /// <summary>
+    /// A modal at once (the trigger lasts 3 seconds, a DRS read may not), then the card in it: the same command as the
+    /// Show progress button anywhere else, through the same router, for the channel the entry is listed under.
+    /// </summary>
+    private async Task ShowProgressAsync(SlashCommand context, string triggerId, ComparisonRef comparison)
+    {
+        await Task.Yield();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var slack = scope.ServiceProvider.GetRequiredService<ISlackHomeApi>();
+            if (await slack.OpenModalAsync(triggerId, HomeMessages.Fetching(comparison), followUps.Aborted) is not { } viewId)
+            {
+                return; // Slack refused the modal (the trigger expired): nothing to fill
+            }
+
+            var card = await scope.ServiceProvider.GetRequiredService<ISlackCommands>()
+                .PressAsync(context, Interaction.ShowProgress, comparison.Key);
+            await slack.UpdateModalAsync(viewId, HomeMessages.Modal(card), followUps.Aborted);
+        }
+        catch (Exception e) when (!followUps.Aborted.IsCancellationRequested)
+        {
+            LogFailed(logger, e);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish a Home tab")]
     private static partial void LogFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a Home tab press whose value is not a channel and a comparison")]
+    private static partial void LogBadValue(ILogger logger);
 }
 
 /// <summary>The Home tab's view, within Slack's 100 blocks.</summary>
@@ -125,7 +170,11 @@ public static class HomeMessages
                     break;
                 }
 
-                blocks.Add(Blocks.Section(DigestMessages.Line(w.Record, w.Attention, nameProfiles) + ThreadMessages.OnCallBelow(w.Subscription, at)));
+                // Show progress beside the entry: a Home press has no response_url, so the card opens in a modal.
+                blocks.Add(Blocks.Section(DigestMessages.Line(w.Record, w.Attention, nameProfiles) + ThreadMessages.OnCallBelow(w.Subscription, at)) with
+                {
+                    Accessory = Blocks.Button("Show progress", Interaction.ShowProgress, $"{channel.Key}/{w.Record.Comparison.Key}"),
+                });
                 shown++;
             }
         }
@@ -137,6 +186,35 @@ public static class HomeMessages
 
         blocks.Add(Blocks.Context($"As of {Date(at)} · from DrsBot's latest polls · only channels you are a member of"));
         return new HomeView(blocks);
+    }
+
+    /// <summary>The modal a Home tab's Show progress opens at once, while DRS is asked.</summary>
+    public static ModalView Fetching(ComparisonRef comparison) => new(new PlainText("DRS comparison"),
+        [Blocks.Section($":hourglass_flowing_sand: Fetching progress of comparison {Code(comparison.CompareJobId)} from DRS…")]);
+
+    /// <summary>
+    /// The card in the modal. Its action buttons are left out (a modal's press has no message to answer in); the link
+    /// to the DRS console stays.
+    /// </summary>
+    public static ModalView Modal(SlackMessage card)
+    {
+        var blocks = new List<Block>();
+        foreach (var block in card.Blocks ?? [Blocks.Section(Escape(card.Text))])
+        {
+            if (block is ActionsBlock actions)
+            {
+                if (actions.Elements.Where(b => b.Url is not null).ToList() is { Count: > 0 } links)
+                {
+                    blocks.Add(Blocks.Actions(links));
+                }
+
+                continue;
+            }
+
+            blocks.Add(block);
+        }
+
+        return new ModalView(new PlainText("DRS comparison"), blocks);
     }
 }
 
