@@ -68,14 +68,29 @@ public sealed class PropertyTests
     public void Any_two_valid_ids_round_trip_through_the_parser() =>
         Gen.Select(ValidId, ValidId, Gen.OneOf(" ", "  ", "\t", " \n ")).Sample((job, cmp, gap) =>
         {
-            // The command words are reserved, in any case: a job id spelled like one is read as the command.
-            if (job.ToLowerInvariant() is "help" or "list" or "ls" or "subscribe" or "watch" or "unsubscribe" or "unwatch" or "digest")
+            // The command words are reserved, in any case: a job id spelled like one is read as the command (and is
+            // reached as default:<id>, checked below).
+            if (job.ToLowerInvariant() is "help" or "list" or "ls" or "subscribe" or "watch" or "unsubscribe" or "unwatch" or "digest"
+                or "tables" or "snooze" or "unsnooze" or "use")
             {
+                Assert.Equal(new ComparisonRef(job, cmp), Assert.IsType<ProgressCommand>(CommandParser.Parse($"default:{job}{gap}{cmp}")).Comparison);
                 return;
             }
 
             Assert.Equal(new ComparisonRef(job, cmp), Assert.IsType<ProgressCommand>(CommandParser.Parse($" {job}{gap}{cmp} ")).Comparison);
             Assert.Equal(new ComparisonRef(job, cmp), Assert.IsType<SubscribeCommand>(CommandParser.Parse($"subscribe {job}{gap}{cmp}")).Comparison);
+        }, iter: 2000);
+
+    /// <summary>Issue 33: any valid profile before any valid job id names the comparison in that profile, and its key reads back.</summary>
+    [Fact]
+    public void A_profile_and_two_valid_ids_round_trip_through_the_parser_and_the_key() =>
+        Gen.Select(Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789-"], 1, ComparisonRef.MaxProfileLength], ValidId, ValidId).Sample((profile, job, cmp) =>
+        {
+            var expected = new ComparisonRef(job, cmp, profile);
+            var parsed = Assert.IsType<ProgressCommand>(CommandParser.Parse($"{profile}:{job} {cmp}", channelProfile: "elsewhere")).Comparison;
+            Assert.Equal(expected, parsed);
+            Assert.Equal(expected, ComparisonRef.FromKey(parsed.Key));
+            Assert.Equal(profile == ComparisonRef.DefaultProfile ? null : profile, parsed.Profile);
         }, iter: 2000);
 
     [Fact]
