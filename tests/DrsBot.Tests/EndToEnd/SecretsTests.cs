@@ -16,6 +16,9 @@ public sealed class SecretsTests
     private const string SecurityToken = "SecurityToken-SECRET-3";
     private const string StaticToken = "StaticToken-SECRET-4";
 
+    // A second DRS profile, its own secrets, the same mode, another account: its calls must not leak them either.
+    private const string OtherPassword = "OtherPassword-SECRET-5", OtherSecretKey = "OtherSecretKey-SECRET-6", OtherToken = "OtherToken-SECRET-7";
+
     public static TheoryData<string> Modes => new() { "Token", "Password", "AkSk" };
 
     [Theory]
@@ -25,9 +28,11 @@ public sealed class SecretsTests
         await using var drs = new FakeDrs();
         await using var slack = new FakeSlack();
         await using var iam = new FakeIam("acme", "bot", Password, DrsBotApp.ProjectId);
+        await using var otherIam = new FakeIam("other", "bot", OtherPassword, "other0project") { Delay = TimeSpan.Zero };
         await drs.StartAsync();
         await slack.StartAsync();
         await iam.StartAsync();
+        await otherIam.StartAsync();
 
         var logs = new CapturingLoggerProvider();
         var settings = new Dictionary<string, string?>
@@ -47,6 +52,16 @@ public sealed class SecretsTests
             ["Drs:Auth:SecretKey"] = SecretKey,
             ["Drs:Auth:SecurityToken"] = SecurityToken,
             ["Drs:InteractiveBudget"] = "00:00:00.300",
+            ["Drs:Profiles:other:Endpoint"] = drs.BaseUrl.ToString(),
+            ["Drs:Profiles:other:ProjectId"] = "other0project",
+            ["Drs:Profiles:other:Auth:Mode"] = mode,
+            ["Drs:Profiles:other:Auth:Token"] = OtherToken,
+            ["Drs:Profiles:other:Auth:IamEndpoint"] = otherIam.BaseUrl.ToString(),
+            ["Drs:Profiles:other:Auth:DomainName"] = "other",
+            ["Drs:Profiles:other:Auth:UserName"] = "bot",
+            ["Drs:Profiles:other:Auth:Password"] = OtherPassword,
+            ["Drs:Profiles:other:Auth:AccessKey"] = "AKOTHER",
+            ["Drs:Profiles:other:Auth:SecretKey"] = OtherSecretKey,
         };
         await using var app = new DrsBotApp(drs, slack, settings)
         {
@@ -65,6 +80,7 @@ public sealed class SecretsTests
         await slack.WaitForAsync(m => m.Endpoint == responseUrl.AbsolutePath);
         replies.Add(await app.CommandAsync("subscribe job-1 cmp-1 <!here>", channel: "C0SEC"));
         replies.Add(await app.CommandAsync("job-x cmp-x"));
+        replies.Add(await app.CommandAsync("other:job-2 cmp-2")); // the other profile: not found, its auth used all the same
         replies.Add(await app.CommandAsync("list", channel: "C0SEC"));
         using (var forged = await app.PostSignedAsync(DrsBotApp.CommandBody("job-1 cmp-1"), signature: "v0=" + new string('0', 64)))
         {
@@ -83,7 +99,8 @@ public sealed class SecretsTests
 
         var everything = string.Join("\n", logs.All, string.Join("\n", replies.Select(r => r.Body.ToString())),
             string.Join("\n", slack.Messages.Select(m => m.Body.ToString())));
-        foreach (var secret in new[] { Password, SecretKey, SecurityToken, StaticToken, DrsBotApp.SigningSecret, DrsBotApp.BotToken, "token-1" })
+        Assert.Contains(drs.Requests, r => r.Path.StartsWith("/v5/other0project/", StringComparison.Ordinal));
+        foreach (var secret in new[] { Password, SecretKey, SecurityToken, StaticToken, OtherPassword, OtherSecretKey, OtherToken, DrsBotApp.SigningSecret, DrsBotApp.BotToken, "token-1" })
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
