@@ -141,7 +141,7 @@ public sealed class BudgetTests(Xunit.Abstractions.ITestOutputHelper output) : E
 /// Issue 33, part 3, per profile: <c>staging</c>'s own budget of 60 calls a minute stretches only its comparisons'
 /// polls, and its throttling slows only its own; the default profile's comparisons are read at the interval asked for.
 /// </summary>
-public sealed class ProfileBudgetTests : EndToEndTest
+public sealed class ProfileBudgetTests(Xunit.Abstractions.ITestOutputHelper output) : EndToEndTest
 {
     private const int StagingWatched = 100, DefaultWatched = 5;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero));
@@ -195,6 +195,7 @@ public sealed class ProfileBudgetTests : EndToEndTest
         Assert.Equal(TimeSpan.FromSeconds(5), budgets.For(ComparisonRef.DefaultProfile).Interval);
 
         var staging = await BudgetTests.RunAsync(App, _clock, 9, () => Staging.Requests.Count);
+        output.WriteLine($"staging's DRS calls a minute: {string.Join(", ", staging)}; the default profile's: {Drs.Requests.Count} in 9 minutes for {DefaultWatched} comparisons");
         Assert.All(staging, calls => Assert.True(calls <= 60, $"staging made {calls} calls in a minute: {string.Join(", ", staging)}"));
         // Nine minutes at three: every comparison read two to four times (a read the budget put off waits for its next
         // slot; the first came on the schedule it was stored with): none starved, none read at 5 s.
