@@ -122,6 +122,7 @@ public sealed class PostgreSqlEndToEndTests : PostgreSqlAppsTest
 /// 2026-12-06 (<c>df58c9e</c>) stored for a subscription whose completion Slack had refused: its state, its outbox
 /// and its half-made thread are the default profile's, and the same ids in the other profile are another watch.
 /// </summary>
+[Trait("Category", "Slow")] // a real PostgreSQL server and a host, as the other end-to-end classes on it
 public sealed class PostgreSqlProfileUpgradeTests : PostgreSqlAppsTest
 {
     [PostgresFact]
