@@ -290,6 +290,7 @@ public sealed class AbuseTests : EndToEndTest
     public async Task An_endless_drs_body_is_an_unreadable_answer_not_a_memory_problem(int status)
     {
         Drs.Script("job-1", "cmp-1", DrsAnswer.Endless(status));
+        await App.WarmUpAsync();
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var reply = await App.CommandAsync("job-1 cmp-1");

@@ -270,6 +270,7 @@ public sealed class AkSkAuthTests : EndToEndTest
     public async Task A_wrong_secret_key_gives_the_credentials_reply_within_three_seconds()
     {
         await using var app = new DrsBotApp(Drs, Slack, new Dictionary<string, string?>(Overrides) { ["Drs:Auth:SecretKey"] = "not-the-secret-key" });
+        await app.WarmUpAsync();
 
         var started = DateTime.UtcNow;
         var reply = await app.CommandAsync("job-1 cmp-1");
@@ -367,6 +368,7 @@ public sealed class ResilienceTests : EndToEndTest
     public async Task A_persistent_outage_opens_the_breaker_and_replies_stay_fast_and_clear()
     {
         Drs.Script("job-1", "cmp-1", DrsAnswer.ServerError());
+        await App.WarmUpAsync();
 
         var times = new List<TimeSpan>();
         for (var i = 0; i < 5; i++)

@@ -125,6 +125,7 @@ public sealed class ProgressCommandTests : EndToEndTest
     public async Task Drs_down_is_explained_within_the_budget()
     {
         await Drs.DisposeAsync(); // nothing listens on that port any more
+        await App.WarmUpAsync();
 
         var started = DateTime.UtcNow;
         var reply = await App.CommandAsync($"{Job} {Compare}");
@@ -147,8 +148,7 @@ public sealed class ProgressCommandTests : EndToEndTest
             ["Drs:InteractiveAttemptTimeout"] = "00:00:09",
             ["Slack:ReplyBudget"] = "00:00:00.500",
         });
-        Drs.Script(Job, "cmp-warm", DrsAnswer.Ok(FakeDrs.ApiPageExample));
-        await app.CommandAsync($"{Job} cmp-warm");
+        await app.WarmUpAsync();
         var responseUrl = Slack.NewResponseUrl();
 
         var started = DateTime.UtcNow;

@@ -135,6 +135,13 @@ public sealed class DrsBotApp(FakeDrs drs, FakeSlack slack, IDictionary<string, 
 
         return new Reply(reply);
     }
+
+    /// <summary>
+    /// One command through the whole Slack path (signature, router, reply), so that a test timing Slack's 3-second
+    /// promise times the bot, not a cold host JIT-compiling its first request on a busy machine. No DRS call: a
+    /// test's circuit breaker and call counts start from nothing.
+    /// </summary>
+    public async Task WarmUpAsync() => Assert.Contains("/drs-progress", (await CommandAsync("help")).AllText, StringComparison.Ordinal);
 }
 
 /// <summary>A reply to a slash command, as Slack would read it.</summary>
