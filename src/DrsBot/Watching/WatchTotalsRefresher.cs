@@ -1,16 +1,18 @@
 using DrsBot.Infrastructure;
 
-
-
 namespace DrsBot.Watching;
 
 /// <summary>
 /// Counts what is stored every 15 seconds for the gauges (watched comparisons, subscriptions, outbox depth), so a
-/// Prometheus scrape never waits on the database. Every replica reports the same shared totals.
+/// Prometheus scrape never waits on the database. Every replica reports the same shared totals. It also says, once,
+/// when stored watches belong to a DRS profile that is no longer configured.
 /// </summary>
-internal sealed class WatchTotalsRefresher(IWatchStore store, DrsBotMetrics metrics, DrsCallBudgets budgets, TimeProvider time) : BackgroundService
+internal sealed partial class WatchTotalsRefresher(
+    IWatchStore store, DrsBotMetrics metrics, DrsCallBudgets budgets, DrsProfiles profiles, TimeProvider time, ILogger<WatchTotalsRefresher> logger)
+    : BackgroundService
 {
     private readonly Dictionary<string, TimeSpan> _intervals = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _toldUnknown = new(StringComparer.Ordinal);
 
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(15);
 
@@ -49,10 +51,23 @@ internal sealed class WatchTotalsRefresher(IWatchStore store, DrsBotMetrics metr
             {
                 await store.PollWithinAsync(within, ct);
             }
+
+            // A profile removed from the configuration leaves its watches failing ("no DRS profile named …"): say so
+            // once, at start-up or when it happens, so whoever changed the configuration hears of it before a channel does.
+            foreach (var (profile, count) in totals.ByProfile)
+            {
+                if (!profiles.Exists(profile) && _toldUnknown.Add(profile))
+                {
+                    LogUnknownProfile(logger, count, profile);
+                }
+            }
         }
         catch (WatchStoreUnavailableException)
         {
             // Keep the last values; /readyz and the poller's own log say the storage is away.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} watched comparisons are in DRS profile {Profile}, which is not configured (Drs:Profiles:{Profile}): their polls fail until it is configured again or their channels unsubscribe")]
+    private static partial void LogUnknownProfile(ILogger logger, long count, string profile);
 }

@@ -300,3 +300,48 @@ public sealed class SingleProfileTests : EndToEndTest
         Assert.Equal(1, Drs.CallsFor("job-1", "cmp-1"));
     }
 }
+
+/// <summary>
+/// A profile removed from the configuration while watches of it are stored: said once, in a warning that names the
+/// key to set again, and the watches fail plainly rather than silently.
+/// </summary>
+public sealed class RemovedProfileTests : EndToEndTest
+{
+    private readonly CapturingLoggerProvider _logs = new();
+
+    public override async Task InitializeAsync()
+    {
+        await Drs.StartAsync();
+        await Slack.StartAsync();
+        App = new DrsBotApp(Drs, Slack) { ConfigureTestServices = s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_logs) };
+        _ = App.Server;
+    }
+
+    [Fact]
+    public async Task Watches_of_a_profile_no_longer_configured_are_reported_once_and_their_polls_say_why()
+    {
+        var store = App.Services.GetRequiredService<IWatchStore>();
+        var gone = new ComparisonRef("job-1", "cmp-1", "retired");
+        var now = store.Clock.GetUtcNow();
+        await store.UpdateAsync(gone, _ => new WatchRecord(gone, now).With(new Subscription(
+            gone, "C0OPS", System.Collections.Immutable.ImmutableArray<string>.Empty, "U0ALICE", now, new RuleState()) { TeamId = "T0TEAM" }));
+        var refresher = App.Services.GetRequiredService<WatchTotalsRefresher>();
+
+        await refresher.RefreshAsync(CancellationToken.None);
+        await refresher.RefreshAsync(CancellationToken.None);
+
+        var warning = Assert.Single(_logs.Lines, l => l.Contains("not configured", StringComparison.Ordinal));
+        Assert.Contains("Drs:Profiles:retired", warning, StringComparison.Ordinal);
+
+        var dispatcher = App.Services.GetRequiredService<PollDispatcher>();
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.True(await dispatcher.PollNowAsync(gone));
+        }
+
+        var alert = Assert.Single(Slack.InChannel("C0OPS"));
+        Assert.Contains("no DRS profile named 'retired'", alert.AllText, StringComparison.Ordinal);
+        Assert.Empty(Drs.Requests); // never asked in the default profile's project instead
+        Assert.Contains("unsubscribed", (await App.CommandAsync("unsubscribe retired:job-1 cmp-1", channel: "C0OPS")).AllText, StringComparison.Ordinal);
+    }
+}
