@@ -239,10 +239,11 @@ internal sealed partial class DrsClient(
     /// The base address each path is written after, so the request's address is one absolute string. A relative one
     /// is combined with BaseAddress by HttpClient on every call (two more strings and a char[]). The default profile's
     /// is the client's own BaseAddress (the demo points it at its simulator); empty, so HttpClient combines after all,
-    /// for a base with a query or fragment, which combining drops.
+    /// for a base with a query or fragment, which combining drops. Another profile's is always its own: a relative path
+    /// would go to the default profile's host.
     /// </summary>
     private string Base(DrsProfile profile) => !profile.IsDefault
-        ? profile.BaseAddress ?? ""
+        ? profile.BaseAddress ?? throw new InvalidOperationException($"Drs:Profiles:{profile.Name} has no endpoint, which start-up validation refuses.")
         : http.BaseAddress?.AbsoluteUri is { } address && address.EndsWith('/') && address.AsSpan().IndexOfAny('?', '#') < 0
             ? address
             : "";

@@ -12,9 +12,8 @@ public sealed class DrsProfile
         Name = name;
         Options = options;
         Project = Uri.EscapeDataString(options.ProjectId);
-        BaseAddress = options.ResolvedEndpoint?.AsBaseAddress() is { } address && address.Query.Length == 0 && address.Fragment.Length == 0
-            ? address.AbsoluteUri
-            : null;
+        // Without its query and fragment, as combining a path with a base address drops them.
+        BaseAddress = options.ResolvedEndpoint is { } endpoint ? new Uri(endpoint.GetLeftPart(UriPartial.Path)).AsBaseAddress().AbsoluteUri : null;
     }
 
     public string Name { get; }
@@ -24,7 +23,7 @@ public sealed class DrsProfile
     /// <summary>The project id, escaped for a path.</summary>
     internal string Project { get; }
 
-    /// <summary>DRS's address with a closing '/', each path written after it; null for the default profile's client to combine.</summary>
+    /// <summary>DRS's address with a closing '/', each path written after it; null only without an endpoint, which start-up refuses.</summary>
     internal string? BaseAddress { get; }
 
     public bool IsDefault => Name == ComparisonRef.DefaultProfile;
