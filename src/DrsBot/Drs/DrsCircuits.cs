@@ -7,7 +7,8 @@ namespace DrsBot.Drs;
 /// <summary>
 /// The DRS circuit breakers' settings, state and evidence, for the process: two per profile, one per call kind, so a
 /// burst of commands (or a user hammering a wrong id) can open the interactive one but never the one polls go through,
-/// which would page the on-call, and one profile's outage (another region, another account) pauses only its own calls. Polly's breaker stops calls for <see cref="BreakDuration"/> once at least
+/// which would page the on-call, and one profile's outage (another region, another account) pauses only its own calls.
+/// Polly's breaker stops calls for <see cref="BreakDuration"/> once at least
 /// <see cref="FailureRatio"/> of the last <see cref="SamplingDuration"/>'s calls failed (and there were at least
 /// <see cref="MinimumThroughput"/>); after the break one trial call decides.
 /// </summary>

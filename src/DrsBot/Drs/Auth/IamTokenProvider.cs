@@ -99,8 +99,7 @@ public sealed partial class IamTokenProvider(
 
     private async Task<CachedToken> FetchAsync(CancellationToken ct)
     {
-        var drs = profile;
-        var auth = drs.Auth;
+        var auth = profile.Auth;
         var body = new
         {
             auth = new
@@ -110,12 +109,12 @@ public sealed partial class IamTokenProvider(
                     methods = new[] { "password" },
                     password = new { user = new { name = auth.UserName, password = auth.Password, domain = new { name = auth.DomainName } } },
                 },
-                scope = new { project = new { id = drs.ProjectId } },
+                scope = new { project = new { id = profile.ProjectId } },
             },
         };
 
         // A client per fetch (the factory pools handlers), since this provider lives as long as the process.
-        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(new Uri(drs.ResolvedIamEndpoint.AsBaseAddress(), "v3/auth/tokens?nocatalog=true"), body, ct);
+        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(new Uri(profile.ResolvedIamEndpoint.AsBaseAddress(), "v3/auth/tokens?nocatalog=true"), body, ct);
         var requestId = HuaweiApiError.RequestId(response);
         if ((int)response.StatusCode is >= 300 and < 400)
         {
@@ -186,12 +185,13 @@ public sealed partial class IamTokenProvider(
 }
 
 /// <summary>One IAM token provider per profile that signs in with a password: one profile's refused password never holds another's calls.</summary>
-public sealed class IamTokenProviders(IHttpClientFactory clients, IOptions<DrsOptions> options, TimeProvider time, ILoggerFactory loggers)
+public sealed class IamTokenProviders(IHttpClientFactory clients, TimeProvider time, ILoggerFactory loggers)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IamTokenProvider> _providers = new(StringComparer.Ordinal);
 
-    public IamTokenProvider For(string profile) => _providers.GetOrAdd(profile, name => new IamTokenProvider(
-        clients, options.Value.Profile(name) ?? options.Value, time, loggers.CreateLogger<IamTokenProvider>()));
+    /// <summary>The provider of the profile <paramref name="name"/>, signing in with that profile's own <paramref name="settings"/>.</summary>
+    public IamTokenProvider For(string name, DrsProfileOptions settings) => _providers.GetOrAdd(name, static (_, made) =>
+        new IamTokenProvider(made.clients, made.settings, made.time, made.loggers.CreateLogger<IamTokenProvider>()), (clients, settings, time, loggers));
 }
 
 /// <summary>
@@ -202,12 +202,13 @@ internal sealed class IamTokenHandler(IamTokenProviders providers, IOptions<DrsO
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        if ((DrsRequest.ProfileOf(request) ?? options.Value).Auth.Mode != DrsAuthMode.Password)
+        var settings = DrsRequest.ProfileOf(request) ?? options.Value;
+        if (settings.Auth.Mode != DrsAuthMode.Password)
         {
             return await base.SendAsync(request, ct);
         }
 
-        var tokens = providers.For(DrsRequest.ProfileNameOf(request));
+        var tokens = providers.For(DrsRequest.ProfileNameOf(request), settings);
         var token = await tokens.GetTokenAsync(ct);
         var response = await SendWithAsync(request, token, ct);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
