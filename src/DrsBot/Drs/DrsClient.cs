@@ -257,7 +257,7 @@ internal sealed partial class DrsClient(
         {
             metrics.DrsCall(call, TimeSpan.Zero, "over_budget", BudgetCode);
             return (null, new DrsFailure(DrsFailureKind.Throttled, Code: BudgetCode,
-                Message: $"DrsBot has made as many DRS calls this minute as {(profile.IsDefault ? "Drs" : "Drs:Profiles:" + profile.Name)}:MaxCallsPerMinute allows. Try again in a minute."), null);
+                Message: $"DrsBot has made as many DRS calls this minute as {ComparisonRef.SettingsSection(profile.Name)}:MaxCallsPerMinute allows. Try again in a minute."), null);
         }
 
         using var request = new DrsRequest(path, kind, subject, time.GetTimestamp(), profile);

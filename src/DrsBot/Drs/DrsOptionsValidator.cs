@@ -9,7 +9,7 @@ internal sealed class DrsOptionsValidator(IHostEnvironment environment) : KeyedO
 {
     protected override void Check(DrsOptions options, List<string> problems)
     {
-        CheckProfile(options, "Drs", problems);
+        CheckProfile(options, ComparisonRef.SettingsSection(null), problems);
         foreach (var (name, profile) in options.Profiles)
         {
             if (name == ComparisonRef.DefaultProfile)
@@ -22,7 +22,7 @@ internal sealed class DrsOptionsValidator(IHostEnvironment environment) : KeyedO
             }
             else
             {
-                CheckProfile(profile, $"Drs:Profiles:{name}", problems);
+                CheckProfile(profile, ComparisonRef.SettingsSection(name), problems);
             }
         }
 

@@ -43,6 +43,16 @@ public sealed record ComparisonRef(
     [JsonIgnore]
     public string ProfileName => Profile ?? DefaultProfile;
 
+    /// <summary>The job id as a person types it: <c>profile:job_id</c>, or the id alone in the default profile.</summary>
+    [JsonIgnore]
+    public string TypedJobId => Typed(JobId, Profile);
+
+    /// <inheritdoc cref="TypedJobId"/>
+    public static string Typed(string jobId, string? profile) => profile is null or DefaultProfile ? jobId : $"{profile}:{jobId}";
+
+    /// <summary>Where a profile's settings are: <c>Drs</c> for the default one, <c>Drs:Profiles:&lt;name&gt;</c> for another.</summary>
+    public static string SettingsSection(string? profile) => profile is null or DefaultProfile ? "Drs" : $"Drs:Profiles:{profile}";
+
     public static bool IsValidId(string? id) =>
         !string.IsNullOrEmpty(id) && id.Length <= MaxIdLength && !id.AsSpan().ContainsAnyExcept(IdChars);
 

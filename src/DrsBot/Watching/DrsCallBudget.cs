@@ -29,10 +29,10 @@ internal sealed class DrsBudgetOptionsValidator : Infrastructure.KeyedOptionsVal
 {
     protected override void Check(DrsBudgetOptions options, List<string> problems)
     {
-        Check(options, "Drs", problems);
+        Check(options, ComparisonRef.SettingsSection(null), problems);
         foreach (var (name, profile) in options.Profiles)
         {
-            Check(profile, $"Drs:Profiles:{name}", problems); // a bad name is the DRS edge's to report
+            Check(profile, ComparisonRef.SettingsSection(name), problems); // a bad name is the DRS edge's to report
         }
     }
 

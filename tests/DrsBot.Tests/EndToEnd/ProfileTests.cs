@@ -345,3 +345,24 @@ public sealed class RemovedProfileTests : EndToEndTest
         Assert.Contains("unsubscribed", (await App.CommandAsync("unsubscribe retired:job-1 cmp-1", channel: "C0OPS")).AllText, StringComparison.Ordinal);
     }
 }
+
+/// <summary><c>Drs:AllowedChannels</c> holds the default profile to its channels as a profile's own list does.</summary>
+public sealed class DefaultAllowedChannelsTests : EndToEndTest
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?> { ["Drs:AllowedChannels:0"] = "C0ONLY" };
+
+    [Fact]
+    public async Task The_default_profile_is_refused_elsewhere_naming_its_own_setting()
+    {
+        Drs.Script("job-1", "cmp-1", DrsAnswer.Progress(full: 40));
+
+        var refused = await App.CommandAsync("job-1 cmp-1", channel: "C0ELSEWHERE");
+        var allowed = await App.CommandAsync("job-1 cmp-1", channel: "C0ONLY");
+
+        Assert.Contains("not available in this channel", refused.Text, StringComparison.Ordinal);
+        Assert.Contains("(`Drs:AllowedChannels`)", refused.AllText, StringComparison.Ordinal);
+        Assert.Contains("No profile is available here.", refused.AllText, StringComparison.Ordinal);
+        Assert.Contains("40 %", allowed.AllText, StringComparison.Ordinal);
+        Assert.Equal(1, Drs.CallsFor("job-1", "cmp-1"));
+    }
+}

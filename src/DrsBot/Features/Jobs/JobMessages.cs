@@ -53,8 +53,7 @@ public static class JobMessages
         blocks.Add(Blocks.Divider());
         blocks.AddRange(Comparisons(view));
         blocks.Add(Blocks.Context($"{InProfile(profile)}Job {Code(view.JobId)} · Read {Date(at)}"));
-        var jobValue = view.Profile is null ? view.JobId : $"{view.Profile}:{view.JobId}";
-        var actions = new List<ButtonElement> { Blocks.Button("Refresh", Interaction.RefreshJob, jobValue) };
+        var actions = new List<ButtonElement> { Blocks.Button("Refresh", Interaction.RefreshJob, ComparisonRef.Typed(view.JobId, view.Profile)) };
         if (console is not null)
         {
             actions.Add(Blocks.LinkButton("Open in DRS console", Interaction.OpenConsole, console));
@@ -127,7 +126,7 @@ public static class JobMessages
         if (total > MaxListed)
         {
             yield return Blocks.Context($"…and {total - Math.Min(MaxListed, ordered.Count)} more in the DRS console. " +
-                                        $"Any of them: `/drs-progress {Escape(view.Profile is null ? view.JobId : $"{view.Profile}:{view.JobId}")} &lt;compare_job_id&gt;`.");
+                                        $"Any of them: `/drs-progress {Escape(ComparisonRef.Typed(view.JobId, view.Profile))} &lt;compare_job_id&gt;`.");
         }
     }
 

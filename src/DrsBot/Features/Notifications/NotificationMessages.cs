@@ -56,7 +56,7 @@ public static class NotificationMessages
                 $"DRS no longer knows comparison {id} in job {Code(c.JobId)}. It may have been deleted or the job released. DrsBot has stopped watching it.", true),
             NotificationKind.DrsFailing when failure is { Kind: DrsFailureKind.CredentialsRejected } => (":lock:", "DrsBot's Huawei Cloud credentials were refused",
                 $"DrsBot could not read comparison {id}: Huawei Cloud refused DrsBot's own credentials, so no comparison can be read. " +
-                $"Whoever runs DrsBot must fix `{(c.Profile is null ? "Drs" : "Drs:Profiles:" + c.Profile)}:Auth` (a changed password, a disabled user or a revoked key); " +
+                $"Whoever runs DrsBot must fix `{ComparisonRef.SettingsSection(c.Profile)}:Auth` (a changed password, a disabled user or a revoked key); " +
                 "DrsBot waits before logging in again, so the account is not locked. Notifications are on hold until then.", true),
             NotificationKind.DrsFailing when failure is not null && !IsAboutDrsAsAWhole(failure) => (":rotating_light:", "DRS fails on this comparison",
                 $"DRS answered with an error for comparison {id} on {Format.Plural(failedPolls, "poll")} in a row: " +

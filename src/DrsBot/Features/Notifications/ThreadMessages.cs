@@ -88,7 +88,7 @@ public static class ThreadMessages
         var blocks = new List<Block>
         {
             Blocks.Section(string.Join("\n", lines)),
-            Blocks.Context($"As of {Date(record.LastReadAt ?? at)} · Notifications for this comparison are in this thread · `/drs-progress unsubscribe {Escape(c.Profile is null ? c.JobId : $"{c.Profile}:{c.JobId}")} {Escape(c.CompareJobId)}` stops them"),
+            Blocks.Context($"As of {Date(record.LastReadAt ?? at)} · Notifications for this comparison are in this thread · `/drs-progress unsubscribe {Escape(c.TypedJobId)} {Escape(c.CompareJobId)}` stops them"),
         };
         return new SlackMessage($"{Headline} {c.CompareJobId} in job {c.JobId}{((profile ?? c.Profile) is { } named ? $" ({named})" : "")}: {State(record)}", blocks) { ResponseType = null };
     }

@@ -1,4 +1,5 @@
 using DrsBot.Slack;
+using DrsBot.Watching;
 using static DrsBot.Slack.Mrkdwn;
 
 namespace DrsBot.Features.Profiles;
@@ -32,6 +33,6 @@ public static class ProfileMessages
 
     public static SlackMessage NotAllowed(string profile, IReadOnlyList<string> allowed) => new(
         $"The DRS profile {profile} is not available in this channel.",
-        [Blocks.Section($":no_entry_sign: The DRS profile {Code(profile)} is not available in this channel (`Drs:Profiles:{Escape(profile)}:AllowedChannels`). " +
+        [Blocks.Section($":no_entry_sign: The DRS profile {Code(profile)} is not available in this channel (`{Escape(ComparisonRef.SettingsSection(profile))}:AllowedChannels`). " +
                         (allowed.Count == 0 ? "No profile is available here." : $"This channel may use {string.Join(", ", allowed.Select(Code))}."))]);
 }

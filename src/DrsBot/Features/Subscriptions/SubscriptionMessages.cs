@@ -81,7 +81,7 @@ public static class SubscriptionMessages
         foreach (var (profile, every) in (stretched ?? new Dictionary<string, TimeSpan>()).OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             // The budget, not the setting, decides how fresh the news is: say so where people look.
-            var setting = profile == ComparisonRef.DefaultProfile ? "Drs:MaxCallsPerMinute" : $"Drs:Profiles:{profile}:MaxCallsPerMinute";
+            var setting = $"{ComparisonRef.SettingsSection(profile)}:MaxCallsPerMinute";
             var which = channelProfile is null && profile == ComparisonRef.DefaultProfile ? "Each comparison" : $"Each comparison in profile {Code(profile)}";
             blocks.Add(Blocks.Context($":hourglass: {which} is checked every {Format.Duration(every)} (DRS call budget, `{setting}`)."));
         }
