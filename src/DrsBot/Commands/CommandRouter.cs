@@ -173,7 +173,9 @@ public sealed partial class CommandRouter(
 
     private static SlackMessage Acknowledge(string text) => new(text, [Blocks.Section(text)]);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "/drs-progress {Verb} from {User} in {Channel}")]
+    // Debug: what a command changes is logged at Information by the feature that changed it (Subscribed…, snoozed…);
+    // reads are counted in drsbot_commands_total, so a channel refreshing its cards does not fill the log.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "/drs-progress {Verb} from {User} in {Channel}")]
     private static partial void LogCommand(ILogger logger, string verb, string user, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rate-limited a command from {User} in workspace {Team}")]

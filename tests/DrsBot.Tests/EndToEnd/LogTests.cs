@@ -36,7 +36,7 @@ public sealed class LogTests
     }
 
     [Fact]
-    public async Task A_button_press_logs_with_the_same_scope_as_a_typed_command()
+    public async Task At_default_levels_a_read_logs_no_line_and_a_pressed_change_logs_what_it_changed_with_who_asked()
     {
         await using var drs = new FakeDrs();
         await using var slack = new FakeSlack();
@@ -47,15 +47,19 @@ public sealed class LogTests
             ("Slack:ApiBaseUrl", slack.ApiBaseUrl.ToString()), ("Slack:ResponseUrlPrefixes:0", new Uri(slack.BaseUrl, "response/").ToString())));
         var responseUrl = slack.NewResponseUrl();
 
-        await bot.PressAsync(InteractionTests.Payload("drs.refresh", "job-1:cmp-1", responseUrl, channel: "C0BTN"));
+        await bot.CommandAsync("job-1 cmp-1", "C0BTN"); // a read: counted in drsbot_commands_total, not logged
+        await bot.PressAsync(InteractionTests.Payload("drs.subscribe", "job-1:cmp-1", responseUrl, channel: "C0BTN"));
         await slack.WaitForAsync(m => m.Endpoint == responseUrl.AbsolutePath);
         await bot.StopAsync();
 
-        var command = CommandLine(OutputLines(bot));
-        Assert.Equal("T0TEAM", Scope(command, "SlackTeam"));
-        Assert.Equal("C0BTN", Scope(command, "SlackChannel"));
-        Assert.Equal("U0ALICE", Scope(command, "SlackUser"));
-        Assert.False(string.IsNullOrEmpty(Scope(command, "RequestId")));
+        var lines = OutputLines(bot).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.DoesNotContain(lines, e => e.GetProperty("Message").GetString()!.Contains("/drs-progress", StringComparison.Ordinal));
+        var changed = lines.Single(e => e.GetProperty("Message").GetString()!.StartsWith("Subscribed C0BTN to", StringComparison.Ordinal));
+        Assert.Equal("Information", changed.GetProperty("LogLevel").GetString());
+        Assert.Equal("T0TEAM", Scope(changed, "SlackTeam"));
+        Assert.Equal("C0BTN", Scope(changed, "SlackChannel"));
+        Assert.Equal("U0ALICE", Scope(changed, "SlackUser"));
+        Assert.False(string.IsNullOrEmpty(Scope(changed, "RequestId")));
     }
 
     [Fact]
@@ -85,7 +89,7 @@ public sealed class LogTests
     private static List<string> OutputLines(BotProcess bot) =>
         [.. bot.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    /// <summary>The router's line for the command (typed or pressed): the one whose scope says who asked.</summary>
+    /// <summary>The router's line for the command (logged at Debug): the one whose scope says who asked.</summary>
     private static JsonElement CommandLine(List<string> lines) => lines.Select(l => JsonDocument.Parse(l).RootElement)
         .First(e => e.GetProperty("Message").GetString()!.Contains("/drs-progress", StringComparison.Ordinal));
 }
