@@ -200,14 +200,15 @@ public sealed class IamTokenProviders(IHttpClientFactory clients, TimeProvider t
 /// </summary>
 internal sealed class IamTokenHandler(IamTokenProviders providers, IOptions<DrsOptions> options) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         var settings = DrsRequest.ProfileOf(request) ?? options.Value;
-        if (settings.Auth.Mode != DrsAuthMode.Password)
-        {
-            return await base.SendAsync(request, ct);
-        }
+        // Another mode's request is handed on as it is, without a state machine of this handler's around it.
+        return settings.Auth.Mode == DrsAuthMode.Password ? SendWithTokenAsync(request, settings, ct) : base.SendAsync(request, ct);
+    }
 
+    private async Task<HttpResponseMessage> SendWithTokenAsync(HttpRequestMessage request, DrsProfileOptions settings, CancellationToken ct)
+    {
         var tokens = providers.For(DrsRequest.ProfileNameOf(request), settings);
         var token = await tokens.GetTokenAsync(ct);
         var response = await SendWithAsync(request, token, ct);
