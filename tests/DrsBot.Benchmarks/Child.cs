@@ -38,6 +38,10 @@ internal sealed class Child : IAsyncDisposable
         if (kind is "bare" or "passthrough")
         {
             start.Environment["DOTNET_gcServer"] = BaselineServerGc ? "1" : "0";
+            if (BaselineServerGc && BotGcTargetTcp() is { } tcp)
+            {
+                start.Environment["DOTNET_GCDTargetTCP"] = tcp.ToString("x", CultureInfo.InvariantCulture); // hexadecimal, as all DOTNET_ numbers
+            }
         }
         return StartAsync(start, port);
     }
@@ -174,10 +178,23 @@ internal sealed class Child : IAsyncDisposable
     public static string DrsAuth { get; private set; } = "Token";
 
     /// <summary>
-    /// The baselines run with the GC DrsBot runs with: server GC, as every ASP.NET Core app has by default (DrsBot's
-    /// runtimeconfig says so). This program itself keeps workstation GC, so the load it generates stays light.
+    /// The baselines run with the GC DrsBot runs with: server GC, as every ASP.NET Core app has by default, with DrsBot's
+    /// target for the time in GC (both from its runtimeconfig). This program itself keeps workstation GC, so the load it
+    /// generates stays light.
     /// </summary>
     public static bool BaselineServerGc { get; private set; } = true;
+
+    /// <summary>DrsBot's server GC target (<c>System.GC.DTargetTCP</c> in its runtimeconfig), which the baselines share.</summary>
+    public static int? BotGcTargetTcp()
+    {
+        var config = Path.Combine(BotHost.SourceDirectory(), "bin", "Release", "net10.0", "DrsBot.runtimeconfig.json");
+        return File.Exists(config)
+               && System.Text.Json.JsonDocument.Parse(File.ReadAllText(config)).RootElement.GetProperty("runtimeOptions")
+                   .TryGetProperty("configProperties", out var properties)
+               && properties.TryGetProperty("System.GC.DTargetTCP", out var tcp)
+            ? tcp.GetInt32()
+            : null;
+    }
 
     /// <summary>A file that gets every line every DrsBot process writes, for reading a run afterwards.</summary>
     private static StreamWriter? Log { get; set; }

@@ -48,7 +48,7 @@ internal static class Versus
                 targets.Add(new Target("bare ASP.NET Core 200", await StartAsync(Child.StartServerAsync("bare")), body => body.Length == 0, concurrency));
                 targets.Add(pass = new Target("pass-through (verify, GET DRS, return)", await StartAsync(Child.StartServerAsync("passthrough", drs.BaseUrl.ToString())), IsDrsBody, concurrency));
                 targets.Add(host = new Target("pass-through inside DrsBot's host", await StartAsync(Child.StartBotAsync(drs.BaseUrl, passThroughInside: true)), IsDrsBody, concurrency));
-                Console.WriteLine($"GC: DrsBot server (its runtimeconfig), the baselines {(await pass.Child.Runtime("server_gc") == 1 ? "server" : "workstation")} (--baseline-gc)");
+                Console.WriteLine($"GC: DrsBot server with System.GC.DTargetTCP {Child.BotGcTargetTcp()?.ToString(CultureInfo.InvariantCulture) ?? "default"} (its runtimeconfig), the baselines {(await pass.Child.Runtime("server_gc") == 1 ? "the same" : "workstation")} (--baseline-gc)");
             }
 
             static bool IsCard(string body) => body.Contains("Comparison cmp-", StringComparison.Ordinal);
