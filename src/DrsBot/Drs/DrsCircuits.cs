@@ -29,11 +29,11 @@ internal sealed partial class DrsCircuits
         For(ComparisonRef.DefaultProfile, DrsCallKind.Interactive); // the default's are gauged from the start
         For(ComparisonRef.DefaultProfile, DrsCallKind.Background);
         metrics?.ObserveCircuits(() => _circuits.Select(c =>
-            (c.Key.Profile, c.Key.Kind == DrsCallKind.Interactive ? "interactive" : "background", c.Value.IsOpen)));
+            (c.Key.Profile, DrsResilience.NameOf(c.Key.Kind), c.Value.IsOpen)));
     }
 
     public Circuit For(string profile, DrsCallKind kind) => _circuits.GetOrAdd((profile, kind), key =>
-        new(key.Kind == DrsCallKind.Interactive ? "interactive" : "background", key.Profile, _time, _logger));
+        new(DrsResilience.NameOf(key.Kind), key.Profile, _time, _logger));
 
     public bool IsOpen(DrsCallKind kind, string profile = ComparisonRef.DefaultProfile) => For(profile, kind).IsOpen;
 

@@ -57,7 +57,7 @@ internal sealed partial class DrsClient(
         var path = $"{Base(p)}v5/{p.Project}/jobs/{Uri.EscapeDataString(comparison.JobId)}" +
                    $"/compare-progress/{Uri.EscapeDataString(comparison.CompareJobId)}";
         var (progress, failure, requestId) = await GetAsync<CompareProgress>(
-            p, path, kind, kind == DrsCallKind.Interactive ? "interactive" : "background", comparison.Key, IsFinite, ct);
+            p, path, kind, DrsResilience.NameOf(kind), comparison.Key, IsFinite, ct);
         return progress is not null ? new ProgressRead(progress, requestId) : new ProgressFailed(failure!);
     }
 

@@ -30,6 +30,9 @@ internal static class DrsResilience
 
     private const string Interactive = "interactive", Background = "background";
 
+    /// <summary>The kind's name in pipeline instances, breaker logs, gauges' <c>call</c> label and DRS call metrics.</summary>
+    public static string NameOf(DrsCallKind kind) => kind == DrsCallKind.Interactive ? Interactive : Background;
+
     /// <summary>The resilience handler, then the body buffer inside it, so every attempt reads its whole answer in its own time.</summary>
     public static IHttpClientBuilder AddDrsResilience(this IHttpClientBuilder client)
     {
@@ -46,7 +49,7 @@ internal static class DrsResilience
 
     // One pipeline instance per profile and kind, named "<profile>/<kind>"; '/' cannot occur in a profile name.
     private static string InstanceOf(string profile, DrsCallKind kind) =>
-        string.Concat(profile, "/", kind == DrsCallKind.Interactive ? Interactive : Background);
+        string.Concat(profile, "/", NameOf(kind));
 
     private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
     {
