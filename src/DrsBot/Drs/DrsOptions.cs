@@ -11,10 +11,6 @@ public sealed class DrsOptions : DrsProfileOptions
     /// <summary>More projects or regions, by name (1-32 of a-z, 0-9 and '-'); the top-level section is <c>default</c>.</summary>
     public Dictionary<string, DrsProfileOptions> Profiles { get; set; } = [];
 
-    /// <summary>A profile's settings by name (null or <c>default</c>: this section's own); null when there is no such profile.</summary>
-    public DrsProfileOptions? Profile(string? name) =>
-        name is null or Watching.ComparisonRef.DefaultProfile ? this : Profiles.GetValueOrDefault(name);
-
     /// <summary>How long a slash command waits for DRS before acknowledging and answering via response_url.</summary>
     public TimeSpan InteractiveBudget { get; set; } = TimeSpan.FromSeconds(2);
 
