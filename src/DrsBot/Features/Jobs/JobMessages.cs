@@ -52,7 +52,7 @@ public static class JobMessages
 
         blocks.Add(Blocks.Divider());
         blocks.AddRange(Comparisons(view));
-        blocks.Add(Blocks.Context($"{InProfile(profile)}Job {Code(view.JobId)} · Read {Date(at)}"));
+        blocks.Add(Blocks.Context($"{ProgressMessages.ProfilePrefix(profile)}Job {Code(view.JobId)} · Read {Date(at)}"));
         var actions = new List<ButtonElement> { Blocks.Button("Refresh", Interaction.RefreshJob, ComparisonRef.Typed(view.JobId, view.Profile)) };
         if (console is not null)
         {
@@ -162,11 +162,9 @@ public static class JobMessages
             blocks.Add(Blocks.Fields(null, details));
         }
 
-        blocks.Add(Blocks.Context($"{InProfile(profile)}Job {Code(jobId)} · Tried {Date(at)}"));
+        blocks.Add(Blocks.Context($"{ProgressMessages.ProfilePrefix(profile)}Job {Code(jobId)} · Tried {Date(at)}"));
         return new SlackMessage($"{title} (job {jobId})" + (failure.Code is null ? "" : $" [{Escape(failure.Code)}]"), blocks);
     }
-
-    private static string InProfile(string? profile) => profile is null ? "" : $"Profile {Code(profile)} · ";
 
     private static string Fallback(JobView view)
     {

@@ -115,7 +115,7 @@ public static class NotificationMessages
             blocks.Add(actions);
         }
 
-        var text = $"{(ping ? mentions + " " : "")}{headline}: comparison {c.CompareJobId}{((profile ?? c.Profile) is { } named ? $" ({named})" : "")}";
+        var text = $"{(ping ? mentions + " " : "")}{headline}: comparison {c.CompareJobId}{ProgressMessages.ProfileSuffix(c, profile)}";
         return new SlackMessage(text, blocks) { ResponseType = null };
     }
 

@@ -90,7 +90,7 @@ public static class ThreadMessages
             Blocks.Section(string.Join("\n", lines)),
             Blocks.Context($"As of {Date(record.LastReadAt ?? at)} · Notifications for this comparison are in this thread · `/drs-progress unsubscribe {Escape(c.TypedJobId)} {Escape(c.CompareJobId)}` stops them"),
         };
-        return new SlackMessage($"{Headline} {c.CompareJobId} in job {c.JobId}{((profile ?? c.Profile) is { } named ? $" ({named})" : "")}: {State(record)}", blocks) { ResponseType = null };
+        return new SlackMessage($"{Headline} {c.CompareJobId} in job {c.JobId}{ProgressMessages.ProfileSuffix(c, profile)}: {State(record)}", blocks) { ResponseType = null };
     }
 
     /// <summary>Completion and on-call alerts are also shown in the channel; the rest stays in the thread.</summary>

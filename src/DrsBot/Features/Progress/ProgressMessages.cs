@@ -136,17 +136,25 @@ public static class ProgressMessages
     }
 
     /// <summary>
-    /// "Job … · Comparison … · Read …", after "Profile …" when <paramref name="profile"/> is given (there are several) or the
-    /// comparison is not in the default profile.
+    /// The profile a message about <paramref name="comparison"/> names: <paramref name="label"/> when given (there are
+    /// several), else the comparison's own when it is not the default one; null, none.
     /// </summary>
-    public static string ContextLine(ComparisonRef comparison, DateTimeOffset readAt, string? profile = null) =>
-        (profile ?? comparison.Profile) is { } named
-            ? $"Profile {new CodeText(named)} · Job {new CodeText(comparison.JobId)} · Comparison {new CodeText(comparison.CompareJobId)} · Read {new DateText(readAt)}"
-            : $"Job {new CodeText(comparison.JobId)} · Comparison {new CodeText(comparison.CompareJobId)} · Read {new DateText(readAt)}";
+    public static string? NamedProfile(ComparisonRef comparison, string? label) => label ?? comparison.Profile;
 
-    /// <summary>"job `x`", with " (profile `p`)" when <paramref name="profile"/> is given or the comparison is not in the default profile.</summary>
+    /// <summary>"Profile `p` · " before a context line; empty for no profile.</summary>
+    public static string ProfilePrefix(string? profile) => profile is null ? "" : $"Profile {new CodeText(profile)} · ";
+
+    /// <summary>" (p)" after a notification's plain fallback text; empty for no profile.</summary>
+    public static string ProfileSuffix(ComparisonRef comparison, string? label) =>
+        NamedProfile(comparison, label) is { } named ? $" ({named})" : "";
+
+    /// <summary>"Job … · Comparison … · Read …", after "Profile …" when the message names one (<see cref="NamedProfile"/>).</summary>
+    public static string ContextLine(ComparisonRef comparison, DateTimeOffset readAt, string? profile = null) =>
+        $"{ProfilePrefix(NamedProfile(comparison, profile))}Job {new CodeText(comparison.JobId)} · Comparison {new CodeText(comparison.CompareJobId)} · Read {new DateText(readAt)}";
+
+    /// <summary>"job `x`", with " (profile `p`)" when the message names one (<see cref="NamedProfile"/>).</summary>
     public static string InJob(ComparisonRef comparison, string? profile = null) =>
-        (profile ?? comparison.Profile) is { } named
+        NamedProfile(comparison, profile) is { } named
             ? $"job {new CodeText(comparison.JobId)} (profile {new CodeText(named)})"
             : $"job {new CodeText(comparison.JobId)}";
 
