@@ -188,8 +188,10 @@ public static class HomeMessages
         return new HomeView(blocks);
     }
 
+    private const string ModalTitle = "DRS comparison";
+
     /// <summary>The modal a Home tab's Show progress opens at once, while DRS is asked.</summary>
-    public static ModalView Fetching(ComparisonRef comparison) => new(new PlainText("DRS comparison"),
+    public static ModalView Fetching(ComparisonRef comparison) => new(new PlainText(ModalTitle),
         [Blocks.Section($":hourglass_flowing_sand: Fetching progress of comparison {Code(comparison.CompareJobId)} from DRS…")]);
 
     /// <summary>
@@ -214,7 +216,7 @@ public static class HomeMessages
             blocks.Add(block);
         }
 
-        return new ModalView(new PlainText("DRS comparison"), blocks);
+        return new ModalView(new PlainText(ModalTitle), blocks);
     }
 }
 

@@ -48,9 +48,8 @@ public sealed partial class ProfileCommands(ChannelProfiles channels, DrsProfile
 
         var name = profile ?? ComparisonRef.DefaultProfile;
         LogRefused(logger, name, channelId);
-        return profiles.Exists(name)
-            ? ProfileMessages.NotAllowed(name, profiles.AllowedIn(channelId))
-            : ProfileMessages.Unknown(name, profiles.AllowedIn(channelId));
+        var allowed = profiles.AllowedIn(channelId);
+        return profiles.Exists(name) ? ProfileMessages.NotAllowed(name, allowed) : ProfileMessages.Unknown(name, allowed);
     }
 
     private Task<SlackMessage> GuardAsync(Func<Task<SlackMessage>> work) =>
