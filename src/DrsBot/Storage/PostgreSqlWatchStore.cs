@@ -12,9 +12,8 @@ namespace DrsBot.Storage;
 /// never wait for each other. Times are on <see cref="Clock"/>: in production a <see cref="DatabaseClock"/>, so
 /// replicas whose own clocks differ still agree on when a lease expires and when a comparison is due.
 /// </summary>
-public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule schedule, TimeProvider time) : IWatchStore
+public sealed partial class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule schedule, TimeProvider time) : IWatchStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
 
@@ -72,7 +71,7 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
                     Parameters =
                     {
                         new() { Value = comparison.Key },
-                        new() { Value = JsonSerializer.Serialize(next, Json), NpgsqlDbType = NpgsqlDbType.Jsonb },
+                        new() { Value = JsonSerializer.Serialize(next, StoredJson.Default.WatchRecord), NpgsqlDbType = NpgsqlDbType.Jsonb },
                         new() { Value = (object?)firstDue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
                         new() { Value = time.GetUtcNow() },
                     },
@@ -273,7 +272,7 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
             {
                 Parameters = { new() { Value = comparison.Key }, new() { Value = now } },
             };
-            return await command.ExecuteScalarAsync(ct) is string json ? JsonSerializer.Deserialize<PaceHistory>(json, Json) : null;
+            return await command.ExecuteScalarAsync(ct) is string json ? JsonSerializer.Deserialize(json, StoredJson.Default.PaceHistory) : null;
         }, ct);
 
     public Task SavePaceAsync(ComparisonRef comparison, PaceHistory pace, DateTimeOffset expiresAt, CancellationToken ct = default) =>
@@ -289,7 +288,7 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
                 Parameters =
                 {
                     new() { Value = comparison.Key },
-                    new() { Value = JsonSerializer.Serialize(pace, Json), NpgsqlDbType = NpgsqlDbType.Jsonb },
+                    new() { Value = JsonSerializer.Serialize(pace, StoredJson.Default.PaceHistory), NpgsqlDbType = NpgsqlDbType.Jsonb },
                     new() { Value = expiresAt },
                     new() { Value = time.GetUtcNow() },
                 },
@@ -358,5 +357,11 @@ public sealed class PostgreSqlWatchStore(NpgsqlDataSource db, PollSchedule sched
     }
 
     private static WatchRecord? Deserialize(object? json) =>
-        json is string text ? JsonSerializer.Deserialize<WatchRecord>(text, Json) : null;
+        json is string text ? JsonSerializer.Deserialize(text, StoredJson.Default.WatchRecord) : null;
+
+    /// <summary>What the store keeps as jsonb, with the explicit name each stored property carries: stored data is a contract (StoredDataContractTests).</summary>
+    [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(WatchRecord))]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(PaceHistory))]
+    internal sealed partial class StoredJson : System.Text.Json.Serialization.JsonSerializerContext;
 }

@@ -45,7 +45,7 @@ public sealed record Snooze(
     [property: JsonPropertyName("at")] DateTimeOffset At)
 {
     [JsonPropertyName("held")]
-    public ImmutableList<NotificationKind> Held { get; init; } = [];
+    public ImmutableList<NotificationKind> Held { get; init => field = value ?? []; } = []; // never null: see Subscription.Pending
 }
 
 /// <summary>Re-alert settings: off when <see cref="Every"/> is null.</summary>

@@ -17,7 +17,7 @@ public sealed record Subscription(
 {
     /// <summary>The Slack workspace (team id) the channel belongs to.</summary>
     [JsonPropertyName("teamId")]
-    public string TeamId { get; init; } = "";
+    public string TeamId { get; init => field = value ?? ""; } = ""; // never null: see Pending
 
     [JsonPropertyName("enterpriseId")]
     public string? EnterpriseId { get; init; }
@@ -55,7 +55,9 @@ public sealed record Subscription(
 
     /// <summary>Notifications decided but not yet confirmed delivered, oldest first (the outbox).</summary>
     [JsonPropertyName("pending")]
-    public ImmutableList<PendingNotification> Pending { get; init; } = [];
+    // Never null: a record stored before this property existed lacks it, and the source-generated reader sets every
+    // init-only property, a missing one to null (StoredDataContractTests).
+    public ImmutableList<PendingNotification> Pending { get; init => field = value ?? []; } = [];
 
     /// <summary>
     /// Paused: why Slack will not take posts for this channel (e.g. <c>not_in_channel</c>); a new subscribe clears it.
@@ -90,7 +92,7 @@ public sealed record Subscription(
 
     /// <summary>On-call alerts still standing in this channel, one per kind (see <see cref="OnCall"/>).</summary>
     [JsonPropertyName("alerts")]
-    public ImmutableList<OpenAlert> Alerts { get; init; } = [];
+    public ImmutableList<OpenAlert> Alerts { get; init => field = value ?? []; } = []; // never null: see Pending
 
     /// <summary>Alerts held for this channel until a time; null when not snoozed.</summary>
     [JsonPropertyName("snooze")]

@@ -13,7 +13,7 @@ public sealed record WatchRecord(
     [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt)
 {
     [JsonPropertyName("subscriptions")]
-    public ImmutableList<Subscription> Subscriptions { get; init; } = [];
+    public ImmutableList<Subscription> Subscriptions { get; init => field = value ?? []; } = []; // never null: see Subscription.Pending
 
     [JsonPropertyName("lastProgress")]
     public CompareProgress? LastProgress { get; init; }

@@ -1,5 +1,9 @@
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using DrsBot.Storage;
 using DrsBot.Tests.Deployment;
 using DrsBot.Watching;
 
@@ -60,9 +64,8 @@ public sealed class StoredDataContractTests
     public void A_record_stored_by_the_previous_version_reads_the_same()
     {
         var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "watch-record.v2026-12-05.json"));
-        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
 
-        var record = System.Text.Json.JsonSerializer.Deserialize<WatchRecord>(json, options)!;
+        var record = JsonSerializer.Deserialize(json, Stored)!;
 
         Assert.Equal(new DrsBot.Watching.ComparisonRef("job-1", "cmp-1"), record.Comparison);
         Assert.Equal(ComparisonRef.DefaultProfile, record.Comparison.ProfileName); // stored before profiles: the default one
@@ -79,7 +82,7 @@ public sealed class StoredDataContractTests
         Assert.True(record.NeedsPolling);
 
         // Written back, every name it had is still there (the derived fields are no longer stored).
-        var again = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(record, options))!;
+        var again = JsonNode.Parse(JsonSerializer.Serialize(record, Stored))!;
         var before = System.Text.Json.Nodes.JsonNode.Parse(json)!;
         foreach (var name in new[] { "createdAt", "lastProgress", "lastReadAt", "pace", "lastFailure", "lastFailureAt", "goneAt" })
         {
@@ -98,16 +101,101 @@ public sealed class StoredDataContractTests
         var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "watch-record.v2026-12-05.json"))
             .Replace("\"suspendedReason\": null", "\"suspendedReason\": \"not_in_channel\"", StringComparison.Ordinal)
             .Replace("\"suspendedAt\": null", "\"suspendedAt\": \"2026-12-05T09:00:00+00:00\"", StringComparison.Ordinal);
-        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
 
-        var subscription = Assert.Single(System.Text.Json.JsonSerializer.Deserialize<WatchRecord>(json, options)!.Subscriptions);
+        var subscription = Assert.Single(JsonSerializer.Deserialize(json, Stored)!.Subscriptions);
 
         Assert.True(subscription.IsPaused);
         Assert.Equal("not_in_channel", subscription.PausedReason);
         Assert.Equal(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero), subscription.PausedAt);
-        var written = System.Text.Json.JsonSerializer.Serialize(subscription, options);
+        var written = JsonSerializer.Serialize(subscription, PostgreSqlWatchStore.StoredJson.Default.Subscription);
         Assert.Contains("\"pausedReason\":\"not_in_channel\"", written, StringComparison.Ordinal);
         Assert.DoesNotContain("suspended", written, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The store reads through source-generated metadata, which sets every init-only property, one missing from the JSON
+    /// to its type's default (null for a list) rather than to the value the type declares. So each stored property in
+    /// turn is left out of a captured record, and what the store reads must be what the types declare: the same as
+    /// System.Text.Json's reflection reader, which keeps declared values, reads.
+    /// </summary>
+    [Theory]
+    [InlineData("watch-record.v2026-12-05.json")]
+    [InlineData("watch-record.v2026-12-06.json")]
+    public void A_record_missing_any_stored_property_reads_as_the_types_declare(string file)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", file)))!;
+        var reflection = (JsonTypeInfo<WatchRecord>)new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() }
+            .GetTypeInfo(typeof(WatchRecord));
+        var paths = Paths(json, "$").ToList();
+        Assert.True(paths.Count > 60, $"only {paths.Count} properties found in {file}");
+
+        foreach (var (path, name) in paths)
+        {
+            var copy = json.DeepClone();
+            Find(copy, path).AsObject().Remove(name);
+            var text = copy.ToJsonString();
+            Assert.True(Read(text, reflection) == Read(text, Stored), $"{file} without {path}.{name}: the store read {Read(text, Stored)}");
+        }
+
+        static string Read(string text, JsonTypeInfo<WatchRecord> reader)
+        {
+            try
+            {
+                return JsonSerializer.Serialize(JsonSerializer.Deserialize(text, reader)!, Stored);
+            }
+            catch (Exception e) when (e is JsonException or NullReferenceException or ArgumentException)
+            {
+                return "throws " + e.GetType().Name;
+            }
+        }
+    }
+
+    private static readonly JsonTypeInfo<WatchRecord> Stored = PostgreSqlWatchStore.StoredJson.Default.WatchRecord;
+
+    /// <summary>Every property of every object in the tree: the path of its object, and its name.</summary>
+    private static IEnumerable<(string Path, string Name)> Paths(JsonNode node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (name, value) in o)
+                {
+                    yield return (path, name);
+                    if (value is not null)
+                    {
+                        foreach (var inner in Paths(value, path + "." + name))
+                        {
+                            yield return inner;
+                        }
+                    }
+                }
+
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (a[i] is { } item)
+                    {
+                        foreach (var inner in Paths(item, $"{path}[{i}]"))
+                        {
+                            yield return inner;
+                        }
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static JsonNode Find(JsonNode root, string path)
+    {
+        var node = root;
+        foreach (System.Text.RegularExpressions.Match step in System.Text.RegularExpressions.Regex.Matches(path[1..], @"\.([^.\[]+)|\[(\d+)\]"))
+        {
+            node = step.Groups[1].Success ? node[step.Groups[1].Value]! : node[int.Parse(step.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)]!;
+        }
+
+        return node;
     }
 
     private static void Walk(Type type, HashSet<Type> seen, List<string> missing)
