@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using DrsBot.Infrastructure;
 using DrsBot.Slack;
 using Microsoft.Extensions.Options;
 
@@ -18,17 +19,20 @@ public static class ConsoleEndpoints
 
     public sealed record ButtonRequest(long Entry, string? ActionId, string? Value);
 
+    /// <summary>Entries as Slack's JSON, as the page renders messages (emoji and mrkdwn as they are).</summary>
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<IReadOnlyList<ConsoleEntry>> Entries =
+        SlackJson.With(DemoJson.Default).TypeInfo<IReadOnlyList<ConsoleEntry>>();
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var console = app.MapGroup("/console").ExcludeFromDescription().AddEndpointFilter(LoopbackOnly);
-        console.MapGet("/api/entries", (long? after, ConsoleFeed feed) => Results.Json(feed.Since(after ?? 0), SlackJson.Options));
+        console.MapGet("/api/entries", (long? after, ConsoleFeed feed) => TypedResults.Json(feed.Since(after ?? 0), Entries));
         console.MapPost("/api/commands", SendCommandAsync);
         console.MapPost("/api/actions", PressButtonAsync);
         // The sidebar's list of ids to try comes from the simulator itself, so the two cannot drift apart.
-        console.MapGet("/api/scenarios", (DemoMode mode) => Results.Json(mode.SimulatedDrs
-            ? DrsSimulator.Scenarios.Where(s => !s.CompareId.StartsWith("load-", StringComparison.Ordinal))
-                .Select(s => new { id = s.CompareId, story = s.Story })
-            : []));
+        console.MapGet("/api/scenarios", (DemoMode mode) => TypedResults.Json<IReadOnlyList<Scenario>>(mode.SimulatedDrs
+            ? [.. DrsSimulator.Scenarios.Where(s => !s.CompareId.StartsWith("load-", StringComparison.Ordinal)).Select(s => new Scenario(s.CompareId, s.Story))]
+            : [], DemoJson.Default.IReadOnlyListScenario));
         console.MapPost("/response/{id}", (string id, JsonNode message, ConsoleFeed feed) =>
             feed.Reply(id, message, isFollowUp: true) ? Results.Ok() : Results.NotFound());
     }

@@ -113,5 +113,5 @@ public sealed class ConsoleFeed(TimeProvider time)
 
     public static JsonNode Parse(string json) => JsonNode.Parse(json) ?? new JsonObject();
 
-    public static JsonNode ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, Slack.SlackJson.Options) ?? new JsonObject();
+    public static JsonNode ToNode(Slack.SlackMessage message) => JsonSerializer.SerializeToNode(message, Slack.SlackJson.Message) ?? new JsonObject();
 }

@@ -35,6 +35,7 @@ public static partial class DemoExtensions
         builder.Services.AddSingleton<SelfAddress>();
         builder.Services.AddSingleton<ConsoleFeed>();
         builder.Services.AddHttpClient("console");
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DemoJson.Default));
 
         // The console signs commands as Slack would; without a configured secret it makes one up for this run.
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

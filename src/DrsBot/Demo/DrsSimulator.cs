@@ -1,5 +1,6 @@
 using System.Globalization;
 using DrsBot.Drs;
+using DrsBot.Infrastructure;
 using DrsBot.Watching;
 
 namespace DrsBot.Demo;
@@ -58,20 +59,20 @@ public sealed class DrsSimulator(TimeProvider time)
         var started = _start.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         if (query["type"] == "detail")
         {
-            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, "INCRE_TRANSFER_STARTED", started,
+            return Answer(new JobDetailAnswer(new JobDetail(JobId, "INCRE_TRANSFER_STARTED", started,
                 new JobBaseInfo("orders-db to cloud (demo)", "migration", "mysql-to-mysql", "FULL_INCR_TRANS"),
-                [new JobEndpoint("mysql")], [new JobEndpoint("mysql")], null, null)), Json);
+                [new JobEndpoint("mysql")], [new JobEndpoint("mysql")], null, null)));
         }
 
         if (query["type"] == "progress")
         {
             // Replication catches up and falls behind on a two-minute cycle, like dynamic-cmp.
             var delay = Math.Max(0, 30 - ((time.GetUtcNow() - _start).TotalSeconds % 120) * 30 / 40);
-            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, "INCRE_TRANSFER_STARTED", started, null, null, null, null, null)
+            return Answer(new JobDetailAnswer(new JobDetail(JobId, "INCRE_TRANSFER_STARTED", started, null, null, null, null, null)
             {
                 ProgressInfo = new JobProgressInfo("100", Math.Round(delay).ToString(CultureInfo.InvariantCulture),
                     Math.Round(delay * 1000).ToString(CultureInfo.InvariantCulture), "FULL_INCR_TRANS", "INCRE_TRANSFER_STARTED"),
-            }), Json);
+            }));
         }
 
         if (query["type"] == "compare" && query["compare_type"] == "data_compare" && query["query_type"] == "list")
@@ -86,19 +87,19 @@ public sealed class DrsSimulator(TimeProvider time)
                     weekAgo.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                     weekAgo.AddHours(2).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), null)),
             ];
-            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, null, null, null, null, null,
-                new CompareResultInfo(tasks), tasks.Count)), Json);
+            return Answer(new JobDetailAnswer(new JobDetail(JobId, null, null, null, null, null,
+                new CompareResultInfo(tasks), tasks.Count)));
         }
 
         if (query["type"] == "compare" && query["query_type"] == "detail" && query["compare_type"] == "line_compare")
         {
-            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, null, null, null, null, null,
-                new CompareResultInfo(null) { LineDetails = LineDetails(query["compare_task_id"].ToString()) }, null) with { TotalCount = LineDetails(query["compare_task_id"].ToString()).Count }), Json);
+            return Answer(new JobDetailAnswer(new JobDetail(JobId, null, null, null, null, null,
+                new CompareResultInfo(null) { LineDetails = LineDetails(query["compare_task_id"].ToString()) }, null) with { TotalCount = LineDetails(query["compare_task_id"].ToString()).Count }));
         }
 
         if (query["type"] == "compare" && query["query_type"] == "detail" && query["compare_type"] == "content_compare")
         {
-            return Results.Json(new JobDetailAnswer(new JobDetail(JobId, null, null, null, null, null, new CompareResultInfo(null) { ContentDetails = [] }, 0)), Json);
+            return Answer(new JobDetailAnswer(new JobDetail(JobId, null, null, null, null, null, new CompareResultInfo(null) { ContentDetails = [] }, 0)));
         }
 
         return Error(400, "DRS.M00202", "The value of type is invalid.");
@@ -168,16 +169,19 @@ public sealed class DrsSimulator(TimeProvider time)
 
     private static double Ramp(double seconds, double over) => Math.Round(Math.Min(100, seconds / over * 100), 2);
 
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+    /// <summary>DRS's own records (<see cref="DrsJson"/>), written as DRS writes them: what does not apply is left out.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(DrsJson.Options)
     {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, // DRS omits what does not apply
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private static IResult Answer(JobDetailAnswer answer) => TypedResults.Json(answer, Json.TypeInfo<JobDetailAnswer>());
+
     private static IResult Progress(double full, long fullRecheck, double? delay = null, long increRecheck = 0, long logPoint = 51) =>
-        Results.Json(new CompareProgress(
+        TypedResults.Json(new CompareProgress(
             new FullCompareInfo(full, Speed(full < 100 ? 12.5 : 0), fullRecheck),
             delay is null ? null : new IncrementalCompareInfo(delay, Speed(delay > 0 ? 3.2 : 0.4), delay > 0 ? 850 : 40, $"951de1d2-61ee-11f0-8081-fa163ef20ddd:{logPoint}", increRecheck),
-            new GlobalCompareInfo(Speed(full < 100 ? 15.7 : 0.4))), Json);
+            new GlobalCompareInfo(Speed(full < 100 ? 15.7 : 0.4))), Json.TypeInfo<CompareProgress>());
 
     private static string Speed(double mbPerSecond) =>
         mbPerSecond == 0 ? "0.00B/s" : string.Create(CultureInfo.InvariantCulture, $"{mbPerSecond:0.00}MB/s");
@@ -185,5 +189,5 @@ public sealed class DrsSimulator(TimeProvider time)
     private static IResult NotFound() => Error(400, DrsFailure.TaskNotFoundCode, "Task information not found.");
 
     private static IResult Error(int status, string code, string message) =>
-        Results.Json(new { error_code = code, error_msg = message }, statusCode: status);
+        TypedResults.Json(new SimulatedError(code, message), DemoJson.Default.SimulatedError, statusCode: status);
 }

@@ -7,7 +7,7 @@ namespace DrsBot.Infrastructure;
 /// A probe's body: the overall status and each check's, e.g. <c>{"status":"Degraded","checks":{"storage":"Degraded: storage unavailable"}}</c>.
 /// Descriptions are fixed sentences, never connection details (those stay in the log).
 /// </summary>
-internal static class HealthReports
+internal static partial class HealthReports
 {
     public static Task WriteAsync(HttpContext http, HealthReport report)
     {
@@ -16,10 +16,12 @@ internal static class HealthReports
             e => e.Key,
             e => e.Value.Description is { } d ? $"{e.Value.Status}: {d}" : e.Value.Status.ToString(),
             StringComparer.Ordinal);
-        return http.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["status"] = report.Status.ToString(),
-            ["checks"] = checks,
-        }));
+        return http.Response.WriteAsync(JsonSerializer.Serialize(new Probe(report.Status.ToString(), checks), ProbeJson.Default.Probe));
     }
+
+    private sealed record Probe(string Status, Dictionary<string, string> Checks);
+
+    [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(Probe))]
+    private sealed partial class ProbeJson : System.Text.Json.Serialization.JsonSerializerContext;
 }

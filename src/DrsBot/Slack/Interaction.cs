@@ -7,7 +7,7 @@ namespace DrsBot.Slack;
 /// A button press (<c>block_actions</c>), reduced to what DrsBot acts on. Every field comes from outside: the ids are
 /// checked by the same rules as a typed command's before anything uses them, and <c>response_url</c> by the policy.
 /// </summary>
-public sealed record Interaction(string TeamId, string? EnterpriseId, string ChannelId, string UserId, Uri? ResponseUrl, string ActionId, string Value)
+public sealed partial record Interaction(string TeamId, string? EnterpriseId, string ChannelId, string UserId, Uri? ResponseUrl, string ActionId, string Value)
 {
     /// <summary>The press's trigger, for opening a modal within 3 seconds; null when Slack gave none.</summary>
     public string? TriggerId { get; init; }
@@ -43,8 +43,6 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
     /// <summary>A link button: Slack still reports the press, and DrsBot has nothing to do for it.</summary>
     public const string OpenConsole = "drs.console";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
-
     /// <summary>The first action of a block_actions payload; null for anything else or anything unreadable.</summary>
     public static Interaction? FromForm(ReadOnlySpan<byte> body) =>
         SlashCommand.ParseForm(body).TryGetValue("payload", out var json) ? FromJson(json) : null;
@@ -55,7 +53,7 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
         Payload? payload;
         try
         {
-            payload = JsonSerializer.Deserialize<Payload>(json, Json);
+            payload = JsonSerializer.Deserialize(json, PayloadJson.Default.Payload);
         }
         catch (JsonException)
         {
@@ -87,4 +85,8 @@ public sealed record Interaction(string TeamId, string? EnterpriseId, string Cha
     private sealed record Ref(string? Id);
 
     private sealed record Action([property: JsonPropertyName("action_id")] string? ActionId, string? Value);
+
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, MaxDepth = 16)]
+    [JsonSerializable(typeof(Payload))]
+    private sealed partial class PayloadJson : JsonSerializerContext;
 }

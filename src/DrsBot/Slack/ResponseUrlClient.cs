@@ -31,7 +31,7 @@ public sealed partial class ResponseUrlClient(IHttpClientFactory clients, Respon
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, responseUrl)
             {
-                Content = JsonContent.Create(message, options: SlackJson.Options),
+                Content = JsonContent.Create(message, SlackJson.Message),
             };
             request.Options.Set(Telemetry.NotTraced, true);
             using var response = await clients.CreateClient(HttpClientName).SendAsync(request, ct);

@@ -27,7 +27,7 @@ public static partial class SlackEndpoints
         switch (SlackEvent.FromJson(http.Features.Get<SlackRequestBody>()!.Bytes.Span))
         {
             case UrlVerification check:
-                return TypedResults.Json(new { challenge = check.Challenge });
+                return TypedResults.Json(check, SlackJsonContext.Default.UrlVerification);
             case HomeOpened opened:
                 services.GetService<ISlackHome>()?.Opened(opened);
                 return TypedResults.Ok();

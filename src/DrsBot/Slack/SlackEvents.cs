@@ -7,17 +7,15 @@ namespace DrsBot.Slack;
 /// What DrsBot acts on from Slack's Events API (<c>POST /slack/events</c>, JSON): the URL check when the Request URL is
 /// saved, and a person opening DrsBot's Home tab. Everything else is acknowledged and ignored.
 /// </summary>
-public abstract record SlackEvent
+public abstract partial record SlackEvent
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16 };
-
     /// <summary>The event in a verified body, or null for anything DrsBot does not act on or cannot read.</summary>
     public static SlackEvent? FromJson(ReadOnlySpan<byte> body)
     {
         Envelope? envelope;
         try
         {
-            envelope = JsonSerializer.Deserialize<Envelope>(body, Json);
+            envelope = JsonSerializer.Deserialize(body, EnvelopeJson.Default.Envelope);
         }
         catch (JsonException)
         {
@@ -40,6 +38,10 @@ public abstract record SlackEvent
     private sealed record Event(string? Type, string? User, string? Tab, View? View);
 
     private sealed record View(string? Hash);
+
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, MaxDepth = 16)]
+    [JsonSerializable(typeof(Envelope))]
+    private sealed partial class EnvelopeJson : JsonSerializerContext;
 }
 
 public sealed record UrlVerification(string Challenge) : SlackEvent;

@@ -26,8 +26,8 @@ public sealed record SlackMessage(string Text, IReadOnlyList<Block>? Blocks = nu
 public static class SlackJson
 {
     /// <summary>
-    /// Slack's JSON: snake_case, nulls left out. Messages and Block Kit are source-generated (<see cref="SlackJsonContext"/>);
-    /// the Web API's own small request and answer records fall back to reflection.
+    /// Slack's JSON: snake_case, nulls left out. Messages and Block Kit through <see cref="SlackJsonContext"/>; each client
+    /// reads and writes its own wire records through a context of its own, with these options (<see cref="With"/>).
     /// </summary>
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -35,9 +35,11 @@ public static class SlackJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Slack reads JSON, not HTML: keep emoji, block characters and mrkdwn's &lt; entities as they are.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
-            SlackJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+        TypeInfoResolver = SlackJsonContext.Default,
     };
+
+    /// <summary>These options, with another source-generated context's records (a client's requests and answers).</summary>
+    public static JsonSerializerOptions With(JsonSerializerContext records) => new(Options) { TypeInfoResolver = records };
 
     /// <summary>A message's metadata with <see cref="Options"/> (its encoder included).</summary>
     public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<SlackMessage> Message { get; } =
@@ -47,6 +49,7 @@ public static class SlackJson
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SlackMessage))]
+[JsonSerializable(typeof(UrlVerification))] // the Events API's URL check, answered with its challenge
 internal sealed partial class SlackJsonContext : JsonSerializerContext
 {
 }

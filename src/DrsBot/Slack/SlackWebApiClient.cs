@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using DrsBot.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace DrsBot.Slack;
@@ -18,6 +20,9 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
 
     /// <summary>Messages read back per history page, and pages at most: a busy channel's last 1,000 messages.</summary>
     private const int HistoryPage = 200, HistoryPages = 5;
+
+    /// <summary>Slack's JSON (<see cref="SlackJson.Options"/>) for the Web API's own requests and answers.</summary>
+    private static readonly JsonSerializerOptions Json = SlackJson.With(WebApiJson.Default);
 
     public Task<PostResult> PostAsync(string channelId, SlackMessage message, CancellationToken ct, PostPlacement? placement = null, string? metadataId = null) =>
         WithTextFallbackAsync(channelId, message, m => new PostMessageRequest(
@@ -81,8 +86,8 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
     public Task<PostResult> UpdateAsync(string channelId, string ts, SlackMessage message, CancellationToken ct) =>
         WithTextFallbackAsync(channelId, message, m => new UpdateMessageRequest(channelId, ts, m.Text, m.Blocks), "chat.update", ct);
 
-    private async Task<PostResult> WithTextFallbackAsync(
-        string channelId, SlackMessage message, Func<SlackMessage, object> body, string method, CancellationToken ct)
+    private async Task<PostResult> WithTextFallbackAsync<T>(
+        string channelId, SlackMessage message, Func<SlackMessage, T> body, string method, CancellationToken ct)
     {
         var result = await SendAsync(channelId, body(message), method, ct);
 
@@ -96,11 +101,11 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
         return result;
     }
 
-    private async Task<PostResult> SendAsync(string channelId, object body, string method, CancellationToken ct)
+    private async Task<PostResult> SendAsync<T>(string channelId, T body, string method, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, method)
         {
-            Content = JsonContent.Create(body, body.GetType(), options: SlackJson.Options),
+            Content = JsonContent.Create(body, Json.TypeInfo<T>()),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
 
@@ -136,7 +141,7 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
             PostMessageResponse? answer = null;
             try
             {
-                answer = await response.Content.ReadFromJsonAsync<PostMessageResponse>(SlackJson.Options, ct);
+                answer = await response.Content.ReadFromJsonAsync(Json.TypeInfo<PostMessageResponse>(), ct);
             }
             catch (System.Text.Json.JsonException)
             {
@@ -245,13 +250,13 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, method)
         {
-            Content = JsonContent.Create(body, options: SlackJson.Options),
+            Content = JsonContent.Create(body, Json.TypeInfo<T>()),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
         try
         {
             using var response = await http.SendAsync(request, ct);
-            var answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ViewAnswer>(SlackJson.Options, ct) : null;
+            var answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync(Json.TypeInfo<ViewAnswer>(), ct) : null;
             if (answer is { Ok: true })
             {
                 return answer;
@@ -276,7 +281,7 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
             using var request = new HttpRequestMessage(HttpMethod.Post, method) { Content = new FormUrlEncodedContent(form) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.BotToken);
             using var response = await http.SendAsync(request, ct);
-            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<T>(SlackJson.Options, ct) : null;
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync(Json.TypeInfo<T>(), ct) : null;
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
                                       or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
@@ -323,4 +328,17 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptionsMonitor<S
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack rejected the blocks for {Channel} ({Error}); sending the text alone")]
     private static partial void LogFallback(ILogger logger, string channel, string? error);
+
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+        PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonSerializable(typeof(PostMessageRequest))]
+    [JsonSerializable(typeof(UpdateMessageRequest))]
+    [JsonSerializable(typeof(PostMessageResponse))]
+    [JsonSerializable(typeof(HistoryAnswer))]
+    [JsonSerializable(typeof(ConversationsAnswer))]
+    [JsonSerializable(typeof(PublishRequest))]
+    [JsonSerializable(typeof(OpenRequest))]
+    [JsonSerializable(typeof(UpdateRequest))]
+    [JsonSerializable(typeof(ViewAnswer))]
+    private sealed partial class WebApiJson : JsonSerializerContext;
 }

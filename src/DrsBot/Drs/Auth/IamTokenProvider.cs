@@ -100,21 +100,12 @@ public sealed partial class IamTokenProvider(
     private async Task<CachedToken> FetchAsync(CancellationToken ct)
     {
         var auth = profile.Auth;
-        var body = new
-        {
-            auth = new
-            {
-                identity = new
-                {
-                    methods = new[] { "password" },
-                    password = new { user = new { name = auth.UserName, password = auth.Password, domain = new { name = auth.DomainName } } },
-                },
-                scope = new { project = new { id = profile.ProjectId } },
-            },
-        };
+        var body = new TokenRequest(new TokenAuth(
+            new Identity(["password"], new PasswordMethod(new IamUser(auth.UserName, auth.Password, new Named(auth.DomainName)))),
+            new Scope(new ProjectRef(profile.ProjectId))));
 
         // A client per fetch (the factory pools handlers), since this provider lives as long as the process.
-        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(new Uri(profile.ResolvedIamEndpoint.AsBaseAddress(), "v3/auth/tokens?nocatalog=true"), body, ct);
+        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(new Uri(profile.ResolvedIamEndpoint.AsBaseAddress(), "v3/auth/tokens?nocatalog=true"), body, IamJson.Default.TokenRequest, ct);
         var requestId = HuaweiApiError.RequestId(response);
         if ((int)response.StatusCode is >= 300 and < 400)
         {
@@ -157,7 +148,7 @@ public sealed partial class IamTokenProvider(
     {
         try
         {
-            var body = await response.Content.ReadFromJsonAsync<TokenBody>(ct);
+            var body = await response.Content.ReadFromJsonAsync(IamJson.Default.TokenBody, ct);
             return body?.Token?.ExpiresAt;
         }
         catch (JsonException)
@@ -173,6 +164,28 @@ public sealed partial class IamTokenProvider(
     private sealed record TokenBody([property: JsonPropertyName("token")] TokenInfo? Token);
 
     private sealed record TokenInfo([property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt);
+
+    // IAM's password-token request (POST /v3/auth/tokens). Never logged: it carries the password.
+    private sealed record TokenRequest(TokenAuth Auth);
+
+    private sealed record TokenAuth(Identity Identity, Scope Scope);
+
+    private sealed record Identity(string[] Methods, PasswordMethod Password);
+
+    private sealed record PasswordMethod(IamUser User);
+
+    private sealed record IamUser(string? Name, string? Password, Named Domain);
+
+    private sealed record Named(string? Name);
+
+    private sealed record Scope(ProjectRef Project);
+
+    private sealed record ProjectRef(string? Id);
+
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [JsonSerializable(typeof(TokenRequest))]
+    [JsonSerializable(typeof(TokenBody))]
+    private sealed partial class IamJson : JsonSerializerContext;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Got an IAM token valid until {ExpiresAt:u} (request {RequestId})")]
     private static partial void LogIssued(ILogger logger, DateTimeOffset expiresAt, string? requestId);

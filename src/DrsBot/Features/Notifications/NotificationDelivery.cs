@@ -121,7 +121,7 @@ public sealed partial class NotificationDelivery(
             }
 
             var message = next.MessageJson is { } stored
-                ? JsonSerializer.Deserialize<SlackMessage>(stored, SlackJson.Options)! // decided and rendered by the version before 2026-12-06
+                ? JsonSerializer.Deserialize(stored, SlackJson.Message)! // decided and rendered by the version before 2026-12-06
                 : NotificationMessages.Render(comparison, next, profiles.Label(comparison));
             var result = await poster.PostAsync(channel.Id, message, ct, placement, next.Id);
             if (result.Outcome == PostOutcome.MessageGone && placement.ThreadTs is not null)

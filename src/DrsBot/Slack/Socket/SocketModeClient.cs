@@ -104,7 +104,7 @@ public sealed partial class SocketModeClient(
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.CurrentValue.ApiBaseUrl.AsBaseAddress(), "apps.connections.open"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.CurrentValue.AppToken);
         using var response = await http.SendAsync(request, ct);
-        var answer = await response.Content.ReadFromJsonAsync<OpenAnswer>(SlackJson.Options, ct);
+        var answer = await response.Content.ReadFromJsonAsync(SocketJson.Default.OpenAnswer, ct);
         if (answer is { Ok: true, Url: { } url } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "wss" or "ws")
         {
             return uri;
@@ -300,15 +300,13 @@ public sealed partial class SocketModeClient(
     {
         try
         {
-            return JsonSerializer.Deserialize<Frame>(json, FrameJson);
+            return JsonSerializer.Deserialize(json, SocketJson.Default.Frame);
         }
         catch (JsonException)
         {
             return null;
         }
     }
-
-    private static readonly JsonSerializerOptions FrameJson = new(JsonSerializerDefaults.Web) { MaxDepth = 32 };
 
     private sealed record Frame(
         string? Type,
@@ -318,6 +316,11 @@ public sealed partial class SocketModeClient(
         [property: JsonPropertyName("accepts_response_payload")] bool AcceptsResponsePayload);
 
     private sealed record OpenAnswer(bool Ok, string? Url, string? Error);
+
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, MaxDepth = 32)]
+    [JsonSerializable(typeof(Frame))]
+    [JsonSerializable(typeof(OpenAnswer))]
+    private sealed partial class SocketJson : JsonSerializerContext;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Socket Mode connection {Slot} open")]
     private static partial void LogHello(ILogger logger, int slot);
