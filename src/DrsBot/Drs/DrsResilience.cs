@@ -44,6 +44,27 @@ internal static class DrsResilience
         return client;
     }
 
+    /// <summary>
+    /// IAM's token request (Password mode), which a DRS call waits on: a passing failure (5xx, 408, 429 after its
+    /// Retry-After, a failed connection, an attempt past 3 s) is tried twice more, quickly. A refused password (another
+    /// 4xx) is not: <see cref="Auth.IamTokenProvider"/> backs off from it so IAM's lockout policy never locks the
+    /// account. No circuit breaker, for the same reason, and because every profile logs in through this one client: one
+    /// region's IAM outage must not stop another's logins. HttpClient's 10 s stays the limit of the whole call, body too.
+    /// </summary>
+    public static IHttpClientBuilder AddIamResilience(this IHttpClientBuilder client)
+    {
+        client.AddResilienceHandler("iam", pipeline => pipeline
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 2,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(100),
+                UseJitter = true,
+            })
+            .AddTimeout(TimeSpan.FromSeconds(3)));
+        return client;
+    }
+
     public static DrsCallKind KindOf(HttpRequestMessage? request) =>
         request is DrsRequest drs ? drs.Kind : DrsCallKind.Background;
 

@@ -25,7 +25,8 @@ public static class DrsServiceCollectionExtensions
                 http.Timeout = TimeSpan.FromSeconds(10); // each profile's IAM address is written in full
                 http.MaxResponseContentBufferSize = DrsClient.MaxBodyBytes;
             })
-            .ConfigurePrimaryHttpMessageHandler(NoRedirects); // a 307 would carry the password to its Location
+            .ConfigurePrimaryHttpMessageHandler(NoRedirects) // a 307 would carry the password to its Location
+            .AddIamResilience();
 
         var client = services.AddHttpClient<IDrsClient, DrsClient>(DrsClient.HttpClientName);
         // DRS's address worked out once, when the client's settings are first built, not for every client handed out:

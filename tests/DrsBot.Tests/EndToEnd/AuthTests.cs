@@ -74,6 +74,23 @@ public sealed class PasswordAuthTests : EndToEndTest
         Assert.Equal(["token-1", "token-1", "token-2"], Drs.Requests.Select(r => r.Headers["X-Auth-Token"]));
     }
 
+    /// <summary>IAM failing for a moment (a 503 while it restarts, a 429) costs a command nothing: the login is retried.</summary>
+    [Theory]
+    [InlineData(503)]
+    [InlineData(429)]
+    public async Task A_passing_iam_failure_is_retried_and_the_command_gets_its_card(int status)
+    {
+        Accept("token-1");
+        _iam.FailStatus = status;
+        _iam.FailNext = 1;
+
+        var reply = await App.CommandAsync("job-1 cmp-1");
+
+        Assert.Contains("64 %", reply.AllText, StringComparison.Ordinal);
+        Assert.Equal((2, 1), (_iam.Requests, _iam.Issued));
+        Assert.Equal(["token-1"], Drs.Requests.Select(r => r.Headers["X-Auth-Token"]));
+    }
+
     [Fact]
     public async Task A_wrong_password_is_a_credentials_reply_naming_drs_auth()
     {

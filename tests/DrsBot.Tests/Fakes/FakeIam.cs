@@ -17,12 +17,24 @@ public sealed class FakeIam(string domain, string user, string password, string 
 
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How many of the next token requests fail with <see cref="FailStatus"/> (IAM restarting, or throttling).</summary>
+    public int FailNext;
+
+    public int FailStatus { get; set; } = 503;
+
     protected override void Map(WebApplication app) =>
         app.MapPost("/v3/auth/tokens", async (HttpContext http) =>
         {
             Interlocked.Increment(ref Requests);
             using var body = await JsonDocument.ParseAsync(http.Request.Body);
             await Task.Delay(Delay);
+            if (Interlocked.Decrement(ref FailNext) >= 0)
+            {
+                http.Response.StatusCode = FailStatus;
+                await http.Response.WriteAsJsonAsync(new { error = new { code = "1199", message = "Service temporarily unavailable.", title = "Unavailable" } });
+                return;
+            }
+
             var identity = body.RootElement.GetProperty("auth").GetProperty("identity");
             var u = identity.GetProperty("password").GetProperty("user");
             var scope = body.RootElement.GetProperty("auth").GetProperty("scope").GetProperty("project").GetProperty("id").GetString();
