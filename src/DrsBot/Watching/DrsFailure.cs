@@ -4,9 +4,9 @@ namespace DrsBot.Watching;
 
 public enum DrsFailureKind
 {
-    /// <summary>DRS.10000010 or 404: the job or comparison does not exist (any more).</summary>
+    /// <summary>DRS.10000010: the job or comparison does not exist (any more). DRS's word alone, never a bare 404.</summary>
     NotFound,
-    /// <summary>401, 403, APIG.0301: DrsBot's own credentials were refused.</summary>
+    /// <summary>401, 403, APIG.0301, DRS.M00101: DrsBot's own credentials (or the IAM user's DRS role) were refused.</summary>
     CredentialsRejected,
     /// <summary>429 or APIG.0308.</summary>
     Throttled,
@@ -18,7 +18,7 @@ public enum DrsFailureKind
     Unreachable,
     /// <summary>A 2xx whose body is not the JSON we expect.</summary>
     InvalidResponse,
-    /// <summary>Any other 4xx: DRS understood and refused the request.</summary>
+    /// <summary>Any other 4xx, a 404 without DRS's own code among them: the request was refused as asked.</summary>
     Rejected,
 }
 
@@ -38,10 +38,13 @@ public sealed record DrsFailure(
         {
             TaskNotFoundCode => DrsFailureKind.NotFound,
             "APIG.0301" or "APIGW.0301" => DrsFailureKind.CredentialsRejected,
+            "DRS.M00101" or "M00101" => DrsFailureKind.CredentialsRejected, // a 404: the IAM user has no DRS role
             "APIG.0308" or "APIGW.0308" => DrsFailureKind.Throttled,
             _ => status switch
             {
-                404 => DrsFailureKind.NotFound,
+                // No 404 => NotFound: DRS says "no such task" with DRS.10000010 (and a 400). A bare 404 is an address
+                // nothing serves (a wrong endpoint, an API not in this region): a setting to fix, never a comparison
+                // gone, which would tell every channel so and stop watching.
                 401 or 403 => DrsFailureKind.CredentialsRejected,
                 429 => DrsFailureKind.Throttled,
                 >= 500 => DrsFailureKind.ServiceError,

@@ -91,6 +91,22 @@ public sealed class PasswordAuthTests : EndToEndTest
         Assert.Equal(["token-1"], Drs.Requests.Select(r => r.Headers["X-Auth-Token"]));
     }
 
+    /// <summary>An IAM address that serves no token API (404) is a setting to fix, said as such, not "no such comparison".</summary>
+    [Fact]
+    public async Task An_iam_404_is_a_credentials_reply_naming_the_iam_endpoint()
+    {
+        _iam.FailStatus = 404;
+        _iam.FailNext = 1;
+
+        var reply = await App.CommandAsync("job-1 cmp-1");
+
+        Assert.Contains("credentials were rejected", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("Drs:Auth:IamEndpoint", reply.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("no such comparison", reply.AllText, StringComparison.Ordinal);
+        Assert.Equal(1, _iam.Requests); // not retried: asking again gets the same
+        Assert.Empty(Drs.Requests);
+    }
+
     [Fact]
     public async Task A_wrong_password_is_a_credentials_reply_naming_drs_auth()
     {

@@ -61,6 +61,34 @@ public sealed class ReliabilityTests : EndToEndTest
         Assert.Contains("watches no comparisons", (await App.CommandAsync("list", channel: Ops)).Text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Only DRS's own "task not found" (DRS.10000010) means a comparison is gone. A 404 that says something else (the
+    /// IAM user's DRS role removed, DRS.M00101; a gateway's "no such API" for a wrong endpoint) is DrsBot's problem to
+    /// fix: the channels must not hear that their comparisons vanished, nor stop being watched.
+    /// </summary>
+    [Theory]
+    [InlineData("DRS.M00101", "The user role is empty.", "credentials were refused")]
+    [InlineData("APIG.0101", "The API does not exist or has not been published in the environment.", "DRS fails on this comparison")]
+    public async Task A_404_that_is_not_drs_saying_task_not_found_never_declares_a_comparison_gone(string code, string message, string alert)
+    {
+        var refusal = new DrsAnswer(404, $$"""{"error_code":"{{code}}","error_msg":"{{message}}"}""");
+        Drs.Script(Job, Compare, DrsAnswer.Progress(full: 50), refusal, refusal, refusal, refusal, DrsAnswer.Progress(full: 60));
+        await App.CommandAsync($"subscribe {Job} {Compare}", channel: Ops);
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(await PollAsync());
+        }
+
+        var record = await Store.GetAsync(Comparison);
+        Assert.Null(record?.GoneAt);
+        Assert.DoesNotContain(Slack.InChannel(Ops), m => m.AllText.Contains("no longer exists", StringComparison.Ordinal));
+        Assert.Contains(Slack.InChannel(Ops), m => m.AllText.Contains(alert, StringComparison.Ordinal));
+
+        Assert.True(await PollAsync()); // still watched: the next reading is read
+        Assert.Equal(60, (await Store.GetAsync(Comparison))!.LastProgress!.Full!.Progress);
+    }
+
     [Fact]
     public async Task A_deploy_during_a_slow_answer_still_delivers_the_answer()
     {

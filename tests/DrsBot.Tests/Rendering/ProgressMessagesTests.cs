@@ -115,7 +115,10 @@ public sealed class ProgressMessagesTests
 
     [Theory]
     [InlineData(400, "DRS.10000010", DrsFailureKind.NotFound)]
-    [InlineData(404, null, DrsFailureKind.NotFound)]
+    [InlineData(404, null, DrsFailureKind.Rejected)] // a 404 without DRS's own code: a wrong address, never "gone"
+    [InlineData(404, "APIG.0101", DrsFailureKind.Rejected)]
+    [InlineData(404, "DRS.M00101", DrsFailureKind.CredentialsRejected)] // the IAM user's DRS role is empty
+    [InlineData(403, "DRS.M00261", DrsFailureKind.CredentialsRejected)]
     [InlineData(401, "APIG.0301", DrsFailureKind.CredentialsRejected)]
     [InlineData(403, "M00100", DrsFailureKind.CredentialsRejected)]
     [InlineData(400, "APIG.0308", DrsFailureKind.Throttled)]

@@ -120,10 +120,19 @@ public sealed partial class IamTokenProvider(
         {
             var (code, message) = HuaweiApiError.Parse(await response.Content.ReadAsStringAsync(ct)) ?? (null, null);
             var failure = DrsFailure.FromResponse((int)response.StatusCode, code, message, requestId);
-            // Any refusal of the user's own credentials means the same to a person: check Drs:Auth.
+            // Any refusal of the user's own credentials means the same to a person: check Drs:Auth. So does a 404: no
+            // token API at Drs:Auth:IamEndpoint.
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.BadRequest)
             {
                 failure = failure with { Kind = DrsFailureKind.CredentialsRejected };
+            }
+            else if (response.StatusCode is HttpStatusCode.NotFound)
+            {
+                failure = failure with
+                {
+                    Kind = DrsFailureKind.CredentialsRejected,
+                    Message = "IAM has no token API at this address (HTTP 404): check Drs:Auth:IamEndpoint.",
+                };
             }
 
             LogRefused(logger, (int)response.StatusCode, code, requestId);
