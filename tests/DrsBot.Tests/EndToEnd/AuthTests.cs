@@ -91,6 +91,29 @@ public sealed class PasswordAuthTests : EndToEndTest
         Assert.Equal(["token-1"], Drs.Requests.Select(r => r.Headers["X-Auth-Token"]));
     }
 
+    /// <summary>
+    /// IAM that cannot be reached is IAM's failure, said as such: its own pipeline tries three times, and DRS's does not
+    /// retry the whole call on top (nine logins) nor count it against DRS's circuit breaker.
+    /// </summary>
+    [Fact]
+    public async Task An_unreachable_iam_is_named_and_tried_three_times_not_nine()
+    {
+        _iam.FailStatus = 0;
+        _iam.FailNext = 100;
+
+        var reply = await App.CommandAsync("job-1 cmp-1");
+
+        Assert.Contains("IAM could not be reached", reply.AllText, StringComparison.Ordinal);
+        Assert.Contains("Drs:Auth:IamEndpoint", reply.AllText, StringComparison.Ordinal);
+        Assert.Equal(3, _iam.Requests);
+        Assert.Empty(Drs.Requests);
+
+        // The next calls in the following seconds share that failure rather than knock on a down IAM again each.
+        var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => App.CommandAsync("job-1 cmp-1")));
+        Assert.All(again, r => Assert.Contains("IAM could not be reached", r.AllText, StringComparison.Ordinal));
+        Assert.Equal(3, _iam.Requests);
+    }
+
     /// <summary>An IAM address that serves no token API (404) is a setting to fix, said as such, not "no such comparison".</summary>
     [Fact]
     public async Task An_iam_404_is_a_credentials_reply_naming_the_iam_endpoint()

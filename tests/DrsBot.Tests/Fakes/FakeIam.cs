@@ -17,7 +17,7 @@ public sealed class FakeIam(string domain, string user, string password, string 
 
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How many of the next token requests fail with <see cref="FailStatus"/> (IAM restarting, or throttling).</summary>
+    /// <summary>How many of the next token requests fail with <see cref="FailStatus"/> (IAM restarting, or throttling; 0 drops the connection).</summary>
     public int FailNext;
 
     public int FailStatus { get; set; } = 503;
@@ -30,6 +30,12 @@ public sealed class FakeIam(string domain, string user, string password, string 
             await Task.Delay(Delay);
             if (Interlocked.Decrement(ref FailNext) >= 0)
             {
+                if (FailStatus == 0)
+                {
+                    http.Abort();
+                    return;
+                }
+
                 http.Response.StatusCode = FailStatus;
                 await http.Response.WriteAsJsonAsync(new { error = new { code = "1199", message = "Service temporarily unavailable.", title = "Unavailable" } });
                 return;

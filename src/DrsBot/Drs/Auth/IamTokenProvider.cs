@@ -32,6 +32,12 @@ public sealed partial class IamTokenProvider(
 
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// After IAM could not be reached, failed or throttled (its pipeline's retries spent): the calls of the next seconds
+    /// share that failure, as concurrent callers share one login, instead of each knocking on a down IAM again.
+    /// </summary>
+    public static readonly TimeSpan PassingFailureHold = TimeSpan.FromSeconds(10);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private CachedToken? _cached;
     private Refusal? _refusal;
@@ -64,9 +70,17 @@ public sealed partial class IamTokenProvider(
             {
                 // Logging in again on every DRS call (ten comparisons at 5 s: over a hundred a minute) is what IAM's
                 // lockout policy locks an account for. Wait, and say so once.
-                var backoff = _refusal is null ? FirstBackoff : TimeSpan.FromTicks(Math.Min(_refusal.Backoff.Ticks * 2, MaxBackoff.Ticks));
+                var backoff = _refusal is { Failure.Kind: DrsFailureKind.CredentialsRejected } before
+                    ? TimeSpan.FromTicks(Math.Min(before.Backoff.Ticks * 2, MaxBackoff.Ticks))
+                    : FirstBackoff;
                 _refusal = new Refusal(e.Failure, time.GetTimestamp(), backoff);
                 LogBackingOff(logger, backoff);
+                throw;
+            }
+            catch (IamTokenException e) when (e.Failure.Kind is DrsFailureKind.Unreachable or DrsFailureKind.Timeout
+                                                  or DrsFailureKind.ServiceError or DrsFailureKind.Throttled)
+            {
+                _refusal = new Refusal(e.Failure, time.GetTimestamp(), PassingFailureHold);
                 throw;
             }
         }
@@ -105,7 +119,21 @@ public sealed partial class IamTokenProvider(
             new Scope(new ProjectRef(profile.ProjectId))));
 
         // A client per fetch (the factory pools handlers), since this provider lives as long as the process.
-        using var response = await clients.CreateClient(HttpClientName).PostAsJsonAsync(new Uri(profile.ResolvedIamEndpoint.AsBaseAddress(), "v3/auth/tokens?nocatalog=true"), body, IamJson.Default.TokenRequest, ct);
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await clients.CreateClient(HttpClientName).PostAsJsonAsync(new Uri(profile.ResolvedIamEndpoint.AsBaseAddress(), "v3/auth/tokens?nocatalog=true"), body, IamJson.Default.TokenRequest, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException)
+        {
+            // IAM's failure, after its own retries: said as IAM's, and no longer an HttpRequestException, so DRS's
+            // pipeline neither retries the whole call (three logins each time) nor counts it against DRS's breaker.
+            LogUnreachable(logger, profile.ResolvedIamEndpoint.Host, e.GetType().Name);
+            throw new IamTokenException(new DrsFailure(e is HttpRequestException ? DrsFailureKind.Unreachable : DrsFailureKind.Timeout,
+                Message: "IAM could not be reached: check Drs:Auth:IamEndpoint and the network."));
+        }
+
+        using var response = sent;
         var requestId = HuaweiApiError.RequestId(response);
         if ((int)response.StatusCode is >= 300 and < 400)
         {
@@ -195,6 +223,9 @@ public sealed partial class IamTokenProvider(
     [JsonSerializable(typeof(TokenRequest))]
     [JsonSerializable(typeof(TokenBody))]
     private sealed partial class IamJson : JsonSerializerContext;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IAM at {Host} could not be reached ({Error}); DRS calls of this profile fail until it can")]
+    private static partial void LogUnreachable(ILogger logger, string host, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Got an IAM token valid until {ExpiresAt:u} (request {RequestId})")]
     private static partial void LogIssued(ILogger logger, DateTimeOffset expiresAt, string? requestId);
