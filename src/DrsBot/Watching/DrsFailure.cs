@@ -32,6 +32,14 @@ public sealed record DrsFailure(
 {
     public const string TaskNotFoundCode = "DRS.10000010";
 
+    /// <summary>
+    /// IAM's failure, signing DrsBot in before the call (Password mode), not DRS's: every comparison of the profile fails
+    /// alike, and the person to tell is whoever runs DrsBot. Stored with the last failure; false in older records.
+    /// </summary>
+    [JsonPropertyName("fromIam")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool FromIam { get; init; }
+
     public static DrsFailure FromResponse(int status, string? code, string? message, string? requestId)
     {
         var kind = code switch

@@ -103,6 +103,7 @@ public sealed class PasswordAuthTests : EndToEndTest
 
         var reply = await App.CommandAsync("job-1 cmp-1");
 
+        Assert.Contains("Huawei Cloud's sign-in (IAM) could not be reached", reply.Text, StringComparison.Ordinal);
         Assert.Contains("IAM could not be reached", reply.AllText, StringComparison.Ordinal);
         Assert.Contains("Drs:Auth:IamEndpoint", reply.AllText, StringComparison.Ordinal);
         Assert.Equal(3, _iam.Requests);
@@ -112,6 +113,30 @@ public sealed class PasswordAuthTests : EndToEndTest
         var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => App.CommandAsync("job-1 cmp-1")));
         Assert.All(again, r => Assert.Contains("IAM could not be reached", r.AllText, StringComparison.Ordinal));
         Assert.Equal(3, _iam.Requests);
+    }
+
+    /// <summary>
+    /// A watched comparison while IAM is down: the channel hears once that DrsBot cannot sign in, not that DRS fails on
+    /// this comparison and others are fine (IAM down stops every comparison of the profile).
+    /// </summary>
+    [Fact]
+    public async Task Polls_while_iam_is_down_alert_that_drsbot_cannot_sign_in_not_that_drs_fails()
+    {
+        Accept("token-1");
+        await App.CommandAsync("subscribe job-1 cmp-1", channel: "C0OPS");
+        Accept("token-2"); // DRS stops taking token-1, and IAM is down when DrsBot signs in again
+        _iam.FailStatus = 0;
+        _iam.FailNext = 1000;
+
+        for (var i = 0; i < 3; i++)
+        {
+            await App.Services.GetRequiredService<DrsBot.Watching.PollDispatcher>().PollNowAsync(new DrsBot.Watching.ComparisonRef("job-1", "cmp-1"));
+        }
+
+        var alert = Assert.Single(Slack.InChannel("C0OPS"), m => m.AllText.Contains("sign in", StringComparison.Ordinal));
+        Assert.Contains("DrsBot cannot sign in to Huawei Cloud", alert.AllText, StringComparison.Ordinal);
+        Assert.Contains("IAM could not be reached", alert.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(Slack.InChannel("C0OPS"), m => m.AllText.Contains("Other comparisons are not affected", StringComparison.Ordinal));
     }
 
     /// <summary>An IAM address that serves no token API (404) is a setting to fix, said as such, not "no such comparison".</summary>

@@ -12,7 +12,7 @@ namespace DrsBot.Drs.Auth;
 public sealed class IamTokenException(DrsFailure failure)
     : Exception($"IAM refused to issue a token: {failure.Kind} {failure.Code}")
 {
-    public DrsFailure Failure { get; } = failure;
+    public DrsFailure Failure { get; } = failure with { FromIam = true };
 }
 
 /// <summary>

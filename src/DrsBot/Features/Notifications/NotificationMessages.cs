@@ -58,6 +58,10 @@ public static class NotificationMessages
                 $"DrsBot could not read comparison {id}: Huawei Cloud refused DrsBot's own credentials, so no comparison can be read. " +
                 $"Whoever runs DrsBot must fix `{ComparisonRef.SettingsSection(c.Profile)}:Auth` (a changed password, a disabled user or a revoked key); " +
                 "DrsBot waits before logging in again, so the account is not locked. Notifications are on hold until then.", true),
+            NotificationKind.DrsFailing when failure is { FromIam: true } => (":rotating_light:", "DrsBot cannot sign in to Huawei Cloud",
+                $"DrsBot could not read comparison {id} for {Format.Plural(failedPolls, "poll")} in a row: " +
+                FailureMessages.Explain(c, failure).Title + ". DRS itself may be fine, but no comparison of this profile can be read until IAM answers. " +
+                "Its notifications are on hold until then.", true),
             NotificationKind.DrsFailing when failure is not null && !IsAboutDrsAsAWhole(failure) => (":rotating_light:", "DRS fails on this comparison",
                 $"DRS answered with an error for comparison {id} on {Format.Plural(failedPolls, "poll")} in a row: " +
                 FailureMessages.Explain(c, failure).Title + ". Other comparisons are not affected. " +

@@ -37,7 +37,17 @@ public static class FailureMessages
     };
 
     /// <summary>The same, for failures that do not depend on what was asked for.</summary>
-    public static (string Emoji, string Title, string Advice) Explain(DrsFailure failure) => failure.Kind switch
+    public static (string Emoji, string Title, string Advice) Explain(DrsFailure failure) => failure switch
+    {
+        // Password mode signs in to IAM before every DRS call it has no token for: IAM's failures are not DRS's.
+        { FromIam: true, Kind: DrsFailureKind.Unreachable or DrsFailureKind.Timeout } => (":electric_plug:", "Huawei Cloud's sign-in (IAM) could not be reached",
+            "DrsBot signs in to IAM before it asks DRS, and could not. If this keeps happening, ask whoever runs DrsBot to check `Drs:Auth:IamEndpoint` and the network."),
+        { FromIam: true, Kind: not DrsFailureKind.CredentialsRejected } => (":construction:", "Huawei Cloud's sign-in (IAM) failed",
+            "DrsBot signs in to IAM before it asks DRS, and IAM did not let it this time. Try again in a few minutes; if it persists, give Huawei Cloud support the request id below."),
+        _ => ExplainDrs(failure),
+    };
+
+    private static (string Emoji, string Title, string Advice) ExplainDrs(DrsFailure failure) => failure.Kind switch
     {
         DrsFailureKind.NotFound => (":mag:", "DRS found nothing under that id",
             "Check the id in the DRS console, and that DrsBot points at the right region and project."),
