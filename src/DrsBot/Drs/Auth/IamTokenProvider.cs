@@ -211,7 +211,10 @@ public sealed partial class IamTokenProvider(
 
     private sealed record PasswordMethod(IamUser User);
 
-    private sealed record IamUser(string? Name, string? Password, Named Domain);
+    private sealed record IamUser(string? Name, string? Password, Named Domain)
+    {
+        public override string ToString() => $"IamUser {{ Name = {Name}, Domain = {Domain} }}"; // never the password
+    }
 
     private sealed record Named(string? Name);
 
