@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DrsBot.Infrastructure;
 
 namespace DrsBot.Slack;
 
@@ -42,8 +43,7 @@ public static class SlackJson
     public static JsonSerializerOptions With(JsonSerializerContext records) => new(Options) { TypeInfoResolver = records };
 
     /// <summary>A message's metadata with <see cref="Options"/> (its encoder included).</summary>
-    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<SlackMessage> Message { get; } =
-        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SlackMessage>)Options.GetTypeInfo(typeof(SlackMessage));
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<SlackMessage> Message { get; } = Options.TypeInfo<SlackMessage>();
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
