@@ -81,8 +81,7 @@ public sealed class PasswordAuthTests : EndToEndTest
     public async Task A_passing_iam_failure_is_retried_and_the_command_gets_its_card(int status)
     {
         Accept("token-1");
-        _iam.FailStatus = status;
-        _iam.FailNext = 1;
+        _iam.FailNext(status);
 
         var reply = await App.CommandAsync("job-1 cmp-1");
 
@@ -98,8 +97,7 @@ public sealed class PasswordAuthTests : EndToEndTest
     [Fact]
     public async Task An_unreachable_iam_is_named_and_tried_three_times_not_nine()
     {
-        _iam.FailStatus = 0;
-        _iam.FailNext = 100;
+        _iam.FailNext(FakeIam.DropConnection, times: 100);
 
         var reply = await App.CommandAsync("job-1 cmp-1");
 
@@ -125,8 +123,7 @@ public sealed class PasswordAuthTests : EndToEndTest
         Accept("token-1");
         await App.CommandAsync("subscribe job-1 cmp-1", channel: "C0OPS");
         Accept("token-2"); // DRS stops taking token-1, and IAM is down when DrsBot signs in again
-        _iam.FailStatus = 0;
-        _iam.FailNext = 1000;
+        _iam.FailNext(FakeIam.DropConnection, times: 1000);
 
         for (var i = 0; i < 3; i++)
         {
@@ -143,8 +140,7 @@ public sealed class PasswordAuthTests : EndToEndTest
     [Fact]
     public async Task An_iam_404_is_a_credentials_reply_naming_the_iam_endpoint()
     {
-        _iam.FailStatus = 404;
-        _iam.FailNext = 1;
+        _iam.FailNext(404);
 
         var reply = await App.CommandAsync("job-1 cmp-1");
 

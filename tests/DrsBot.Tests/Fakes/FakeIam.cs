@@ -17,10 +17,14 @@ public sealed class FakeIam(string domain, string user, string password, string 
 
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How many of the next token requests fail with <see cref="FailStatus"/> (IAM restarting, or throttling; 0 drops the connection).</summary>
-    public int FailNext;
+    /// <summary>For <see cref="FailNext"/>: the connection is dropped, with no answer at all (IAM unreachable).</summary>
+    public const int DropConnection = 0;
 
-    public int FailStatus { get; set; } = 503;
+    private int _failing;
+    private int _failStatus;
+
+    /// <summary>The next <paramref name="times"/> token requests fail with <paramref name="status"/> (IAM restarting, throttling).</summary>
+    public void FailNext(int status, int times = 1) => (_failStatus, _failing) = (status, times);
 
     protected override void Map(WebApplication app) =>
         app.MapPost("/v3/auth/tokens", async (HttpContext http) =>
@@ -28,15 +32,15 @@ public sealed class FakeIam(string domain, string user, string password, string 
             Interlocked.Increment(ref Requests);
             using var body = await JsonDocument.ParseAsync(http.Request.Body);
             await Task.Delay(Delay);
-            if (Interlocked.Decrement(ref FailNext) >= 0)
+            if (Interlocked.Decrement(ref _failing) >= 0)
             {
-                if (FailStatus == 0)
+                if (_failStatus == DropConnection)
                 {
                     http.Abort();
                     return;
                 }
 
-                http.Response.StatusCode = FailStatus;
+                http.Response.StatusCode = _failStatus;
                 await http.Response.WriteAsJsonAsync(new { error = new { code = "1199", message = "Service temporarily unavailable.", title = "Unavailable" } });
                 return;
             }
